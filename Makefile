@@ -1,0 +1,44 @@
+# Every target bootstraps .venv on first use, so a fresh clone needs only `make serve` or `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Material announces its end of life on every start; decision 0001 records that choice
+# and its exit plan, so the banner would only confuse a newcomer.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint bench bench-site schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+serve: $(VENV)/.installed  ## build the site from decisions/ and serve it on 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.installed  ## build the site into site/
+	$(BIN)/mkdocs build --strict
+
+test: $(VENV)/.installed-test  ## lint, type-check and run the whole test suite
+	$(BIN)/ruff check src tests hooks benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests hooks benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed  ## time `decisions validate` on 10,000 synthetic records
+	$(BIN)/python benchmarks/validate.py --records 10000
+
+schema: $(VENV)/.installed  ## regenerate docs/decision.schema.json
+	$(BIN)/decisions schema > docs/decision.schema.json
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Build-vs-buy and boring-technology decision records."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""One kind of problem report: a finding at path:line:col with a rule id and a message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+
+
+def field_path(loc: Loc) -> str:
+    """('options', 0, 'name') -> 'options[0].name'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    severity: Level
+    rule: str
+    message: str
+    field: str = ""
+
+    def format(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return (
+            f"{self.path}:{self.line}:{self.col}: {self.severity}: {where}{self.message} "
+            f"[{self.rule}]"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def count(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = warnings = 0
+    for f in findings:
+        if f.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

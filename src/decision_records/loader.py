@@ -1,0 +1,218 @@
+"""Files in decisions/ -> validated models and findings, in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import rules
+from .findings import Finding, Loc, field_path
+from .model import RECORD_FILE, Config, Record
+from .yamlfile import Locator, YamlProblem, load, parse, read_text
+
+CONFIG_NAME = "config.yaml"
+SIGNALS_NAME = "signals.json"
+KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME}
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A record file that parsed and matched the model."""
+
+    id: str
+    number: int
+    path: Path
+    record: Record
+    placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
+
+
+class ConfigError(Exception):
+    """decisions/config.yaml cannot be used; carries the findings."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("\n".join(f.format() for f in findings))
+        self.findings = findings
+
+
+@dataclass
+class Decisions:
+    """Everything in a decisions folder: settings, valid records and the problems found."""
+
+    root: Path
+    config: Config
+    entries: list[Entry]
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0  # record files looked at, valid or not
+
+    def get(self, record_id: str) -> Entry | None:
+        return self._by_id.get(record_id)
+
+    def __post_init__(self) -> None:
+        self._by_id = {e.id: e for e in self.entries}
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -> list[Finding]:
+    locator = Locator(path)
+    out = []
+    for e in err.errors(include_url=False):
+        loc: Loc = tuple(e["loc"])
+        kind = e["type"]
+        target = loc
+        if kind == "missing":
+            message = f"missing required field '{loc[-1]}'"
+            target = loc[:-1]
+        elif kind == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'" + _suggest(loc, err)
+        elif kind == "string_pattern_mismatch":
+            message = _pattern_hint(loc, e.get("input"))
+        else:
+            message = e["msg"]
+            if "input" in e and not isinstance(e["input"], dict | list):
+                message += f" (got {e['input']!r})"
+        line, col = locator.position(target)
+        out.append(Finding(display(path), line, col, "error", rule, message, field_path(loc)))
+    return out
+
+
+def _suggest(loc: Loc, err: ValidationError) -> str:
+    """'; did you mean 'rationale'?' for a misspelt field name."""
+    from . import model
+
+    # find the model that owns the field by walking the record model's annotations
+    cls: Any = model.Record if err.title == "Record" else model.Config
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = cls.model_fields.get(part)
+        inner = _model_in(info.annotation) if info else None
+        if inner is None:
+            return ""
+        cls = inner
+    close = difflib.get_close_matches(str(loc[-1]), list(cls.model_fields), n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(cls.model_fields)}"
+
+
+def _model_in(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+        stack.extend(getattr(t, "__args__", ()))
+    return None
+
+
+def _pattern_hint(loc: Loc, value: object) -> str:
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    hints = {
+        "packages": "a package reference is 'pypi:NAME', 'npm:NAME' or 'github:OWNER/REPO'",
+        "supersedes": "a record id is the file name without .yaml, e.g. '0003-buy-paging'",
+        "team": "a team name is lowercase words joined by '-', e.g. 'platform'",
+        "category": "a category is lowercase words joined by '-', e.g. 'feature-flags'",
+        "tags": "a tag is lowercase words joined by '-', e.g. 'on-call'",
+        "name": "a team name is lowercase words joined by '-', e.g. 'platform'",
+        "url": "a link is an http(s) URL or a site path",
+        "categories": "a category is lowercase words joined by '-', e.g. 'feature-flags'",
+    }
+    return f"{value!r} is not valid: {hints.get(name, 'wrong format')}"
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return Config()
+    try:
+        data = load(path)
+    except YamlProblem as p:
+        raise ConfigError([Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_pydantic_findings(path, err, rule="config")) from None
+    unknown = [r for r in config.rules if r not in rules.RULES]
+    if unknown:
+        locator = Locator(path)
+        raise ConfigError([
+            Finding(display(path), *locator.position(("rules", r)), "error", "config",
+                    f"unknown rule '{r}'; known rules: {', '.join(sorted(rules.RULES))}",
+                    f"rules.{r}")
+            for r in unknown
+        ])
+    return config
+
+
+def load_record(path: Path) -> tuple[Record | None, bool, list[Finding]]:
+    """(record or None, whether the text holds a TODO, findings)."""
+    try:
+        text = read_text(path)
+        data = parse(text)
+    except YamlProblem as p:
+        return None, False, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)]
+    placeholders = "TODO" in text or "todo" in text
+    try:
+        return Record.model_validate(data), placeholders, []
+    except ValidationError as err:
+        return None, placeholders, _pydantic_findings(path, err)
+
+
+def record_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """(record-like files, stray files) in a decisions folder, sorted by name."""
+    records, stray = [], []
+    for p in sorted(root.iterdir()):
+        if p.name.startswith(".") or p.name in KNOWN_FILES:
+            continue
+        if p.is_file() and p.suffix in (".yaml", ".yml") or RECORD_FILE.match(p.name):
+            records.append(p)
+        else:
+            stray.append(p)
+    return records, stray
+
+
+def load_decisions(
+    root: Path, today: dt.date | None = None, only: Iterable[Path] | None = None,
+) -> Decisions:
+    """Load and check every record under root. Raises ConfigError for an unusable config.
+
+    `only` limits the reported findings to those files (and cross-record findings naming
+    them); every record is still loaded, since the cross-record checks need them all.
+    """
+    config = load_config(root)
+    files, stray = record_files(root)
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    for path in files:
+        m = RECORD_FILE.match(path.name)
+        record, placeholders, problems = load_record(path)
+        findings.extend(problems)
+        if m is None:
+            findings.append(rules.misnamed_file(path, config))
+        elif record is not None:
+            entries.append(Entry(path.name[:-5], int(m["number"]), path, record, placeholders))
+    findings.extend(rules.stray_file(p, config) for p in stray)
+    findings.extend(rules.check(entries, config, today or dt.date.today()))
+    findings = [f for f in findings if f is not None]
+    if only is not None:
+        wanted = {display(p.resolve()) for p in only}
+        findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]
+    return Decisions(root, config, entries, sorted(set(findings)), len(files))

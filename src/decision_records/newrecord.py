@@ -1,0 +1,88 @@
+"""A new record from a commented template, under the next free number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from .files import write_new
+from .model import RECORD_FILE
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../docs/decision.schema.json"
+
+
+def slugify(title: str, limit: int = 60) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug or "decision"
+
+
+def next_number(root: Path) -> int:
+    numbers = [int(m["number"]) for p in root.glob("*.yaml") if (m := RECORD_FILE.match(p.name))]
+    return max(numbers, default=0) + 1
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_template(title: str, team: str | None, category: str | None, today: dt.date) -> str:
+    return f"""{SCHEMA_LINE}
+# A decision record. Replace every TODO; `decisions validate` lists the ones left.
+# Fields are documented in docs/decision.schema.json (your editor shows them).
+title: {_quote(title)}
+status: proposed          # proposed | accepted | rejected | superseded | deprecated
+date: {today.isoformat()}          # when the status last changed
+team: {team or "TODO-team"}          # the team that will operate the choice
+deciders:
+  - TODO who decides
+category: {category or "todo"}           # e.g. database, alerting, observability, hosting
+tags: []
+core: false               # true only if this capability is core to our business
+context: |
+  TODO What is the problem, and why now?
+drivers:
+  - TODO what matters most (cost, time to value, operating load, ...)
+options:
+  - name: TODO first option
+    approach: buy         # buy: hosted product | adopt: run existing software | build: write it
+    summary: TODO one sentence
+    pros: []
+    cons: []
+    packages: []          # e.g. pypi:requests, npm:react, github:owner/repo
+    innovation_tokens: 0  # 0 for boring technology we already run; 1-3 for something new
+  - name: TODO second option
+    approach: build
+    summary: TODO one sentence
+    pros: []
+    cons: []
+    packages: []
+    innovation_tokens: 0
+decision:
+  chosen: TODO the name of one option above
+  rationale: |
+    TODO Why this option over the others.
+consequences:
+  good: []
+  bad: []
+review_by: {today.replace(year=today.year + 1).isoformat() if not (today.month == 2 and today.day == 29) else (today + dt.timedelta(days=365)).isoformat()}
+"""
+
+
+def create(root: Path, title: str, team: str | None, category: str | None,
+           today: dt.date) -> Path:
+    """Write the template under the next free number; retries if another writer won the race."""
+    slug = slugify(title)
+    text = render_template(title, team, category, today)
+    number = next_number(root)
+    while True:
+        path = root / f"{number:04d}-{slug}.yaml"
+        try:
+            write_new(path, text)
+            return path
+        except FileExistsError:
+            number += 1

@@ -1,0 +1,283 @@
+"""Checks across records, each a small function with a stable rule id.
+
+A rule's severity comes from `rules:` in decisions/config.yaml (error, warning or off),
+falling back to its default here. Problems with the YAML or the model itself are always
+errors: a record that cannot be read cannot be waved through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .findings import Finding, Loc, field_path
+from .model import Config, Severity
+from .yamlfile import Locator
+
+if TYPE_CHECKING:
+    from .loader import Entry
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    default: Severity
+    summary: str
+    configurable: bool = True
+
+
+_ALL = [
+    Rule("yaml", "error", "The file is valid YAML.", False),
+    Rule("yaml-alias", "error", "No anchors, aliases or merge keys.", False),
+    Rule("yaml-tag", "error", "No tags beyond plain strings, numbers, lists and mappings.", False),
+    Rule("yaml-top", "error", "The top level is a mapping of fields.", False),
+    Rule("duplicate-key", "error", "A key appears once per mapping.", False),
+    Rule("empty", "error", "The file is not empty.", False),
+    Rule("encoding", "error", "The file is UTF-8 text.", False),
+    Rule("io", "error", "The file can be read.", False),
+    Rule("schema", "error", "The record matches the record model.", False),
+    Rule("config", "error", "decisions/config.yaml matches the settings model.", False),
+    Rule("file-name", "error", "Record files are named NNNN-slug.yaml."),
+    Rule("stray-file", "error", "decisions/ holds only records, config.yaml and signals.json."),
+    Rule("duplicate-number", "error", "Each record number is used once."),
+    Rule("supersedes-unknown", "error", "`supersedes` names existing records."),
+    Rule("supersession-cycle", "error", "No record supersedes itself, directly or not."),
+    Rule("superseded-status", "error",
+         "A record is superseded exactly when an accepted record names it in `supersedes`."),
+    Rule("unknown-team", "error", "`team` is a team listed in the config."),
+    Rule("unknown-category", "error", "`category` is one of the config's categories."),
+    Rule("chosen-option", "error", "`decision.chosen` names one of the options."),
+    Rule("duplicate-option", "error", "Option names are unique within a record."),
+    Rule("future-date", "error", "`date` is not in the future."),
+    Rule("review-date", "error", "`review_by` falls after `date`."),
+    Rule("todo", "error", "No TODO placeholders are left."),
+    Rule("tokens-release", "error",
+         "Tokens are released after the record's date, by a record that spent some."),
+]
+RULES: dict[str, Rule] = {r.id: r for r in _ALL}
+
+# A supersession only takes effect once the superseding record is in force.
+_IN_FORCE = {"accepted", "superseded", "deprecated"}
+
+
+def severity(rule: str, config: Config) -> Severity:
+    r = RULES[rule]
+    return config.rules.get(rule, r.default) if r.configurable else r.default
+
+
+class Reporter:
+    """Builds findings at field paths, composing each file at most once for positions."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._locators: dict[Path, Locator] = {}
+
+    def __call__(self, rule: str, path: Path, loc: Loc, message: str) -> Finding | None:
+        level = severity(rule, self.config)
+        if level == "off":
+            return None
+        from .loader import display
+
+        locator = self._locators.setdefault(path, Locator(path))
+        line, col = locator.position(loc) if loc else (1, 1)
+        return Finding(display(path), line, col, level, rule, message, field_path(loc))
+
+
+def misnamed_file(path: Path, config: Config) -> Finding | None:
+    return Reporter(config)(
+        "file-name", path, (),
+        f"'{path.name}' is not a record file name; name it NNNN-slug.yaml (four or more "
+        "digits, then lowercase words joined by '-'), e.g. 0012-buy-feature-flags.yaml",
+    )
+
+
+def stray_file(path: Path, config: Config) -> Finding | None:
+    return Reporter(config)(
+        "stray-file", path, (),
+        "not a record, config.yaml or signals.json; move it out of decisions/",
+    )
+
+
+def _closest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+Check = Callable[["list[Entry]", Config, dt.date, Reporter], Iterator[Finding | None]]
+
+
+def check(entries: list[Entry], config: Config, today: dt.date) -> list[Finding]:
+    report = Reporter(config)
+    out: list[Finding] = []
+    for fn in CHECKS:
+        out.extend(f for f in fn(entries, config, today, report) if f is not None)
+    return out
+
+
+def duplicate_numbers(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    by_number: dict[int, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_number[e.number].append(e)
+    free = max(by_number, default=0) + 1
+    for number, group in by_number.items():
+        if len(group) > 1:
+            names = ", ".join(e.path.name for e in group)
+            for e in group:
+                yield report("duplicate-number", e.path, (),
+                             f"number {number:04d} is used by {names}; renumber the newer one "
+                             f"(next free: {free:04d})")
+
+
+def supersession(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    ids = {e.id: e for e in entries}
+    named_by: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        for i, target in enumerate(e.record.supersedes):
+            if target not in ids:
+                yield report("supersedes-unknown", e.path, ("supersedes", i),
+                             f"no record '{target}'" + _closest(target, list(ids)))
+            elif e.record.status in _IN_FORCE:
+                named_by[target].append(e)
+    for e in entries:
+        by = named_by.get(e.id, [])
+        if e.record.status == "superseded" and not by:
+            yield report("superseded-status", e.path, ("status",),
+                         "status is superseded but no accepted record lists "
+                         f"'{e.id}' in its supersedes; add it there or change the status")
+        elif by and e.record.status != "superseded":
+            names = ", ".join(b.id for b in by)
+            yield report("superseded-status", e.path, ("status",),
+                         f"{names} supersedes this record, so its status must be superseded "
+                         f"(it is {e.record.status})")
+    yield from _cycles(entries, ids, report)
+
+
+def _cycles(
+    entries: list[Entry], ids: dict[str, Entry], report: Reporter,
+) -> Iterator[Finding | None]:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[str] = set()
+    for start in ids:
+        stack: list[tuple[str, Iterator[str]]] = []
+        if state.get(start):
+            continue
+        state[start] = 1
+        stack.append((start, iter(ids[start].record.supersedes)))
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif nxt in ids and state.get(nxt) == 1:
+                cycle = [n for n, _ in stack][[n for n, _ in stack].index(nxt):]
+                if not reported & set(cycle):
+                    reported.update(cycle)
+                    e = ids[cycle[0]]
+                    chain = " -> ".join([*cycle, nxt])
+                    i = e.record.supersedes.index(cycle[1] if len(cycle) > 1 else nxt)
+                    yield report("supersession-cycle", e.path, ("supersedes", i),
+                                 f"supersession cycle: {chain}; a record cannot replace "
+                                 "itself")
+            elif nxt in ids and not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(ids[nxt].record.supersedes)))
+
+
+def teams_and_categories(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    teams = [t.name for t in config.teams]
+    for e in entries:
+        r = e.record
+        if teams and r.team not in teams and not is_todo(r.team):
+            lower = [t for t in teams if t.lower() == r.team.lower()]
+            hint = (f"; team names are lowercase: write '{lower[0]}'" if lower
+                    else _closest(r.team, teams) or f"; known teams: {', '.join(teams)}")
+            yield report("unknown-team", e.path, ("team",),
+                         f"team '{r.team}' is not in config.yaml{hint}")
+        if (config.categories is not None and r.category not in config.categories
+                and not is_todo(r.category)):
+            hint = _closest(r.category, config.categories) or (
+                f"; known categories: {', '.join(config.categories)}")
+            yield report("unknown-category", e.path, ("category",),
+                         f"category '{r.category}' is not in config.yaml{hint}")
+
+
+def options(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    for e in entries:
+        names = [o.name for o in e.record.options]
+        seen: set[str] = set()
+        for i, name in enumerate(names):
+            if name in seen:
+                yield report("duplicate-option", e.path, ("options", i, "name"),
+                             f"option '{name}' appears twice; give each option its own name")
+            seen.add(name)
+        chosen = e.record.decision.chosen
+        if chosen not in names and not is_todo(chosen):
+            yield report("chosen-option", e.path, ("decision", "chosen"),
+                         f"'{chosen}' is not one of the options" + (
+                             _closest(chosen, names) or f" ({', '.join(names)})"))
+
+
+def dates(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    for e in entries:
+        r = e.record
+        if r.date > today:
+            yield report("future-date", e.path, ("date",),
+                         f"{r.date} is in the future; date is when the status last changed")
+        if r.review_by is not None and r.review_by <= r.date:
+            yield report("review-date", e.path, ("review_by",),
+                         f"review_by {r.review_by} must fall after date {r.date}")
+        rel = r.tokens_released
+        if rel is not None:
+            if rel.date < r.date:
+                yield report("tokens-release", e.path, ("tokens_released", "date"),
+                             f"tokens released on {rel.date}, before the record's date {r.date}")
+            if r.chosen is not None and r.chosen.innovation_tokens == 0:
+                yield report("tokens-release", e.path, ("tokens_released",),
+                             f"the chosen option '{r.chosen.name}' spends no tokens, so there "
+                             "are none to release")
+
+
+def todos(
+    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
+) -> Iterator[Finding | None]:
+    for e in entries:
+        if not e.placeholders:
+            continue
+        for loc, text in _strings(e.record.model_dump(exclude_defaults=True), ()):
+            if is_todo(text):
+                yield report("todo", e.path, loc, f"fill in this placeholder: {text.strip()[:60]}")
+
+
+def is_todo(text: str) -> bool:
+    """A placeholder left by `decisions new` or `decisions import`."""
+    return text.lstrip().startswith("TODO") or text.strip() == "todo"
+
+
+def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*loc, i))
+
+
+CHECKS: list[Check] = [duplicate_numbers, supersession, teams_and_categories, options, dates, todos]

@@ -1,0 +1,205 @@
+"""Strict YAML reading that remembers where every value came from.
+
+Records are composed into nodes with libyaml when it is available (about nine times faster
+than the pure-Python parser) and turned into plain Python values by a small walk of our own
+that refuses what a record never needs: duplicate keys, aliases,
+and any tag beyond the plain scalar, sequence and mapping types. An alias of a list or
+mapping is refused (that is how "billion laughs" expands); an alias of a single string
+cannot expand and is let through rather than paying to track every scalar. Positions are not kept on
+the happy path; when a problem needs one, the file is composed again and the node at the
+problem's field path is looked up (see `Locator`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .findings import Loc
+
+Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_T = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = _T + "str", _T + "map", _T + "seq", _T + "merge"
+_SCALARS = SafeConstructor()  # only used for its int/float/bool/timestamp conversions
+_CONVERT = {
+    _T + "str": lambda n: n.value,
+    _T + "null": lambda n: None,
+    _T + "bool": _SCALARS.construct_yaml_bool,
+    _T + "int": _SCALARS.construct_yaml_int,
+    _T + "float": _SCALARS.construct_yaml_float,
+    _T + "timestamp": _SCALARS.construct_yaml_timestamp,
+}
+
+
+class YamlProblem(Exception):
+    """A problem in a YAML file, with its 1-based position."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.rule = rule
+
+
+def _at(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def decode(raw: bytes) -> str:
+    """Strict UTF-8 (an optional BOM is allowed), with the position of the first bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        col = e.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8",
+            line, col, rule="encoding",
+        ) from None
+    if "\x00" in text:
+        pos = text.index("\x00")
+        line = text.count("\n", 0, pos) + 1
+        raise YamlProblem("binary content (NUL byte); a record must be YAML text", line, 1,
+                          rule="encoding")
+    return text.removeprefix("\ufeff")
+
+
+def compose(text: str) -> Node | None:
+    try:
+        return yaml.compose(text, Loader=Loader)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or "invalid YAML"
+        context = f" ({e.context})" if e.context and e.problem else ""
+        raise YamlProblem(f"invalid YAML: {problem}{context}", line, col) from None
+    except yaml.YAMLError as e:  # e.g. a reader error on control characters
+        raise YamlProblem(f"invalid YAML: {e}") from None
+
+
+def construct(node: Node) -> Any:
+    """Plain Python values from nodes; refuses aliases, duplicate keys and unknown tags."""
+    seen: set[int] = set()  # collection nodes met so far: meeting one twice means an alias
+
+    def scalar(n: Node) -> Any:
+        if n.__class__ is not ScalarNode:
+            return walk(n)
+        if n.tag == _STR:  # the common case, kept cheap
+            return n.value
+        convert = _CONVERT.get(n.tag)
+        if convert is None:
+            raise _tag_problem(n)
+        try:
+            return convert(n)
+        except (ValueError, yaml.YAMLError):
+            raise YamlProblem(f"cannot read {n.value!r} as {n.tag.removeprefix(_T)}",
+                              *_at(n)) from None
+
+    def walk(n: Node) -> Any:
+        if id(n) in seen:
+            raise YamlProblem(
+                "anchors and aliases (&name, *name) are not allowed in records; write the "
+                "value out", *_at(n), rule="yaml-alias",
+            )
+        seen.add(id(n))
+        if n.__class__ is MappingNode:
+            if n.tag != _MAP:
+                raise _tag_problem(n)
+            out: dict[Any, Any] = {}
+            for k, v in n.value:
+                if k.__class__ is not ScalarNode:
+                    raise YamlProblem("a key must be a plain word, not a list or mapping", *_at(k))
+                if k.tag == _MERGE:
+                    raise YamlProblem("merge keys (<<) are not allowed in records; write the "
+                                      "values out", *_at(k), rule="yaml-alias")
+                key = scalar(k)
+                if key in out:
+                    raise YamlProblem(f"duplicate key {key!r}; each key may appear once per "
+                                      "mapping", *_at(k), rule="duplicate-key")
+                out[key] = scalar(v)
+            return out
+        if n.__class__ is SequenceNode:
+            if n.tag != _SEQ:
+                raise _tag_problem(n)
+            return [scalar(item) for item in n.value]
+        return scalar(n)
+
+    return walk(node) if node.__class__ is not ScalarNode else scalar(node)
+
+
+def _tag_problem(n: Node) -> YamlProblem:
+    tag = n.tag.replace(_T, "!!")
+    if n.tag.startswith(_T + "python/") or n.tag.startswith("!python"):
+        why = f"Python-specific tag {tag!r} is not allowed; records are plain data"
+    else:
+        why = f"tag {tag!r} is not allowed; use plain strings, numbers, lists and mappings"
+    return YamlProblem(why, *_at(n), rule="yaml-tag")
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise YamlProblem(f"cannot read the file: {e.strerror or e}", rule="io") from None
+    return decode(raw)
+
+
+def load(path: Path) -> Any:
+    """The top-level mapping of a YAML file. Raises YamlProblem."""
+    return parse(read_text(path))
+
+
+def parse(text: str) -> Any:
+    """The top-level mapping of YAML text. Raises YamlProblem."""
+    node = compose(text)
+    if node is None:
+        raise YamlProblem("the file is empty; a record is a YAML mapping of fields", rule="empty")
+    if not isinstance(node, MappingNode):
+        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+        raise YamlProblem(f"the top level is {kind}; it must be a mapping of fields (key: value)",
+                          *_at(node), rule="yaml-top")
+    return construct(node)
+
+
+class Locator:
+    """Finds the position of a field path in a file, composing it only when first asked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._root: Node | None = None
+        self._loaded = False
+
+    def position(self, loc: Loc) -> tuple[int, int]:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._root = compose(read_text(self.path))
+            except YamlProblem:
+                self._root = None
+        node = self._root
+        if node is None:
+            return 1, 1
+        here = _at(node)
+        for part in loc:
+            if isinstance(node, MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    return here
+                key, node = pair
+                # point at a scalar's value, or at the key of a block below it
+                here = _at(node) if isinstance(node, ScalarNode) else _at(key)
+            elif isinstance(node, SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return here
+                node = node.value[part]
+                here = _at(node)
+            else:
+                return here
+        return here
