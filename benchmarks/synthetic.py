@@ -9,17 +9,13 @@ from pathlib import Path
 TEAMS = ["platform", "commerce", "data", "sre", "devex"]
 CATEGORIES = ["database", "alerting", "observability", "hosting", "messaging", "search"]
 APPROACHES = ["buy", "adopt", "build"]
-WORDS = (
-    "latency budget vendor migration replica failover schema tenant queue retention "
-    "throughput contract pager rotation runbook dashboard capacity region backup audit "
-    "licence upgrade cluster index shard cache deploy rollback canary incident review "
-    "owner support roadmap integration export compliance cost staffing training"
-).split()
+WORDS = """latency budget vendor migration replica failover schema tenant queue retention
+throughput contract pager rotation runbook dashboard capacity region backup audit licence
+upgrade cluster index shard cache deploy rollback canary incident review owner support
+roadmap integration export compliance cost staffing training""".split()
 
-CONFIG = """default_tokens: 3
-teams:
-""" + "".join(f"  - name: {t}\n    tokens: 30000\n" for t in TEAMS) + """categories: [""" + ", ".join(
-    CATEGORIES) + "]\n"
+TEAM_LINES = "".join(f"  - name: {t}\n    tokens: 30000\n" for t in TEAMS)
+CONFIG = f"default_tokens: 3\nteams:\n{TEAM_LINES}categories: [{', '.join(CATEGORIES)}]\n"
 
 
 def _sentence(rng: random.Random, n: int) -> str:

@@ -19,9 +19,8 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import write  # noqa: E402
-
-from decision_records.loader import load_decisions  # noqa: E402
+from decision_records.loader import load_decisions
+from synthetic import write
 
 
 def baseline(paths: list[Path]) -> None:

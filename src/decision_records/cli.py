@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import click
 
 from . import __version__
 from .findings import count
-from .loader import ConfigError, Decisions, display, load_decisions
+from .loader import ConfigError, Decisions, display, load_decisions, today
 from .model import Record
 
 
@@ -23,14 +22,10 @@ class Exit2(click.ClickException):
 
 
 def _today() -> dt.date:
-    """Today, or DECISIONS_TODAY (YYYY-MM-DD) for reproducible builds and tests."""
-    pinned = os.environ.get("DECISIONS_TODAY")
-    if not pinned:
-        return dt.date.today()
     try:
-        return dt.date.fromisoformat(pinned)
-    except ValueError:
-        raise Exit2(f"DECISIONS_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
+        return today()
+    except ValueError as e:
+        raise Exit2(str(e)) from None
 
 
 def open_decisions(root: Path, only: list[Path] | None = None) -> Decisions:

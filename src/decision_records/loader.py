@@ -22,6 +22,17 @@ SIGNALS_NAME = "signals.json"
 KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME}
 
 
+def today() -> dt.date:
+    """Today, or DECISIONS_TODAY (YYYY-MM-DD) for reproducible builds and tests."""
+    pinned = os.environ.get("DECISIONS_TODAY")
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise ValueError(f"DECISIONS_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
+
+
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
@@ -108,7 +119,9 @@ def _suggest(loc: Loc, err: ValidationError) -> str:
             return ""
         cls = inner
     close = difflib.get_close_matches(str(loc[-1]), list(cls.model_fields), n=1)
-    return f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(cls.model_fields)}"
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; known fields: {', '.join(cls.model_fields)}"
 
 
 def _model_in(annotation: Any) -> Any:
@@ -145,7 +158,8 @@ def load_config(root: Path) -> Config:
     try:
         data = load(path)
     except YamlProblem as p:
-        raise ConfigError([Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
+        raise ConfigError(
+            [Finding(display(path), p.line, p.col, "error", p.rule, p.message)]) from None
     try:
         config = Config.model_validate(data)
     except ValidationError as err:
@@ -182,7 +196,7 @@ def record_files(root: Path) -> tuple[list[Path], list[Path]]:
     for p in sorted(root.iterdir()):
         if p.name.startswith(".") or p.name in KNOWN_FILES:
             continue
-        if p.is_file() and p.suffix in (".yaml", ".yml") or RECORD_FILE.match(p.name):
+        if (p.is_file() and p.suffix in (".yaml", ".yml")) or RECORD_FILE.match(p.name):
             records.append(p)
         else:
             stray.append(p)
@@ -206,12 +220,11 @@ def load_decisions(
         record, placeholders, problems = load_record(path)
         findings.extend(problems)
         if m is None:
-            findings.append(rules.misnamed_file(path, config))
+            findings.extend(f for f in [rules.misnamed_file(path, config)] if f)
         elif record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, record, placeholders))
-    findings.extend(rules.stray_file(p, config) for p in stray)
+    findings.extend(f for p in stray if (f := rules.stray_file(p, config)))
     findings.extend(rules.check(entries, config, today or dt.date.today()))
-    findings = [f for f in findings if f is not None]
     if only is not None:
         wanted = {display(p.resolve()) for p in only}
         findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]

@@ -23,9 +23,14 @@ APPROACHES: tuple[str, ...] = ("buy", "adopt", "build")
 # `NNNN-slug.yaml`: at least four digits so that 10,000 and more records sort and fit.
 RECORD_FILE = re.compile(r"^(?P<number>\d{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 RECORD_ID = r"^\d{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
-PACKAGE_REF = r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*|github:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)$"
+PACKAGE_REF = (
+    r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*"
+    r"|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*"
+    r"|github:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)$"
+)
 NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]
 RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID)]
@@ -107,7 +112,9 @@ class Consequences(_Strict):
     """What follows from the decision."""
 
     good: list[Text] = Field(default_factory=list, description="Expected benefits.")
-    bad: list[Text] = Field(default_factory=list, description="Costs, risks and trade-offs accepted.")
+    bad: list[Text] = Field(
+        default_factory=list, description="Costs, risks and trade-offs accepted.",
+    )
 
 
 class TokensReleased(_Strict):
@@ -131,8 +138,8 @@ class Link(_Strict):
 class Record(_Strict):
     """A build-vs-buy or technology decision. The record's id is its file name without .yaml."""
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] = (
-        Field(description="What was decided, as a short sentence, e.g. 'Buy a paging service'.")
+    title: Title = Field(
+        description="What was decided, as a short sentence, e.g. 'Buy a paging service'.",
     )
     status: Status = Field(
         description="proposed, accepted, rejected, superseded (by a later record naming this one "
@@ -207,7 +214,8 @@ class Config(_Strict):
 
     teams: list[Team] = Field(default_factory=list, description="The teams that own decisions.")
     default_tokens: Annotated[int, Field(ge=0, strict=True)] = Field(
-        3, description="Innovation tokens of a team without its own budget (McKinley: about three).",
+        3, description="Innovation tokens of a team without its own budget "
+        "(McKinley: about three).",
     )
     categories: list[Name] | None = Field(
         None, description="Allowed categories; any lowercase name when absent.",

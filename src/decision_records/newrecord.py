@@ -69,7 +69,7 @@ decision:
 consequences:
   good: []
   bad: []
-review_by: {today.replace(year=today.year + 1).isoformat() if not (today.month == 2 and today.day == 29) else (today + dt.timedelta(days=365)).isoformat()}
+review_by: {(today + dt.timedelta(days=365)).isoformat()}   # when to look at this again
 """
 
 

@@ -73,7 +73,7 @@ def decode(raw: bytes) -> str:
 
 def compose(text: str) -> Node | None:
     try:
-        return yaml.compose(text, Loader=Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

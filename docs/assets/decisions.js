@@ -1,0 +1,81 @@
+// Filters and sorting for the decisions index, in the page: no server, no library.
+// Filter state lives in the query string (?status=accepted&team=sre) so a view can be shared.
+(function () {
+  "use strict";
+
+  function setup() {
+    var table = document.querySelector("table[data-index]");
+    if (!table || table.dataset.ready) return;
+    table.dataset.ready = "1";
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
+    var counter = document.querySelector("[data-count]");
+
+    function apply() {
+      var wanted = selects
+        .filter(function (s) { return s.value; })
+        .map(function (s) { return [s.dataset.filter, s.value]; });
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var row = rows[i], ok = true;
+        for (var j = 0; j < wanted.length && ok; j++) {
+          ok = row.dataset[wanted[j][0]] === wanted[j][1];
+        }
+        row.hidden = !ok;
+        if (ok) shown++;
+      }
+      if (counter) counter.textContent = String(shown);
+      var params = new URLSearchParams();
+      wanted.forEach(function (w) { params.set(w[0], w[1]); });
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+
+    var params = new URLSearchParams(location.search);
+    selects.forEach(function (s) {
+      var v = params.get(s.dataset.filter);
+      if (v !== null && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) {
+        s.value = v;
+      }
+      s.addEventListener("change", apply);
+    });
+    var clear = document.querySelector("[data-clear]");
+    if (clear) clear.addEventListener("click", function () {
+      selects.forEach(function (s) { s.value = ""; });
+      apply();
+    });
+
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    heads.forEach(function (th, col) {
+      th.querySelector("button").addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", dir);
+        var numeric = th.dataset.sort === "tokens";
+        var keyed = rows.map(function (row) {
+          var text = row.cells[col].textContent.trim();
+          return [numeric ? Number(text) : text.toLowerCase(), row];
+        });
+        keyed.sort(function (a, b) {
+          var r = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+          return dir === "ascending" ? r : -r;
+        });
+        rows = keyed.map(function (k) { return k[1]; });
+        var frag = document.createDocumentFragment();
+        rows.forEach(function (row) { frag.appendChild(row); });
+        tbody.appendChild(frag);
+      });
+    });
+    apply();
+  }
+
+  // Material's instant navigation swaps pages without a reload and announces it on document$.
+  if (typeof window.document$ !== "undefined") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

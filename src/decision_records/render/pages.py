@@ -1,0 +1,182 @@
+"""The pages about many records: the index, the review queue, the timeline, the home figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from ..model import APPROACHES, STATUSES
+from .record import record_uri, status_badge
+from .text import esc, href
+
+if TYPE_CHECKING:
+    from ..loader import Entry
+    from ..site import Site
+
+INDEX_URI = "decisions/index.md"
+REVIEW_URI = "review.md"
+TIMELINE_URI = "timeline.md"
+JSON_URI = "decisions.json"
+REVIEW_WINDOW = dt.timedelta(days=30)
+
+
+def _front(title: str, search: bool = True, wide: bool = False) -> str:
+    front: dict[str, object] = {"title": title}
+    if wide:  # a table of many columns needs the room the side bars take
+        front["hide"] = ["navigation", "toc"]
+    if not search:  # long listings would swamp the search results; the records are indexed
+        front["search"] = {"exclude": True}
+    return "---\n" + json.dumps(front) + "\n---\n\n"
+
+
+def _a(site: Site, from_uri: str, e: Entry, text: str) -> str:
+    return f'<a href="{esc(href(from_uri, record_uri(e.id), site.directory_urls))}">{text}</a>'
+
+
+def _select(name: str, label: str, values: list[str]) -> str:
+    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return (f'<label>{label} <select data-filter="{name}"><option value="">all</option>'
+            f"{options}</select></label>")
+
+
+_COLUMNS = [("id", "Id"), ("title", "Title"), ("status", "Status"), ("team", "Team"),
+            ("category", "Category"), ("approach", "Approach"), ("tokens", "Tokens"),
+            ("date", "Date")]
+
+
+def render_index(site: Site) -> str:
+    entries = site.decisions.entries
+    teams = sorted({e.record.team for e in entries})
+    categories = sorted({e.record.category for e in entries})
+    statuses = [s for s in STATUSES if any(e.record.status == s for e in entries)]
+    approaches = [a for a in APPROACHES if any(_approach(e) == a for e in entries)]
+    rows = []
+    for e in reversed(entries):  # newest number first, as people look for recent decisions
+        r = e.record
+        chosen = r.chosen
+        tokens = chosen.innovation_tokens if chosen else 0
+        approach = _approach(e)
+        rows.append(
+            f'<tr data-status="{r.status}" data-team="{esc(r.team)}" '
+            f'data-category="{esc(r.category)}" data-approach="{approach}">'
+            f"<td>{_a(site, INDEX_URI, e, e.id.split('-', 1)[0])}</td>"
+            f"<td>{_a(site, INDEX_URI, e, esc(r.title))}</td>"
+            f"<td>{status_badge(r.status)}</td><td>{esc(r.team)}</td>"
+            f"<td>{esc(r.category)}</td><td>{approach}</td>"
+            f'<td class="dr-num">{tokens}</td><td>{r.date.isoformat()}</td></tr>'
+        )
+    head = "".join(
+        f'<th data-sort="{key}" aria-sort="none"><button type="button">{label}</button></th>'
+        for key, label in _COLUMNS
+    )
+    filters = " ".join([
+        _select("status", "Status", statuses), _select("team", "Team", teams),
+        _select("category", "Category", categories), _select("approach", "Approach", approaches),
+        '<button type="button" class="md-button dr-clear" data-clear>Clear filters</button>',
+    ])
+    return (
+        _front("All decisions", search=False, wide=True)
+        + f"{len(entries)} decision records, newest first. Filter and sort them here, or use "
+        "the search box for words inside the records. The same data, as JSON: "
+        f"[decisions.json](../decisions.json).\n\n"
+        f'<form class="dr-filters" markdown="0" onsubmit="return false">{filters}</form>\n\n'
+        f'<p class="dr-count" markdown="0" aria-live="polite">Showing <span data-count>'
+        f"{len(entries)}</span> of {len(entries)}</p>\n\n"
+        f'<div class="dr-table-wrap" markdown="0"><table class="dr-index" data-index>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n"
+    )
+
+
+def _approach(e: Entry) -> str:
+    chosen = e.record.chosen
+    return chosen.approach if chosen else ""
+
+
+def _table(site: Site, from_uri: str, entries: list[Entry], extra: str,
+           cell: object = None) -> str:
+    if not entries:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_a(site, from_uri, e, esc(e.id.split('-', 1)[0]))}</td>"
+        f"<td>{_a(site, from_uri, e, esc(e.record.title))}</td>"
+        f"<td>{status_badge(e.record.status)}</td><td>{esc(e.record.team)}</td>"
+        f"<td>{getattr(e.record, extra) or ''}</td></tr>"
+        for e in entries
+    )
+    label = {"review_by": "Review by", "date": "Date"}[extra]
+    return (f'<table markdown="0"><thead><tr><th>Id</th><th>Title</th><th>Status</th>'
+            f"<th>Team</th><th>{label}</th></tr></thead><tbody>{rows}</tbody></table>\n")
+
+
+def review_queue(site: Site) -> list[Entry]:
+    """Accepted records whose review date has passed or falls within 30 days, oldest first."""
+    horizon = site.today + REVIEW_WINDOW
+    due = [e for e in site.decisions.entries
+           if e.record.status == "accepted" and e.record.review_by is not None
+           and e.record.review_by <= horizon]
+    return sorted(due, key=lambda e: (e.record.review_by, e.id))
+
+
+def render_review(site: Site) -> str:
+    due = review_queue(site)
+    overdue = [e for e in due if e.record.review_by and e.record.review_by < site.today]
+    soon = [e for e in due if e not in overdue]
+    out = [_front("Review queue"),
+           "Accepted decisions come back for review on their `review_by` date: tools age, "
+           "vendors change, and what was boring can become risky. This page lists the "
+           f"decisions whose review date has passed or falls within {REVIEW_WINDOW.days} days "
+           f"of {site.today.isoformat()}, oldest first.\n\n"]
+    if not due:
+        out.append("Nothing is due for review.\n")
+    if overdue:
+        out.append(f"## Overdue ({len(overdue)})\n\n" + _table(site, REVIEW_URI, overdue,
+                                                                 "review_by"))
+    if soon:
+        out.append(f"\n## Due within {REVIEW_WINDOW.days} days ({len(soon)})\n\n"
+                   + _table(site, REVIEW_URI, soon, "review_by"))
+    return "".join(out)
+
+
+def render_timeline(site: Site) -> str:
+    by_month: dict[str, list[Entry]] = defaultdict(list)
+    for e in site.decisions.entries:
+        by_month[e.record.date.strftime("%Y-%m")].append(e)
+    out = [_front("Timeline", search=False),
+           "Decisions by the month of their last status change, newest first.\n"]
+    if not by_month:
+        out.append("\nThere are no decisions yet.\n")
+    for month in sorted(by_month, reverse=True):
+        entries = sorted(by_month[month], key=lambda e: (e.record.date, e.id), reverse=True)
+        label = dt.date.fromisoformat(month + "-01").strftime("%B %Y")
+        out.append(f"\n## {label}\n\n" + _table(site, TIMELINE_URI, entries, "date"))
+    return "".join(out)
+
+
+def render_summary(site: Site, from_uri: str = "index.md", latest: int = 8) -> str:
+    """Figures for the home page: counts by status and the latest decisions."""
+    entries = site.decisions.entries
+    if not entries:
+        return ("There are no decisions yet. Start one with "
+                '`decisions new "Title"` and open a pull request.\n')
+    counts: Counter[str] = Counter(e.record.status for e in entries)
+    cards = "".join(
+        f'<a class="dr-stat" href="{esc(href(from_uri, INDEX_URI, site.directory_urls))}'
+        f'?status={s}"><span class="dr-stat-n">{counts[s]}</span> {s}</a>'
+        for s in STATUSES if counts[s]
+    )
+    recent = sorted(entries, key=lambda e: (e.record.date, e.id), reverse=True)[:latest]
+    return (f'<div class="dr-stats" markdown="0"><span class="dr-stat"><span class="dr-stat-n">'
+            f"{len(entries)}</span> decisions</span>{cards}</div>\n\n"
+            f"### Latest decisions\n\n" + _table(site, from_uri, recent, "date"))
+
+
+def render_json(site: Site) -> str:
+    # one compact record a line: small to download, still readable line by line
+    lines = ",\n".join(
+        json.dumps({"id": e.id, **e.record.model_dump(mode="json")}, sort_keys=True,
+                   ensure_ascii=False, separators=(",", ":"))
+        for e in site.decisions.entries
+    )
+    return '{"records":[\n' + lines + "\n]}\n"

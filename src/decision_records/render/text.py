@@ -1,0 +1,86 @@
+"""Record text -> safe HTML, and the small escaping and linking helpers the pages share.
+
+Record text is Markdown written by anyone who can open a pull request, so it is converted
+here, with a Markdown instance that has raw HTML switched off (tags come out as text) and a
+final pass that drops links and images to anything but http(s), mailto, anchors and
+relative paths. The site's own Markdown pass then carries the result through untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from xml.etree.ElementTree import Element
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+_SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+
+
+class _SafeLinks(Treeprocessor):
+    def run(self, root: Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and not _SAFE_SCHEME.match(value.strip()):
+                    el.set(attr, "#unsafe-link-removed")
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+    return md
+
+
+_MD = _markdown()
+
+
+def safe_html(text: str) -> str:
+    """Markdown -> HTML with raw HTML escaped and unsafe link targets removed."""
+    _MD.reset()
+    return str(_MD.convert(text))
+
+
+def safe_inline(text: str) -> str:
+    """A one-line Markdown string (a pro, a con, a driver) -> HTML without the <p>."""
+    out = safe_html(text)
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        return out[3:-4]
+    return out
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&])")
+
+
+def md_text(text: str) -> str:
+    """Plain text made inert for Markdown: no emphasis, no links, no HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown source: 'decisions/x.md' -> 'decisions/x/'."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if not src_uri.endswith(".md"):
+        return src_uri
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5] if directory_urls else stem + ".html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def href(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """A relative link between two sources, as it must appear in raw HTML."""
+    here = page_url(from_uri, directory_urls)
+    there = page_url(to_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    rel = posixpath.relpath(there or ".", base or ".")
+    if (there.endswith("/") or not there) and directory_urls and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel

@@ -1,0 +1,96 @@
+"""The site as data: every generated page's source, from the loaded decisions.
+
+No MkDocs import here: the hooks in hooks/decisions.py hand these strings to MkDocs, so a
+move to another static site generator only touches the hooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from .loader import ConfigError, Decisions, Entry, load_decisions, today
+from .model import Config, Option
+from .render import pages
+from .render.record import record_uri, render_record
+
+SUMMARY_MARKER = "<!-- decisions:summary -->"
+
+
+class SiteError(Exception):
+    """The records cannot be published; the message lists every problem, one per line."""
+
+
+def decisions_dir(config_dir: Path) -> Path:
+    """DECISIONS_DIR when set, else decisions/ beside mkdocs.yml."""
+    return Path(os.environ.get("DECISIONS_DIR") or config_dir / "decisions")
+
+
+@dataclass
+class Site:
+    decisions: Decisions
+    today: dt.date
+    directory_urls: bool = True
+    edit_base: str | None = None  # repo_url + edit_uri, pointing at docs/
+    currency: str = "USD"
+    superseded_by: dict[str, list[str]] = field(default_factory=dict)
+    # further renderers (budget, signals) add their parts here
+    option_extras: list[Callable[[Option], str]] = field(default_factory=list)
+    record_extras: list[Callable[[Entry], str]] = field(default_factory=list)
+
+    def edit_url(self, entry: Entry) -> str | None:
+        if not self.edit_base:
+            return None
+        # edit_uri points at docs/; the records live beside it in decisions/
+        return urljoin(self.edit_base, f"../decisions/{entry.path.name}")
+
+    def pages(self) -> dict[str, str]:
+        """src_uri -> content of every generated file."""
+        out = {record_uri(e.id): render_record(e, self) for e in self.decisions.entries}
+        out[pages.INDEX_URI] = pages.render_index(self)
+        out[pages.REVIEW_URI] = pages.render_review(self)
+        out[pages.TIMELINE_URI] = pages.render_timeline(self)
+        out[pages.JSON_URI] = pages.render_json(self)
+        return out
+
+    def fill(self, markdown: str, src_uri: str) -> str:
+        """Replace the generated-figures marker in a hand-written page."""
+        if SUMMARY_MARKER in markdown:
+            markdown = markdown.replace(SUMMARY_MARKER, pages.render_summary(self, src_uri))
+        return markdown
+
+
+def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = None,
+              edit_uri: str | None = None) -> tuple[Site, list[str]]:
+    """(site, notes to log). Raises SiteError listing every error, as `decisions validate`."""
+    try:
+        day = today()
+    except ValueError as e:
+        raise SiteError(str(e)) from None
+    if not root.is_dir():
+        empty = Decisions(root, Config(), [])
+        return Site(empty, day, directory_urls), [
+            f"{root}: no decisions folder; the site has no records"]
+    try:
+        decisions = load_decisions(root, day)
+    except ConfigError as e:
+        raise SiteError(str(e)) from None
+    errors = decisions.errors
+    if errors:
+        lines = [f.format() for f in errors]
+        raise SiteError(f"{len(errors)} error{'s' * (len(errors) != 1)} in the decision "
+                        "records (run `decisions validate`):\n" + "\n".join(lines))
+    notes = [f.format() for f in decisions.findings]
+    by: dict[str, list[str]] = defaultdict(list)
+    for entry in decisions.entries:
+        if entry.record.status in ("accepted", "superseded", "deprecated"):
+            for target in entry.record.supersedes:
+                by[target].append(entry.id)
+    edit_base = urljoin(repo_url.rstrip("/") + "/", edit_uri or "") if repo_url else None
+    site = Site(decisions, day, directory_urls, edit_base, decisions.config.currency, dict(by))
+    return site, notes
