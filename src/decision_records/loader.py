@@ -224,7 +224,7 @@ def load_decisions(
         elif record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, record, placeholders))
     findings.extend(f for p in stray if (f := rules.stray_file(p, config)))
-    findings.extend(rules.check(entries, config, today or dt.date.today()))
+    findings.extend(rules.check(entries, config, today or dt.date.today(), root))
     if only is not None:
         wanted = {display(p.resolve()) for p in only}
         findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, Loc, field_path
 from .model import Config, Severity
@@ -108,20 +108,32 @@ def _closest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-Check = Callable[["list[Entry]", Config, dt.date, Reporter], Iterator[Finding | None]]
+@dataclass
+class Context:
+    """What a check sees: every valid record, the settings, today, and where to report."""
+
+    entries: list[Entry]
+    config: Config
+    today: dt.date
+    root: Path
+    report: Reporter
+    snapshot: Any = None  # the signals snapshot (decisions/signals.json), when loaded
 
 
-def check(entries: list[Entry], config: Config, today: dt.date) -> list[Finding]:
-    report = Reporter(config)
+Check = Callable[[Context], Iterator[Finding | None]]
+
+
+def check(entries: list[Entry], config: Config, today: dt.date, root: Path,
+          snapshot: Any = None) -> list[Finding]:
+    ctx = Context(entries, config, today, root, Reporter(config), snapshot)
     out: list[Finding] = []
     for fn in CHECKS:
-        out.extend(f for f in fn(entries, config, today, report) if f is not None)
+        out.extend(f for f in fn(ctx) if f is not None)
     return out
 
 
-def duplicate_numbers(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def duplicate_numbers(ctx: Context) -> Iterator[Finding | None]:
+    entries, report = ctx.entries, ctx.report
     by_number: dict[int, list[Entry]] = defaultdict(list)
     for e in entries:
         by_number[e.number].append(e)
@@ -135,9 +147,8 @@ def duplicate_numbers(
                              f"(next free: {free:04d})")
 
 
-def supersession(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def supersession(ctx: Context) -> Iterator[Finding | None]:
+    entries, report = ctx.entries, ctx.report
     ids = {e.id: e for e in entries}
     named_by: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -193,9 +204,8 @@ def _cycles(
                 stack.append((nxt, iter(ids[nxt].record.supersedes)))
 
 
-def teams_and_categories(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def teams_and_categories(ctx: Context) -> Iterator[Finding | None]:
+    entries, config, report = ctx.entries, ctx.config, ctx.report
     teams = [t.name for t in config.teams]
     for e in entries:
         r = e.record
@@ -213,9 +223,8 @@ def teams_and_categories(
                          f"category '{r.category}' is not in config.yaml{hint}")
 
 
-def options(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def options(ctx: Context) -> Iterator[Finding | None]:
+    entries, report = ctx.entries, ctx.report
     for e in entries:
         names = [o.name for o in e.record.options]
         seen: set[str] = set()
@@ -231,9 +240,8 @@ def options(
                              _closest(chosen, names) or f" ({', '.join(names)})"))
 
 
-def dates(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def dates(ctx: Context) -> Iterator[Finding | None]:
+    entries, today, report = ctx.entries, ctx.today, ctx.report
     for e in entries:
         r = e.record
         if r.date > today:
@@ -253,9 +261,8 @@ def dates(
                              "are none to release")
 
 
-def todos(
-    entries: list[Entry], config: Config, today: dt.date, report: Reporter,
-) -> Iterator[Finding | None]:
+def todos(ctx: Context) -> Iterator[Finding | None]:
+    entries, report = ctx.entries, ctx.report
     for e in entries:
         if not e.placeholders:
             continue
