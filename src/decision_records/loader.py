@@ -36,9 +36,10 @@ def today() -> dt.date:
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(Path(path).absolute()) if rel.startswith("..") else rel
 
 
 @dataclass(frozen=True)
@@ -87,19 +88,26 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
     for e in err.errors(include_url=False):
         loc: Loc = tuple(e["loc"])
         kind = e["type"]
-        target = loc
+        target, at_key = loc, False
         if kind == "missing":
             message = f"missing required field '{loc[-1]}'"
             target = loc[:-1]
         elif kind == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'" + _suggest(loc, err)
+            at_key = True
         elif kind == "string_pattern_mismatch":
             message = _pattern_hint(loc, e.get("input"))
+        elif kind == "string_type" and isinstance(e.get("input"), bool):
+            message = (f"expected text, but YAML reads this as {str(e['input']).lower()} "
+                       "(yes, no, on, off, true and false are booleans); put it in quotes")
         else:
             message = e["msg"]
-            if "input" in e and not isinstance(e["input"], dict | list):
-                message += f" (got {e['input']!r})"
-        line, col = locator.position(target)
+            value = e.get("input")
+            if isinstance(value, dt.date):
+                message += f" (got {value.isoformat()})"
+            elif "input" in e and not isinstance(value, dict | list):
+                message += f" (got {value!r})"
+        line, col = locator.position(target, key=at_key)
         out.append(Finding(display(path), line, col, "error", rule, message, field_path(loc)))
     return out
 
@@ -158,6 +166,8 @@ def load_config(root: Path) -> Config:
     try:
         data = load(path)
     except YamlProblem as p:
+        if p.rule == "empty":  # only comments: every setting takes its default
+            return Config()
         raise ConfigError(
             [Finding(display(path), p.line, p.col, "error", p.rule, p.message)]) from None
     try:
@@ -168,7 +178,7 @@ def load_config(root: Path) -> Config:
     if unknown:
         locator = Locator(path)
         raise ConfigError([
-            Finding(display(path), *locator.position(("rules", r)), "error", "config",
+            Finding(display(path), *locator.position(("rules", r), key=True), "error", "config",
                     f"unknown rule '{r}'; known rules: {', '.join(sorted(rules.RULES))}",
                     f"rules.{r}")
             for r in unknown

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Status = Literal["proposed", "accepted", "rejected", "superseded", "deprecated"]
 Approach = Literal["buy", "adopt", "build"]
@@ -209,6 +209,11 @@ class Team(_Strict):
     description: str | None = Field(None, description="What the team does.")
 
 
+def _off(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as false; in a severity it can only mean "off"."""
+    return "off" if value is False else value
+
+
 class Config(_Strict):
     """Organisation settings, in decisions/config.yaml."""
 
@@ -221,7 +226,7 @@ class Config(_Strict):
         None, description="Allowed categories; any lowercase name when absent.",
     )
     currency: Text = Field("USD", description="Currency of cost figures.")
-    rules: dict[str, Severity] = Field(
+    rules: dict[str, Annotated[Severity, BeforeValidator(_off)]] = Field(
         default_factory=dict, description="Severity per rule id: error, warning or off.",
     )
 

@@ -58,17 +58,22 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as e:
         before = raw[: e.start]
         line = before.count(b"\n") + 1
-        col = e.start - (before.rfind(b"\n") + 1) + 1
+        # columns count characters, as libyaml and editors do
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
         raise YamlProblem(
             f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8",
             line, col, rule="encoding",
         ) from None
     if "\x00" in text:
-        pos = text.index("\x00")
-        line = text.count("\n", 0, pos) + 1
-        raise YamlProblem("binary content (NUL byte); a record must be YAML text", line, 1,
+        line, col = _line_col(text, text.index("\x00"))
+        raise YamlProblem("binary content (NUL byte); the file must be YAML text", line, col,
                           rule="encoding")
     return text.removeprefix("\ufeff")
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
 def compose(text: str) -> Node | None:
@@ -77,20 +82,35 @@ def compose(text: str) -> Node | None:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = e.problem or "invalid YAML"
-        context = f" ({e.context})" if e.context and e.problem else ""
-        raise YamlProblem(f"invalid YAML: {problem}{context}", line, col) from None
-    except yaml.YAMLError as e:  # e.g. a reader error on control characters
-        raise YamlProblem(f"invalid YAML: {e}") from None
+        problem, context = e.problem or "invalid YAML", e.context
+        if context and context.startswith("while"):
+            problem = f"{problem} ({context})"
+        elif context:
+            problem = f"{context}, {problem}"
+        raise YamlProblem(f"invalid YAML: {problem}", line, col) from None
+    except yaml.reader.ReaderError as e:  # a control character
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        raise YamlProblem(
+            f"invalid YAML: control character 0x{ord(char):02x} is not allowed; remove it",
+            *_line_col(text, e.position)) from None
+    except yaml.YAMLError as e:
+        raise YamlProblem(f"invalid YAML: {str(e).splitlines()[0]}") from None
 
 
 def construct(node: Node) -> Any:
     """Plain Python values from nodes; refuses aliases, duplicate keys and unknown tags."""
-    seen: set[int] = set()  # collection nodes met so far: meeting one twice means an alias
+    seen: set[int] = set()  # nodes met so far: meeting one twice means an alias
+
+    def alias(n: Node) -> YamlProblem:
+        return YamlProblem("anchors and aliases (&name, *name) are not allowed; write the "
+                           "value out", *_at(n), rule="yaml-alias")
 
     def scalar(n: Node) -> Any:
         if n.__class__ is not ScalarNode:
             return walk(n)
+        if id(n) in seen:
+            raise alias(n)
+        seen.add(id(n))
         if n.tag == _STR:  # the common case, kept cheap
             return n.value
         convert = _CONVERT.get(n.tag)
@@ -99,15 +119,12 @@ def construct(node: Node) -> Any:
         try:
             return convert(n)
         except (ValueError, yaml.YAMLError):
-            raise YamlProblem(f"cannot read {n.value!r} as {n.tag.removeprefix(_T)}",
-                              *_at(n)) from None
+            # e.g. 2024-13-40 looks like a date but is none: the model will say which field
+            return n.value
 
     def walk(n: Node) -> Any:
         if id(n) in seen:
-            raise YamlProblem(
-                "anchors and aliases (&name, *name) are not allowed in records; write the "
-                "value out", *_at(n), rule="yaml-alias",
-            )
+            raise alias(n)
         seen.add(id(n))
         if n.__class__ is MappingNode:
             if n.tag != _MAP:
@@ -115,11 +132,16 @@ def construct(node: Node) -> Any:
             out: dict[Any, Any] = {}
             for k, v in n.value:
                 if k.__class__ is not ScalarNode:
-                    raise YamlProblem("a key must be a plain word, not a list or mapping", *_at(k))
+                    raise YamlProblem("a key must be a plain word, not a list or mapping", *_at(k),
+                                      rule="yaml-key")
                 if k.tag == _MERGE:
                     raise YamlProblem("merge keys (<<) are not allowed in records; write the "
                                       "values out", *_at(k), rule="yaml-alias")
                 key = scalar(k)
+                if not isinstance(key, str):
+                    raise YamlProblem(
+                        f"key {k.value!r} reads as {type(key).__name__}, not a field name; "
+                        "put it in quotes if it is meant as text", *_at(k), rule="yaml-key")
                 if key in out:
                     raise YamlProblem(f"duplicate key {key!r}; each key may appear once per "
                                       "mapping", *_at(k), rule="duplicate-key")
@@ -131,7 +153,11 @@ def construct(node: Node) -> Any:
             return [scalar(item) for item in n.value]
         return scalar(n)
 
-    return walk(node) if node.__class__ is not ScalarNode else scalar(node)
+    try:
+        return walk(node) if node.__class__ is not ScalarNode else scalar(node)
+    except RecursionError:
+        raise YamlProblem("the YAML is nested too deeply; a record needs only a few levels",
+                          *_at(node)) from None
 
 
 def _tag_problem(n: Node) -> YamlProblem:
@@ -160,7 +186,8 @@ def parse(text: str) -> Any:
     """The top-level mapping of YAML text. Raises YamlProblem."""
     node = compose(text)
     if node is None:
-        raise YamlProblem("the file is empty; a record is a YAML mapping of fields", rule="empty")
+        raise YamlProblem("the file is empty; it must be a YAML mapping of fields",
+                          rule="empty")
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise YamlProblem(f"the top level is {kind}; it must be a mapping of fields (key: value)",
@@ -176,7 +203,8 @@ class Locator:
         self._root: Node | None = None
         self._loaded = False
 
-    def position(self, loc: Loc) -> tuple[int, int]:
+    def position(self, loc: Loc, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at loc, or of its key when `key` is set."""
         if not self._loaded:
             self._loaded = True
             try:
@@ -192,9 +220,9 @@ class Locator:
                 pair = next(((k, v) for k, v in node.value if k.value == part), None)
                 if pair is None:
                     return here
-                key, node = pair
+                knode, node = pair
                 # point at a scalar's value, or at the key of a block below it
-                here = _at(node) if isinstance(node, ScalarNode) else _at(key)
+                here = _at(node) if isinstance(node, ScalarNode) and not key else _at(knode)
             elif isinstance(node, SequenceNode) and isinstance(part, int):
                 if not 0 <= part < len(node.value):
                     return here

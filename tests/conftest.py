@@ -1,0 +1,171 @@
+"""Shared helpers: a temporary decisions folder, a valid record and variants of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+TODAY = dt.date(2026, 11, 26)
+TODAY_ENV = TODAY.isoformat()
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+default_tokens: 3
+teams:
+  - name: platform
+    tokens: 3
+  - name: commerce
+    tokens: 2
+categories:
+  - alerting
+  - database
+  - hosting
+"""
+
+# A complete valid record using most fields. Case files under tests/cases/ are this text with
+# one thing wrong, so their line numbers match the numbering below.
+VALID_RECORD = """\
+# yaml-language-server: $schema=../docs/decision.schema.json
+title: Buy a paging service
+status: accepted
+date: 2026-03-02
+team: platform
+deciders:
+  - Ada Lovelace
+  - Grace Hopper
+consulted:
+  - On-call engineers
+category: alerting
+tags:
+  - on-call
+  - paging
+core: false
+context: |
+  Alerts reach people by e-mail only, and night-time alerts are missed.
+drivers:
+  - Time to value
+  - Operating load
+options:
+  - name: PagerDuty
+    approach: buy
+    summary: A hosted paging and on-call scheduling service.
+    pros:
+      - Mature escalation policies
+    cons:
+      - Per-seat licence
+    packages:
+      - pypi:requests
+      - github:psf/requests
+    cost:
+      licence_per_year: 12000
+      build_person_weeks: 1
+      run_hours_per_month: 2
+      notes: Twenty seats.
+    innovation_tokens: 0
+  - name: Build our own
+    approach: build
+    summary: A small service that sends SMS through a gateway.
+    pros:
+      - No licence
+    cons:
+      - We would be on call for our own pager
+    packages:
+      - npm:react
+    innovation_tokens: 1
+    why_not_existing_stack: Nothing we run today sends SMS or escalates.
+    replaces: The e-mail alerts, retired once the pager is live.
+decision:
+  chosen: PagerDuty
+  rationale: |
+    Paging is not core to our business and a product does it well.
+  exit_plan: Schedules export as iCal and alerts are plain webhooks.
+consequences:
+  good:
+    - Nights are covered
+  bad:
+    - A yearly licence
+on_call: platform-primary
+review_by: 2027-03-02
+links:
+  - title: Vendor comparison
+    url: https://example.com/paging
+"""
+
+
+def variant(old: str, new: str, text: str = VALID_RECORD) -> str:
+    """`text` with the single occurrence of `old` replaced by `new`."""
+    found = text.count(old)
+    assert found == 1, f"{old!r} occurs {found} times in the record, expected once"
+    return text.replace(old, new)
+
+
+def record(
+    *, status: str = "accepted", date: str = "2026-03-02", supersedes: list[str] | None = None,
+    title: str = "Buy a paging service",
+) -> str:
+    """A valid record with a few commonly varied fields set."""
+    text = variant("status: accepted\n", f"status: {status}\n")
+    text = variant("date: 2026-03-02\n", f"date: {date}\n", text)
+    text = variant("title: Buy a paging service\n", f"title: {title}\n", text)
+    if supersedes is not None:
+        text += "supersedes:\n" + "".join(f"  - {s}\n" for s in supersedes)
+    return text
+
+
+def write_decisions(
+    root: Path, records: Mapping[str, str | bytes], config: str | bytes | None = CONFIG,
+) -> Path:
+    """Create root/decisions with config.yaml (unless None) and the given files."""
+    folder = root / "decisions"
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str | bytes] = dict(records)
+    if config is not None:
+        files["config.yaml"] = config
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="\n")
+    return folder
+
+
+MakeDecisions = Callable[..., Path]
+
+
+@pytest.fixture
+def make_decisions(tmp_path: Path) -> MakeDecisions:
+    """make_decisions({name: text}, config=CONFIG) -> the tmp decisions folder."""
+
+    def make(
+        records: Mapping[str, str | bytes], config: str | bytes | None = CONFIG,
+    ) -> Path:
+        return write_decisions(tmp_path, records, config)
+
+    return make
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a `decisions` subprocess: today pinned, no DECISIONS_DIR leak."""
+    env = {k: v for k, v in os.environ.items() if k != "DECISIONS_DIR"}
+    env["DECISIONS_TODAY"] = TODAY_ENV
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m decision_records ARGS` as a user would, in cwd."""
+    return subprocess.run(
+        [sys.executable, "-m", "decision_records", *args],
+        cwd=cwd, env=dict(env) if env is not None else cli_env(), capture_output=True,
+        text=True, encoding="utf-8", timeout=60, check=False,
+    )
