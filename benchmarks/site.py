@@ -27,9 +27,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from synthetic import write  # noqa: E402
-
 from decision_records.site import load_site  # noqa: E402
+from synthetic import write  # noqa: E402
 
 TODAY = "2026-11-26"
 

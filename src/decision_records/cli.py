@@ -92,6 +92,44 @@ def validate(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> Non
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.option("--team", help="Only this team.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown fits a pull-request comment.")
+@click.pass_obj
+def budget(root: Path, team: str | None, fmt: str) -> None:
+    """Innovation tokens per team: budget, spent, pending, released, remaining.
+
+    Worked out from the records: accepted records spend their chosen option's tokens,
+    proposed ones are pending, `tokens_released` gives tokens back, superseded and
+    deprecated records no longer spend. Lists the records behind every figure.
+
+    Exit status: 0, or 1 when a team has spent more than its budget.
+    """
+    from .ledger import compute
+    from .render.budget import as_markdown, as_text
+
+    decisions = open_decisions(root)
+    ledger = compute(decisions.entries, decisions.config)
+    teams = list(ledger.teams)
+    if team is not None:
+        teams = [t for t in teams if t.team == team]
+        if not teams:
+            known = ", ".join(t.team for t in ledger.teams) or "none"
+            raise Exit2(f"no team '{team}'; teams: {known}")
+    if fmt == "json":
+        click.echo(json.dumps(ledger.as_dict(teams), indent=2))
+    elif fmt == "markdown":
+        click.echo(as_markdown(ledger, teams), nl=False)
+    else:
+        click.echo(as_text(ledger, teams), nl=False)
+    errors = [f for f in decisions.errors if f.rule != "budget-overdrawn"]
+    if errors:
+        click.echo(f"note: {len(errors)} record error(s) left out records that do not load; "
+                   "run `decisions validate`", err=True)
+    sys.exit(1 if any(t.overdrawn for t in teams) else 0)
+
+
 def schema_text() -> str:
     schema = Record.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

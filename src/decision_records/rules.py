@@ -12,10 +12,13 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import ledger
 from .findings import Finding, Loc, field_path
+from .ledger import Ledger
 from .model import Config, Severity
 from .yamlfile import Locator
 
@@ -34,6 +37,7 @@ class Rule:
 _ALL = [
     Rule("yaml", "error", "The file is valid YAML.", False),
     Rule("yaml-alias", "error", "No anchors, aliases or merge keys.", False),
+    Rule("yaml-key", "error", "Keys are field names, not numbers or booleans.", False),
     Rule("yaml-tag", "error", "No tags beyond plain strings, numbers, lists and mappings.", False),
     Rule("yaml-top", "error", "The top level is a mapping of fields.", False),
     Rule("duplicate-key", "error", "A key appears once per mapping.", False),
@@ -58,6 +62,11 @@ _ALL = [
     Rule("todo", "error", "No TODO placeholders are left."),
     Rule("tokens-release", "error",
          "Tokens are released after the record's date, by a record that spent some."),
+    Rule("budget-overdrawn", "error", "Accepted records spend no more tokens than the team has."),
+    Rule("budget-proposal", "warning",
+         "A proposal would not overdraw its team's tokens if accepted."),
+    Rule("budget-default", "warning",
+         "A team that spends tokens has its own budget in config.yaml."),
 ]
 RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 
@@ -118,6 +127,10 @@ class Context:
     root: Path
     report: Reporter
     snapshot: Any = None  # the signals snapshot (decisions/signals.json), when loaded
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return ledger.compute(self.entries, self.config)
 
 
 Check = Callable[[Context], Iterator[Finding | None]]
@@ -287,4 +300,31 @@ def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _strings(v, (*loc, i))
 
 
-CHECKS: list[Check] = [duplicate_numbers, supersession, teams_and_categories, options, dates, todos]
+def budgets(ctx: Context) -> Iterator[Finding | None]:
+    by_id = {e.id: e for e in ctx.entries}
+    for team in ctx.ledger.teams:
+        spending = [line for line in team.lines if line.effect == "spent"]
+        if team.overdrawn:
+            names = ", ".join(line.id.split("-", 1)[0] for line in spending)
+            last = by_id[spending[-1].id]
+            yield ctx.report("budget-overdrawn", last.path, ("team",),
+                             f"team {team.team} spends {team.spent} innovation tokens but has "
+                             f"{team.budget} (records {names}); release tokens, supersede a "
+                             "record, or raise the team's budget in config.yaml")
+        for line in team.lines:
+            if line.effect == "pending" and team.spent + line.tokens > team.budget:
+                over = team.spent + line.tokens - team.budget
+                yield ctx.report("budget-proposal", by_id[line.id].path, ("decision", "chosen"),
+                                 f"accepting this would spend {line.tokens} token"
+                                 f"{'s' * (line.tokens != 1)} and overdraw team {team.team} by "
+                                 f"{over} ({team.remaining} of {team.budget} left)")
+        if team.default_budget and team.lines:
+            first = by_id[team.lines[0].id]
+            yield ctx.report("budget-default", first.path, ("team",),
+                             f"team {team.team} has no token budget in config.yaml; using "
+                             f"default_tokens ({team.budget})")
+
+
+CHECKS: list[Check] = [
+    duplicate_numbers, supersession, teams_and_categories, options, dates, todos, budgets,
+]

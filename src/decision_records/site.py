@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from .ledger import Ledger, compute
 from .loader import ConfigError, Decisions, Entry, load_decisions, today
 from .model import Config, Option
-from .render import pages
+from .render import budget, pages
 from .render.record import record_uri, render_record
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
@@ -39,6 +40,7 @@ class Site:
     edit_base: str | None = None  # repo_url + edit_uri, pointing at docs/
     currency: str = "USD"
     superseded_by: dict[str, list[str]] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=lambda: Ledger(()))
     # further renderers (budget, signals) add their parts here
     option_extras: list[Callable[[Option], str]] = field(default_factory=list)
     record_extras: list[Callable[[Entry], str]] = field(default_factory=list)
@@ -56,6 +58,7 @@ class Site:
         out[pages.REVIEW_URI] = pages.render_review(self)
         out[pages.TIMELINE_URI] = pages.render_timeline(self)
         out[pages.JSON_URI] = pages.render_json(self)
+        out[budget.BUDGET_URI] = budget.render_budget_page(self)
         return out
 
     def fill(self, markdown: str, src_uri: str) -> str:
@@ -92,5 +95,7 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
             for target in entry.record.supersedes:
                 by[target].append(entry.id)
     edit_base = urljoin(repo_url.rstrip("/") + "/", edit_uri or "") if repo_url else None
-    site = Site(decisions, day, directory_urls, edit_base, decisions.config.currency, dict(by))
+    site = Site(decisions, day, directory_urls, edit_base, decisions.config.currency, dict(by),
+                compute(decisions.entries, decisions.config))
+    site.record_extras.append(lambda entry: budget.record_note(entry, site))
     return site, notes

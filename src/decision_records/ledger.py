@@ -1,0 +1,153 @@
+"""Innovation-token arithmetic, derived from the records alone (no I/O).
+
+After Dan McKinley's "Choose Boring Technology": each team has a small budget of tokens.
+- An accepted record spends its chosen option's `innovation_tokens`.
+- A proposed record's tokens are pending: what accepting it would spend.
+- Tokens come back when a record declares `tokens_released` (the technology has become
+  boring for the team, or was retired): our extension of McKinley's rule. A superseded or
+  deprecated record no longer spends; its successor, if any, spends its own.
+- remaining = budget - spent. Pending tokens are shown beside it, not taken from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .model import Config
+
+if TYPE_CHECKING:
+    from .loader import Entry
+
+Effect = Literal["spent", "pending", "released"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One record's part in a team's figures."""
+
+    id: str
+    title: str
+    status: str
+    tokens: int
+    date: dt.date  # the record's date; for a release, the day the tokens came back
+    effect: Effect
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "status": self.status,
+                "tokens": self.tokens, "date": self.date.isoformat(), "effect": self.effect}
+
+
+@dataclass(frozen=True)
+class TeamBudget:
+    team: str
+    budget: int
+    spent: int
+    pending: int
+    released: int
+    lines: tuple[Line, ...]
+    default_budget: bool = False  # no `tokens` for this team in config.yaml
+    listed: bool = True  # the team is in config.yaml
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.spent
+
+    @property
+    def overdrawn(self) -> bool:
+        return self.spent > self.budget
+
+    def as_dict(self) -> dict[str, object]:
+        return {"team": self.team, "budget": self.budget, "spent": self.spent,
+                "pending": self.pending, "released": self.released,
+                "remaining": self.remaining, "default_budget": self.default_budget,
+                "records": [line.as_dict() for line in self.lines]}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    teams: tuple[TeamBudget, ...]
+    history: tuple[tuple[dt.date, int], ...] = field(default=())  # org tokens in use over time
+
+    def team(self, name: str) -> TeamBudget | None:
+        return next((t for t in self.teams if t.team == name), None)
+
+    @property
+    def total(self) -> dict[str, int]:
+        return totals(self.teams)
+
+    def as_dict(self, teams: Iterable[TeamBudget] | None = None) -> dict[str, object]:
+        """The figures of all teams, or of some, with the totals of those listed."""
+        chosen = list(self.teams if teams is None else teams)
+        return {"teams": [t.as_dict() for t in chosen], "total": totals(chosen)}
+
+
+def totals(teams: Iterable[TeamBudget]) -> dict[str, int]:
+    teams = list(teams)
+    out = {k: sum(getattr(t, k) for t in teams) for k in ("budget", "spent", "pending",
+                                                          "released")}
+    out["remaining"] = out["budget"] - out["spent"]
+    return out
+
+
+def chosen_tokens(entry: Entry) -> int:
+    chosen = entry.record.chosen
+    return chosen.innovation_tokens if chosen else 0
+
+
+def effects(entry: Entry) -> list[Line]:
+    """What one record does to its team's budget (an empty list: nothing)."""
+    r = entry.record
+    tokens = chosen_tokens(entry)
+    if tokens == 0:
+        return []
+    if r.status == "proposed":
+        return [Line(entry.id, r.title, r.status, tokens, r.date, "pending")]
+    if r.tokens_released is not None:
+        return [Line(entry.id, r.title, r.status, tokens, r.tokens_released.date, "released")]
+    if r.status == "accepted":
+        return [Line(entry.id, r.title, r.status, tokens, r.date, "spent")]
+    return []  # rejected, superseded, deprecated
+
+
+def budget_of(team: str, config: Config) -> tuple[int, bool]:
+    """(budget, whether it is the default)."""
+    t = config.team(team)
+    if t is not None and t.tokens is not None:
+        return t.tokens, False
+    return config.default_tokens, True
+
+
+def compute(entries: Iterable[Entry], config: Config) -> Ledger:
+    by_team: dict[str, list[Line]] = {t.name: [] for t in config.teams}
+    events: list[tuple[dt.date, int]] = []
+    for e in entries:
+        lines = effects(e)
+        by_team.setdefault(e.record.team, []).extend(lines)
+        for line in lines:
+            if line.effect == "spent":
+                events.append((line.date, line.tokens))
+            elif line.effect == "released":  # in use from the record's date to the release
+                events += [(e.record.date, line.tokens), (line.date, -line.tokens)]
+    teams = []
+    for name in sorted(by_team):
+        lines = sorted(by_team[name], key=lambda line: (line.date, line.id))
+        budget, default = budget_of(name, config)
+        teams.append(TeamBudget(
+            team=name, budget=budget,
+            spent=sum(x.tokens for x in lines if x.effect == "spent"),
+            pending=sum(x.tokens for x in lines if x.effect == "pending"),
+            released=sum(x.tokens for x in lines if x.effect == "released"),
+            lines=tuple(lines), default_budget=default, listed=config.team(name) is not None,
+        ))
+    history: list[tuple[dt.date, int]] = []
+    level = 0
+    for day, delta in sorted(events):
+        level += delta
+        if history and history[-1][0] == day:
+            history[-1] = (day, level)
+        else:
+            history.append((day, level))
+    return Ledger(tuple(teams), tuple(history))

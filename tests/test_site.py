@@ -1,0 +1,208 @@
+"""Real MkDocs builds from a fixed set of records, asserting on the HTML a reader gets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from conftest import REPO, TODAY_ENV, run_cli
+from decision_records.loader import load_decisions
+from decision_records.render.record import render_record
+from decision_records.site import load_site
+
+FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
+IDS = sorted(p.stem for p in FIXTURE.glob("0*.yaml"))
+
+
+def build_site(decisions: Path, site_dir: Path, monkeypatch: pytest.MonkeyPatch,
+               **overrides: object) -> Path:
+    monkeypatch.setenv("DECISIONS_DIR", str(decisions))
+    monkeypatch.setenv("DECISIONS_TODAY", TODAY_ENV)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir),
+                         **overrides)
+    build(config)
+    return site_dir
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    mp = pytest.MonkeyPatch()
+    try:
+        out = tmp_path_factory.mktemp("site")
+        yield build_site(FIXTURE, out / "site", mp, repo_url="https://git.example.com/org/tech/",
+                         edit_uri="edit/main/docs/")
+    finally:
+        mp.undo()
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_record_has_a_page_and_the_index_lists_them(site: Path) -> None:
+    index = page(site, "decisions")
+    for rid in IDS:
+        assert (site / "decisions" / rid / "index.html").is_file()
+        assert f'href="{rid}/"' in index
+    assert len(re.findall(r"<tr data-status=", index)) == len(IDS)
+
+
+def test_index_rows_carry_the_filter_values(site: Path) -> None:
+    index = page(site, "decisions")
+    row = re.search(r'<tr data-status="proposed"[^>]*>', index)
+    assert row is not None
+    assert row.group(0) == ('<tr data-status="proposed" data-team="commerce" '
+                            'data-category="database" data-approach="adopt">')
+    assert '<select data-filter="team">' in index
+
+
+def test_supersession_links_go_both_ways(site: Path) -> None:
+    old = page(site, "decisions/0001-self-host-the-message-queue")
+    new = page(site, "decisions/0002-buy-a-managed-queue")
+    assert re.search(r'Superseded by <a href="\.\./0002-buy-a-managed-queue/">', old)
+    assert re.search(r'replaces <a href="\.\./0001-self-host-the-message-queue/">', new)
+
+
+def test_record_page_shows_options_chosen_and_edit_link(site: Path) -> None:
+    html = page(site, "decisions/0002-buy-a-managed-queue")
+    assert len(re.findall(r'class="dr-option(?: dr-chosen)?"', html)) == 2
+    assert '<div class="dr-option dr-chosen">' in html
+    assert "✓ chosen" in html
+    assert 'href="https://pypi.org/project/boto3/"' in html
+    assert ('href="https://git.example.com/org/tech/edit/main/decisions/'
+            '0002-buy-a-managed-queue.yaml"') in html
+    assert "Spends no innovation tokens; team platform has 3 of 3 left." in html
+
+
+def test_decisions_json_matches_the_records(site: Path) -> None:
+    data = json.loads((site / "decisions.json").read_text(encoding="utf-8"))
+    decisions = load_decisions(FIXTURE)
+    assert [r["id"] for r in data["records"]] == IDS
+    for got, entry in zip(data["records"], decisions.entries, strict=True):
+        assert got == {"id": entry.id, **entry.record.model_dump(mode="json")}
+
+
+def test_injected_html_does_not_survive(site: Path) -> None:
+    html = page(site, "decisions/0005-hostile-markdown")
+    body = html[html.index("<article"):html.index("</article>")]
+    assert "<script>" not in body
+    assert "<img src=\"x\" onerror" not in body and "<svg onload" not in body
+    assert "<iframe" not in body
+    assert not re.search(r"<[^>]+\son\w+=", body), "an event handler attribute got through"
+    assert 'href="javascript:' not in body.lower()
+    assert "&lt;script&gt;window.pwned = 1;&lt;/script&gt;" in body
+    # ordinary Markdown still renders
+    assert "<em>emphasis</em>" in body and "<code>code &lt;b&gt;</code>" in body
+    assert "<table>" in body and '<a href="https://example.com/docs">link</a>' in body
+    for other in ("decisions", "timeline", "budget", ""):
+        assert "<script>window.titlePwned" not in page(site, other)
+
+
+def test_review_queue_and_timeline(site: Path) -> None:
+    review = page(site, "review")
+    # 0002 is due 2026-12-01, within 30 days of 2026-11-26
+    assert "0002-buy-a-managed-queue/" in review
+    assert "0005-hostile-markdown/" not in review
+    timeline = page(site, "timeline")
+    months = re.findall(r'<h2 id="[^"]+">([A-Z][a-z]+ \d{4})', timeline)
+    assert months == ["October 2026", "September 2025", "February 2025", "May 2024",
+                      "March 2023"]
+
+
+def test_budget_page_figures_equal_the_cli_json(site: Path, tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE, tmp_path / "decisions")
+    result = run_cli("budget", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = json.loads(result.stdout)
+    html = page(site, "budget")
+    for team in expected["teams"]:
+        card = re.search(rf'<div class="dr-team[^"]*" data-team="{team["team"]}"[^>]*>', html)
+        assert card is not None, team["team"]
+        shown = dict(re.findall(r'data-(budget|spent|pending|released|remaining)="(-?\d+)"',
+                                card.group(0)))
+        assert {k: int(v) for k, v in shown.items()} == {
+            k: team[k] for k in ("budget", "spent", "pending", "released", "remaining")}
+    total = re.search(r"<div class=\"dr-total\"[^>]*>", html)
+    assert total is not None
+    shown = dict(re.findall(r'data-(budget|spent|pending|released|remaining)="(-?\d+)"',
+                            total.group(0)))
+    assert {k: int(v) for k, v in shown.items()} == expected["total"]
+    assert "<svg class=\"dr-chart\"" in html
+
+
+def test_home_page_has_generated_figures(site: Path) -> None:
+    home = page(site, "")
+    assert re.search(r'<span class="dr-stat-n">5</span> decisions', home)
+    assert "Latest decisions" in home
+
+
+def test_search_index_holds_rationale_words(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hits = {doc["location"].split("#")[0] for doc in index["docs"]
+            if "zanzibarquokka" in doc["text"]}
+    assert hits == {"decisions/0002-buy-a-managed-queue/"}
+
+
+def test_no_request_leaves_the_site(site: Path) -> None:
+    """No stylesheet, script, font or image from another host."""
+    for html_file in site.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", html):
+            for url in re.findall(r'(?:src|href)="([^"]+)"', tag):
+                if tag.startswith("<link") and ('rel="canonical"' in tag):
+                    continue
+                assert not re.match(r"^(https?:)?//", url), f"{html_file}: {tag}"
+    for css in site.rglob("*.css"):
+        assert "fonts.googleapis" not in css.read_text(encoding="utf-8")
+
+
+def test_invalid_record_fails_the_build_with_its_position(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    bad = folder / "0003-adopt-a-graph-database.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("status: proposed",
+                                                           "status: maybe"), encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(folder, tmp_path / "site", monkeypatch)
+    assert f"{bad}:2:9: error: status: Input should be" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not (tmp_path / "site").exists(), "a failed build must not leave a half-written site"
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_no_records_still_builds(kind: str, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "decisions"
+    if kind == "empty":
+        folder.mkdir()
+    site = build_site(folder, tmp_path / "site", monkeypatch)
+    assert "0 decision records" in page(site, "decisions")
+    assert "There are no decisions yet" in page(site, "")
+
+
+def test_shipped_records_build_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        build_site(REPO / "decisions", tmp_path / "site", monkeypatch)
+    except Abort as e:  # strict mode turns warnings into an abort
+        pytest.fail(f"mkdocs build --strict failed: {e}")
+    assert (tmp_path / "site" / "decisions" / "index.html").is_file()
+
+
+def test_record_rendering_is_a_pure_function() -> None:
+    site, _ = load_site(FIXTURE)
+    entry = site.decisions.get("0002-buy-a-managed-queue")
+    assert entry is not None
+    text = render_record(entry, site)
+    assert text == render_record(entry, site)
+    assert text.startswith('---\n{"title": "Buy a managed queue", "tags": ["queues", "managed"]}')
+    assert "[0001 Self\\-host the message queue](0001-self-host-the-message-queue.md)" in text
