@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # and its exit plan, so the banner would only confuse a newcomer.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench bench-site schema clean
+.PHONY: install serve build test lint bench bench-site schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed-test  ## create .venv with the project and its test tools
 
 serve: $(VENV)/.installed  ## build the site from decisions/ and serve it on 127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -36,6 +38,9 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed  ## time `decisions validate` on 10,000 synthetic records
 	$(BIN)/python benchmarks/validate.py --records 10000
+
+bench-site: $(VENV)/.installed  ## build 1,000 and 10,000 synthetic records against plain MkDocs
+	$(BIN)/python benchmarks/site.py --records 1000 --records 10000
 
 schema: $(VENV)/.installed  ## regenerate docs/decision.schema.json
 	$(BIN)/decisions schema > docs/decision.schema.json

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ import click
 from . import __version__
 from .findings import count
 from .loader import ConfigError, Decisions, display, load_decisions, today
-from .model import Record
+from .model import APPROACHES, Record
+from .rules import RULES
 
 
 class Exit2(click.ClickException):
@@ -79,7 +81,8 @@ def validate(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> Non
     if fmt == "json":
         click.echo(json.dumps({
             "records": decisions.checked, "errors": errors, "warnings": warnings,
-            "valid": not failed, "findings": [f.as_dict() for f in decisions.findings],
+            "valid": not failed,
+            "findings": [{**f.as_dict(), "help": RULES[f.rule].doc} for f in decisions.findings],
         }, indent=2))
     else:
         for f in decisions.findings:
@@ -130,6 +133,43 @@ def budget(root: Path, team: str | None, fmt: str) -> None:
     sys.exit(1 if any(t.overdrawn for t in teams) else 0)
 
 
+@main.command()
+@click.option("--base", metavar="REF",
+              help="Compare with this git ref. Default: the merge base with origin/main, or "
+                   "main.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="markdown fits a pull-request comment or job summary.")
+@click.pass_obj
+def report(root: Path, base: str | None, fmt: str) -> None:
+    """Review summary of the records added, changed or removed since a git ref.
+
+    For each changed record: validation and policy findings with positions, each option's
+    maturity from decisions/signals.json, and the owning team's innovation tokens before
+    and after the change.
+
+    Exit status: 0, 1 when a changed record has an error, 2 when git cannot answer (not a
+    repository, unknown ref, shallow clone without the base).
+    """
+    from . import report as rep
+
+    decisions = open_decisions(root)
+    try:
+        commit = rep.resolve_base(root, base)
+        changes = rep.changed_records(root, commit)
+        before = rep.base_decisions(root, commit, _today())
+    except rep.ReportError as e:
+        raise Exit2(str(e)) from None
+    items = rep.build(changes, decisions, before, maturity_lookup(decisions))
+    text = rep.as_json(commit, items) if fmt == "json" else rep.as_markdown(commit, items)
+    click.echo(text, nl=False)
+    sys.exit(1 if any(it.errors for it in items) else 0)
+
+
+def maturity_lookup(decisions: Decisions) -> Callable[[str], tuple[str, list[str]] | None]:
+    """Category and reasons of a package reference, from the signals snapshot."""
+    return lambda ref: None  # filled in by the signals snapshot
+
+
 def schema_text() -> str:
     schema = Record.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -143,23 +183,60 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
+def _option_flag(ctx: click.Context, param: click.Parameter,
+                 values: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        name, sep, approach = value.rpartition("=")
+        if not sep or not name.strip() or approach not in APPROACHES:
+            raise click.BadParameter(f"{value!r}: write NAME=APPROACH, APPROACH one of "
+                                     f"{', '.join(APPROACHES)}", ctx, param)
+        out.append((name.strip(), approach))
+    return out
+
+
 @main.command()
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--team", help="The owning team (from decisions/config.yaml).")
 @click.option("--category", help="e.g. database, alerting, observability, hosting.")
+@click.option("--option", "options", multiple=True, callback=_option_flag, metavar="NAME=APPROACH",
+              help="An option considered, e.g. --option 'PagerDuty=buy' (repeat it; "
+                   "APPROACH is buy, adopt or build).")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask for what is missing. Default: ask when run on a terminal.")
 @click.pass_obj
-def new(root: Path, title: str, team: str | None, category: str | None) -> None:
-    """Start a record: write TITLE under the next free number and print its path.
+def new(root: Path, title: str | None, team: str | None, category: str | None,
+        options: list[tuple[str, str]], interactive: bool | None) -> None:
+    """Start a record under the next free number and print its path.
 
-    The file comes from a commented template; replace every TODO, then run
-    `decisions validate`.
+    On a terminal it asks for the title, team, category and the options' names and
+    approaches; otherwise give them as arguments. The file comes from a commented template:
+    replace every TODO (`decisions validate` lists the ones left), then open a pull request.
     """
     from .newrecord import create
 
     if not root.is_dir():
         raise Exit2(f"{display(root)}: no decisions folder here; run from the project root "
                     "or pass --dir")
-    if len(title.strip()) < 3:
-        raise click.UsageError("the title needs at least three characters")
-    path = create(root, title.strip(), team, category, _today())
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    if interactive:
+        config = open_decisions(root).config
+        title = title or click.prompt("Title (what is decided, e.g. 'Buy a paging service')")
+        teams = [t.name for t in config.teams]
+        team = team or click.prompt("Owning team", type=click.Choice(teams) if teams else str)
+        cats = config.categories
+        category = category or click.prompt("Category", type=click.Choice(cats) if cats else str)
+        while True:
+            n = len(options) + 1
+            name = (click.prompt(f"Option {n} name") if n <= 2 else
+                    click.prompt(f"Option {n} name (empty to finish)", default="",
+                                 show_default=False))
+            if not name.strip():
+                break
+            approach = click.prompt("  approach", type=click.Choice(list(APPROACHES)))
+            options.append((name.strip(), approach))
+    if not title or len(title.strip()) < 3:
+        raise click.UsageError("give a TITLE of at least three characters")
+    path = create(root, title.strip(), team, category, _today(), options)
     click.echo(display(path))

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import rules
+from . import policies, rules  # noqa: F401  (importing policies registers its rules)
 from .findings import Finding, Loc, field_path
 from .model import RECORD_FILE, Config, Record
 from .yamlfile import Locator, YamlProblem, load, parse, read_text

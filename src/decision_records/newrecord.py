@@ -30,7 +30,31 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_template(title: str, team: str | None, category: str | None, today: dt.date) -> str:
+APPROACH_COMMENT = "# buy: hosted product | adopt: run existing software | build: write it"
+
+
+def _options(options: list[tuple[str, str]]) -> str:
+    if not options:
+        options = [("TODO first option", "buy"), ("TODO second option", "build")]
+    out = []
+    for i, (name, approach) in enumerate(options):
+        first = i == 0  # explain each field once, on the first option
+        comment = f"         {APPROACH_COMMENT}" if first else ""
+        packages = "          # e.g. pypi:requests, npm:react, github:owner/repo" if first else ""
+        tokens = "  # 0: boring technology we already run; 1-3: something new" if first else ""
+        out.append(f"""  - name: {_quote(name)}
+    approach: {approach}{comment}
+    summary: TODO one sentence
+    pros: []
+    cons: []
+    packages: []{packages}
+    innovation_tokens: 0{tokens}
+""")
+    return "".join(out)
+
+
+def render_template(title: str, team: str | None, category: str | None, today: dt.date,
+                    options: list[tuple[str, str]] | None = None) -> str:
     return f"""{SCHEMA_LINE}
 # A decision record. Replace every TODO; `decisions validate` lists the ones left.
 # Fields are documented in docs/decision.schema.json (your editor shows them).
@@ -48,21 +72,7 @@ context: |
 drivers:
   - TODO what matters most (cost, time to value, operating load, ...)
 options:
-  - name: TODO first option
-    approach: buy         # buy: hosted product | adopt: run existing software | build: write it
-    summary: TODO one sentence
-    pros: []
-    cons: []
-    packages: []          # e.g. pypi:requests, npm:react, github:owner/repo
-    innovation_tokens: 0  # 0 for boring technology we already run; 1-3 for something new
-  - name: TODO second option
-    approach: build
-    summary: TODO one sentence
-    pros: []
-    cons: []
-    packages: []
-    innovation_tokens: 0
-decision:
+{_options(options or [])}decision:
   chosen: TODO the name of one option above
   rationale: |
     TODO Why this option over the others.
@@ -74,10 +84,10 @@ review_by: {(today + dt.timedelta(days=365)).isoformat()}   # when to look at th
 
 
 def create(root: Path, title: str, team: str | None, category: str | None,
-           today: dt.date) -> Path:
+           today: dt.date, options: list[tuple[str, str]] | None = None) -> Path:
     """Write the template under the next free number; retries if another writer won the race."""
     slug = slugify(title)
-    text = render_template(title, team, category, today)
+    text = render_template(title, team, category, today, options)
     number = next_number(root)
     while True:
         path = root / f"{number:04d}-{slug}.yaml"

@@ -33,6 +33,11 @@ class Rule:
     summary: str
     configurable: bool = True
 
+    @property
+    def doc(self) -> str:
+        """The page that explains the rule with an example (policy rules have one each)."""
+        return f"docs/rules/{self.id}.md" if self.id in _DOCUMENTED else "docs/rules/index.md"
+
 
 _ALL = [
     Rule("yaml", "error", "The file is valid YAML.", False),
@@ -69,6 +74,8 @@ _ALL = [
          "A team that spends tokens has its own budget in config.yaml."),
 ]
 RULES: dict[str, Rule] = {r.id: r for r in _ALL}
+_DOCUMENTED = {"buy-before-build", "boring-first", "operate-what-you-own", "exit-plan",
+               "review-due"}
 
 # A supersession only takes effect once the superseding record is in force.
 _IN_FORCE = {"accepted", "superseded", "deprecated"}
@@ -328,3 +335,9 @@ def budgets(ctx: Context) -> Iterator[Finding | None]:
 CHECKS: list[Check] = [
     duplicate_numbers, supersession, teams_and_categories, options, dates, todos, budgets,
 ]
+
+
+def register(rules: list[Rule], checks: list[Check]) -> None:
+    """Add a family of rules (policies, signals) to the registry and to every run."""
+    RULES.update((r.id, r) for r in rules)
+    CHECKS.extend(c for c in checks if c not in CHECKS)

@@ -21,6 +21,7 @@ from .render import budget, pages
 from .render.record import record_uri, render_record
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
+RULES_MARKER = "<!-- decisions:rules -->"
 
 
 class SiteError(Exception):
@@ -65,6 +66,8 @@ class Site:
         """Replace the generated-figures marker in a hand-written page."""
         if SUMMARY_MARKER in markdown:
             markdown = markdown.replace(SUMMARY_MARKER, pages.render_summary(self, src_uri))
+        if RULES_MARKER in markdown:
+            markdown = markdown.replace(RULES_MARKER, pages.render_rules(self.decisions.config))
         return markdown
 
 

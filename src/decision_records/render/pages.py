@@ -7,7 +7,8 @@ import json
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from ..model import APPROACHES, STATUSES
+from ..model import APPROACHES, STATUSES, Config
+from ..rules import RULES, severity
 from .record import record_uri, status_badge
 from .text import esc, href
 
@@ -170,6 +171,18 @@ def render_summary(site: Site, from_uri: str = "index.md", latest: int = 8) -> s
     return (f'<div class="dr-stats" markdown="0"><span class="dr-stat"><span class="dr-stat-n">'
             f"{len(entries)}</span> decisions</span>{cards}</div>\n\n"
             f"### Latest decisions\n\n" + _table(site, from_uri, recent, "date"))
+
+
+def render_rules(config: Config) -> str:
+    """Every rule with its default and its severity here (from the config)."""
+    rows = ["| Rule | Default | Here | What it checks |", "|---|---|---|---|"]
+    for rule in sorted(RULES.values(), key=lambda r: (r.configurable, r.id)):
+        here = severity(rule.id, config)
+        name = (f"[{rule.id}]({rule.id}.md)" if rule.doc.endswith(f"/{rule.id}.md")
+                else f"`{rule.id}`")
+        fixed = "" if rule.configurable else " (fixed)"
+        rows.append(f"| {name} | {rule.default}{fixed} | {here} | {rule.summary} |")
+    return "\n".join(rows) + "\n"
 
 
 def render_json(site: Site) -> str:

@@ -1,0 +1,98 @@
+"""Policy rules from "Production Oriented Development" and "Choose Boring Technology".
+
+Each rule has a stable id, a one-line summary and a page in docs/rules/ with an example;
+its severity is set in decisions/config.yaml under `rules:`. They apply to records that
+are in force or proposed: a rejected or retired record is history, not a plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .findings import Finding
+from .rules import Check, Context, Rule, register
+
+_LIVE = {"proposed", "accepted"}
+
+RULES = [
+    Rule("buy-before-build", "error",
+         "Building a non-core capability needs a buy or adopt option considered and a reason "
+         "why buying will not do."),
+    Rule("boring-first", "error",
+         "An option that spends innovation tokens says why the existing stack cannot do the "
+         "job and what it replaces."),
+    Rule("operate-what-you-own", "error",
+         "An accepted adopt or build decision names who is on call for it."),
+    Rule("exit-plan", "error", "An accepted buy decision says how we would leave the vendor."),
+    Rule("review-due", "warning", "An accepted record is reviewed by its review_by date."),
+]
+
+
+def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        r, chosen = e.record, e.record.chosen
+        if r.status not in _LIVE or chosen is None or chosen.approach != "build" or r.core:
+            continue
+        if not any(o.approach in ("buy", "adopt") for o in r.options):
+            yield ctx.report("buy-before-build", e.path, ("options",),
+                             "building a capability that is not core needs at least one buy or "
+                             "adopt option considered; add one (or set core: true)")
+        if not r.decision.why_not_buy:
+            yield ctx.report("buy-before-build", e.path, ("decision", "chosen"),
+                             f"'{chosen.name}' builds a capability that is not core: say in "
+                             "decision.why_not_buy why no product can be bought or adopted")
+
+
+def boring_first(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        r = e.record
+        if r.status not in _LIVE:
+            continue
+        for i, o in enumerate(r.options):
+            if o.innovation_tokens == 0 or o.name != r.decision.chosen:
+                continue
+            missing = [f for f in ("why_not_existing_stack", "replaces") if not getattr(o, f)]
+            if missing:
+                yield ctx.report(
+                    "boring-first", e.path, ("options", i, "innovation_tokens"),
+                    f"'{o.name}' spends {o.innovation_tokens} innovation token"
+                    f"{'s' * (o.innovation_tokens != 1)}: add {' and '.join(missing)} (what would "
+                    "it take to do this with what we already run, and what does it replace?)")
+
+
+def operate_what_you_own(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        r, chosen = e.record, e.record.chosen
+        runs_it = chosen is not None and chosen.approach in ("adopt", "build")
+        if r.status == "accepted" and chosen and runs_it and not r.on_call:
+            yield ctx.report("operate-what-you-own", e.path, ("team",),
+                             f"'{chosen.name}' is run by us ({chosen.approach}): name who is "
+                             f"paged when it breaks in on_call (team {r.team} owns it)")
+
+
+def exit_plan(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        r, chosen = e.record, e.record.chosen
+        if (r.status == "accepted" and chosen and chosen.approach == "buy"
+                and not r.decision.exit_plan):
+            yield ctx.report("exit-plan", e.path, ("decision", "chosen"),
+                             f"'{chosen.name}' is bought: say in decision.exit_plan how we would "
+                             "leave the vendor")
+
+
+def review_due(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        r = e.record
+        # a review_by before the record's own date is a review-date error, not a due review
+        if (r.status == "accepted" and r.review_by is not None
+                and r.date < r.review_by < ctx.today):
+            days = (ctx.today - r.review_by).days
+            yield ctx.report("review-due", e.path, ("review_by",),
+                             f"review was due on {r.review_by} ({days} day{'s' * (days != 1)} "
+                             "ago): revisit the decision, then set a new review_by or change "
+                             "its status")
+
+
+CHECKS: list[Check] = [buy_before_build, boring_first, operate_what_you_own, exit_plan,
+                       review_due]
+register(RULES, CHECKS)

@@ -1,0 +1,269 @@
+"""A review summary of the records a change adds, modifies or removes, for a pull request.
+
+Git is asked which record files differ from the base; the base's records are read from
+git itself (no checkout), so "tokens before" is what the base branch really had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, count
+from .ledger import Ledger, TeamBudget, chosen_tokens, compute
+from .loader import ConfigError, Decisions, Entry, display, load_decisions
+from .model import RECORD_FILE
+from .rules import RULES
+
+
+class ReportError(Exception):
+    """Git cannot tell what changed (bad ref, not a repository, shallow clone)."""
+
+
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              check=False, timeout=60)
+    except FileNotFoundError:
+        raise ReportError("git is not installed") from None
+    if done.returncode != 0:
+        raise ReportError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
+                          else f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def resolve_base(root: Path, base: str | None) -> str:
+    """The commit to compare with: --base, else the merge base with origin/main or main."""
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except ReportError:
+        raise ReportError(f"{display(root)} is not inside a git repository; "
+                          "`decisions report` compares records with a git ref") from None
+    candidates = [base] if base else ["origin/main", "main"]
+    for ref in candidates:
+        try:
+            commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        except ReportError:
+            continue
+        if base:
+            return commit
+        try:
+            return _git(root, "merge-base", "HEAD", commit).strip()
+        except ReportError:
+            continue
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+    hint = (" This is a shallow clone: fetch the base too (git fetch --unshallow, or "
+            "fetch-depth: 0 in actions/checkout)." if shallow else "")
+    if base:
+        raise ReportError(f"no commit '{base}' in this repository.{hint}")
+    raise ReportError("found neither origin/main nor main to compare with; pass --base REF."
+                      + hint)
+
+
+@dataclass(frozen=True)
+class Change:
+    path: Path  # where the record is (or was) in the working tree
+    kind: str  # added | modified | removed
+
+    @property
+    def id(self) -> str:
+        return self.path.name[:-5]
+
+
+def changed_records(root: Path, base: str) -> list[Change]:
+    """Record files under root that differ from base, uncommitted and untracked ones included."""
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    rel = os.path.relpath(root.resolve(), top)
+    kinds = {"A": "added", "M": "modified", "D": "removed", "T": "modified"}
+    changes: dict[Path, str] = {}
+    out = _git(top, "diff", "--name-status", "--no-renames", base, "--", rel)
+    for line in out.splitlines():
+        status, _, name = line.partition("\t")
+        changes[top / name] = kinds.get(status[:1], "modified")
+    for name in _git(top, "ls-files", "--others", "--exclude-standard", "--", rel).splitlines():
+        changes[top / name] = "added"
+    return [Change(Path(display(p)), kind) for p, kind in sorted(changes.items())
+            if p.parent.resolve() == root.resolve() and RECORD_FILE.match(p.name)]
+
+
+def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
+    """The records as they were at base (None when the folder did not exist there)."""
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    rel = os.path.relpath(root.resolve(), top)
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "base.tar"
+        try:
+            _git(top, "archive", "--format=tar", f"--output={archive}", base, "--", rel)
+        except ReportError:
+            return None  # the folder is new in this change
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        try:
+            return load_decisions(Path(tmp) / rel, today)
+        except ConfigError:  # an unusable config at base: report without "before" figures
+            return None
+
+
+@dataclass
+class RecordReport:
+    change: Change
+    entry: Entry | None
+    findings: list[Finding]
+    title: str = ""
+    before: TeamBudget | None = None
+    after: TeamBudget | None = None
+    options: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+
+MaturityFn = Callable[[str], tuple[str, list[str]] | None]
+
+
+def build(changes: list[Change], now: Decisions, before: Decisions | None,
+          maturity: MaturityFn | None = None) -> list[RecordReport]:
+    after_ledger = compute(now.entries, now.config)
+    before_ledger: Ledger | None = compute(before.entries, before.config) if before else None
+    out = []
+    for change in changes:
+        entry = now.get(change.id) if change.kind != "removed" else None
+        mine = [f for f in now.findings if Path(f.path) == change.path]
+        old = before.get(change.id) if before else None
+        shown = entry or old
+        item = RecordReport(change, entry, mine if change.kind != "removed" else [],
+                            shown.record.title if shown else change.id)
+        team = shown.record.team if shown else None
+        if team:
+            item.after = after_ledger.team(team)
+            item.before = before_ledger.team(team) if before_ledger else None
+        if entry:
+            for o in entry.record.options:
+                refs = []
+                for ref in o.packages:
+                    verdict = maturity(ref) if maturity else None
+                    refs.append({"ref": ref, "category": verdict[0] if verdict else None,
+                                 "reasons": verdict[1] if verdict else []})
+                item.options.append({"name": o.name, "approach": o.approach,
+                                     "tokens": o.innovation_tokens,
+                                     "chosen": o.name == entry.record.decision.chosen,
+                                     "packages": refs})
+        out.append(item)
+    return out
+
+
+def _figures(t: TeamBudget | None) -> dict[str, int] | None:
+    if t is None:
+        return None
+    return {"budget": t.budget, "spent": t.spent, "pending": t.pending,
+            "remaining": t.remaining}
+
+
+def as_json(base: str, items: list[RecordReport]) -> str:
+    records = []
+    for it in items:
+        r = it.entry.record if it.entry else None
+        records.append({
+            "id": it.change.id, "path": str(it.change.path), "change": it.change.kind,
+            "title": it.title, "status": r.status if r else None,
+            "team": r.team if r else None,
+            "findings": [{**f.as_dict(), "help": RULES[f.rule].doc} for f in it.findings],
+            "options": it.options,
+            "tokens": None if it.after is None else {
+                "team": it.after.team, "before": _figures(it.before),
+                "after": _figures(it.after),
+                "this_record": chosen_tokens(it.entry) if it.entry else 0},
+        })
+    errors = sum(it.errors for it in items)
+    warnings = sum(count(it.findings)[1] for it in items)
+    return json.dumps({"base": base, "records": records, "errors": errors,
+                       "warnings": warnings}, indent=2) + "\n"
+
+
+def _rule_link(rule: str) -> str:
+    """A link to the rule's page: on GitHub Actions, to the file in this commit."""
+    doc = RULES[rule].doc
+    server, repo, sha = (os.environ.get(k) for k in
+                         ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    if server and repo and sha:
+        return f"[{rule}]({server}/{repo}/blob/{sha}/{doc})"
+    return f"[{rule}]({doc})"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _tokens_line(it: RecordReport) -> str:
+    if it.after is None:
+        return ""
+    a, b = it.after, it.before
+    before = (f"spent {b.spent}, pending {b.pending}, remaining {b.remaining} of {b.budget}"
+              if b else "no records at the base")
+    after = f"spent {a.spent}, pending {a.pending}, remaining {a.remaining} of {a.budget}"
+    line = f"**Innovation tokens, team {a.team}:** before: {before} → after: {after}"
+    if it.entry and it.entry.record.status == "proposed":
+        n = chosen_tokens(it.entry)
+        line += f". If accepted, this record spends {n}, leaving {a.remaining - n}."
+    return line + "\n"
+
+
+def as_markdown(base: str, items: list[RecordReport]) -> str:
+    if not items:
+        return f"## Decision records\n\nNo record changed since `{base[:12]}`.\n"
+    errors = sum(it.errors for it in items)
+    out = [f"## Decision records: {len(items)} changed since `{base[:12]}`\n\n",
+           "| Record | Change | Status | Team | Checks |\n|---|---|---|---|---|\n"]
+    for it in items:
+        r = it.entry.record if it.entry else None
+        e, w = count(it.findings)
+        title = _md(it.title)
+        checks = ("removed" if it.change.kind == "removed" else
+                  f"❌ {e} error{'s' * (e != 1)}" if e else
+                  f"⚠️ {w} warning{'s' * (w != 1)}" if w else "✅ passes")
+        out.append(f"| {it.change.id.split('-', 1)[0]} {title} | "
+                   f"{it.change.kind} | {r.status if r else '-'} | {r.team if r else '-'} | "
+                   f"{checks} |\n")
+    for it in items:
+        out.append(f"\n### {it.change.id.split('-', 1)[0]} {_md(it.title)} "
+                   f"({it.change.kind})\n\n")
+        if it.change.kind == "removed":
+            out.append(f"`{it.change.path}` is removed by this change.\n")
+            continue
+        if it.entry is None and not it.findings:
+            out.append("The record could not be loaded.\n")
+        if it.findings:
+            for f in it.findings:
+                icon = "❌" if f.severity == "error" else "⚠️"
+                where = f"{f.path}:{f.line}:{f.col}"
+                field = f" `{f.field}`:" if f.field else ""
+                out.append(f"- {icon} `{where}` {_rule_link(f.rule)}:{field} {_md(f.message)}\n")
+        else:
+            out.append("✅ Valid, and follows every policy.\n")
+        if it.options:
+            out.append("\n| Option | Approach | Tokens | Maturity |\n|---|---|--:|---|\n")
+            for o in it.options:
+                name = _md(str(o["name"]))
+                name = f"**{name}** (chosen)" if o["chosen"] else name
+                packages = o["packages"]
+                assert isinstance(packages, list)
+                maturity = "<br>".join(
+                    f"`{p['ref']}`: {p['category'] or 'no signals yet'}"
+                    + (f" ({_md('; '.join(p['reasons']))})" if p["reasons"] else "")
+                    for p in packages) or "-"
+                out.append(f"| {name} | {o['approach']} | {o['tokens']} | {maturity} |\n")
+        tokens = _tokens_line(it)
+        if tokens:
+            out.append("\n" + tokens)
+    if errors:
+        out.append(f"\n**{errors} error{'s' * (errors != 1)}** to fix before merging; "
+                   "`decisions validate` shows the same list.\n")
+    return "".join(out)

@@ -1,0 +1,84 @@
+"""Each policy rule passes and fails on a variant of the valid record."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
+from decision_records.loader import load_decisions
+from decision_records.policies import RULES
+
+POLICY_IDS = {r.id for r in RULES}
+CHOOSE_BUILD = ("  chosen: PagerDuty\n", "  chosen: Build our own\n")
+WHY_NOT_BUY = ("  exit_plan: Schedules export as iCal and alerts are plain webhooks.\n",
+               "  why_not_buy: No product pages through our radio network.\n")
+
+
+def _apply(*changes: tuple[str, str]) -> str:
+    text = VALID_RECORD
+    for old, new in changes:
+        text = variant(old, new, text)
+    return text
+
+
+CASES = [
+    ("valid record passes every policy", [], []),
+    ("build without why_not_buy", [CHOOSE_BUILD], [("buy-before-build", 51, 11)]),
+    ("build with why_not_buy", [CHOOSE_BUILD, WHY_NOT_BUY], []),
+    ("build of a core capability", [CHOOSE_BUILD, ("core: false\n", "core: true\n")], []),
+    ("build with no buy or adopt option",
+     [CHOOSE_BUILD, WHY_NOT_BUY, ("    approach: buy\n", "    approach: build\n")],
+     [("buy-before-build", 21, 1)]),
+    ("tokens without replaces", [CHOOSE_BUILD, WHY_NOT_BUY,
+                                 ("    replaces: The e-mail alerts, retired once the pager is "
+                                  "live.\n", "")], [("boring-first", 47, 24)]),
+    ("tokens on an option not chosen need nothing",
+     [("    replaces: The e-mail alerts, retired once the pager is live.\n", "")], []),
+    ("adopt without on_call",
+     [CHOOSE_BUILD, WHY_NOT_BUY, ("on_call: platform-primary\n", "")],
+     [("operate-what-you-own", 5, 7)]),
+    ("proposed build needs no on_call yet",
+     [CHOOSE_BUILD, WHY_NOT_BUY, ("on_call: platform-primary\n", ""),
+      ("status: accepted\n", "status: proposed\n")], []),
+    ("buy without exit plan",
+     [("  exit_plan: Schedules export as iCal and alerts are plain webhooks.\n", "")],
+     [("exit-plan", 51, 11)]),
+    ("review date passed", [("review_by: 2027-03-02\n", "review_by: 2026-11-01\n")],
+     [("review-due", 61, 12)]),
+    ("review date passed on a superseded record is history",
+     [("review_by: 2027-03-02\n", "review_by: 2026-11-01\n"),
+      ("status: accepted\n", "status: rejected\n")], []),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_policy(make_decisions: MakeDecisions, changes: list[tuple[str, str]],
+                expected: list[tuple[str, int, int]]) -> None:
+    root = make_decisions({"0001-buy-paging.yaml": _apply(*changes)})
+    found = load_decisions(root, TODAY).findings
+    assert [(f.rule, f.line, f.col) for f in found if f.rule in POLICY_IDS] == expected
+    assert not [f for f in found if f.rule not in POLICY_IDS]
+
+
+def test_severity_comes_from_config(make_decisions: MakeDecisions) -> None:
+    record = _apply(("review_by: 2027-03-02\n", "review_by: 2026-11-01\n"))
+    config = "rules:\n  review-due: error\n  exit-plan: off\n"
+    root = make_decisions({"0001-buy-paging.yaml": record}, config=config)
+    (finding,) = load_decisions(root, TODAY).findings
+    assert (finding.rule, finding.severity) == ("review-due", "error")
+    assert finding.message == ("review was due on 2026-11-01 (25 days ago): revisit the "
+                               "decision, then set a new review_by or change its status")
+
+
+def test_every_policy_rule_has_a_page_with_an_example() -> None:
+    for rule in RULES:
+        page = REPO / rule.doc
+        assert page.is_file(), rule.id
+        text = page.read_text(encoding="utf-8")
+        assert rule.id in text and "```yaml" in text, rule.id
+
+
+def test_shipped_records_pass_every_policy_at_default_severity() -> None:
+    found = load_decisions(REPO / "decisions", TODAY).findings
+    assert [f.format() for f in found if f.rule in POLICY_IDS] == []

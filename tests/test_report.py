@@ -1,0 +1,120 @@
+"""`decisions report` in a real temporary git repository: added, modified, removed records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, cli_env, run_cli
+
+FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=T",
+                           "-c", "init.defaultBranch=main", *args], cwd=cwd, check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository whose main holds the fixture records and a branch that changes three."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    shutil.copytree(FIXTURE, root / "decisions")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    graph = root / "decisions" / "0003-adopt-a-graph-database.yaml"
+    graph.write_text(graph.read_text(encoding="utf-8").replace("status: proposed",
+                                                               "status: accepted"))
+    git(root, "rm", "-q", "decisions/0004-build-our-own-paging.yaml")
+    new = (FIXTURE / "0004-build-our-own-paging.yaml").read_text(encoding="utf-8")
+    new = new.replace("title: Build our own paging service", "title: Build a status page")
+    new = new.replace("status: rejected", "status: proposed").replace("2023-03-15",
+                                                                      "2026-11-01")
+    (root / "decisions" / "0006-build-a-status-page.yaml").write_text(new, encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "change")
+    return root
+
+
+def test_markdown_report(repo: Path) -> None:
+    result = run_cli("report", cwd=repo)
+    assert result.returncode == 1, result.stderr  # 0003 lost its on_call when accepted
+    out = result.stdout
+    assert out.startswith("## Decision records: 3 changed since `")
+    assert ("| 0003 Adopt a graph database for recommendations | modified | accepted | "
+            "commerce | ❌ 1 error |") in out
+    assert "| 0004 Build our own paging service | removed | - | - | removed |" in out
+    assert "| 0006 Build a status page | added | proposed | sre | ⚠️ 1 warning |" in out
+    assert ("- ❌ `decisions/0003-adopt-a-graph-database.yaml:4:7` "
+            "[operate-what-you-own](docs/rules/operate-what-you-own.md): `team`:") in out
+    assert "`decisions/0004-build-our-own-paging.yaml` is removed by this change." in out
+    assert ("**Innovation tokens, team commerce:** before: spent 0, pending 1, remaining 2 of "
+            "2 → after: spent 1, pending 0, remaining 1 of 2") in out
+    assert "| **Neo4j** (chosen) | adopt | 1 |" in out
+    assert "If accepted, this record spends 2, leaving -1." in out
+
+
+def test_json_report(repo: Path) -> None:
+    result = run_cli("report", "--format", "json", cwd=repo)
+    data = json.loads(result.stdout)
+    assert [(r["id"], r["change"]) for r in data["records"]] == [
+        ("0003-adopt-a-graph-database", "modified"),
+        ("0004-build-our-own-paging", "removed"),
+        ("0006-build-a-status-page", "added"),
+    ]
+    modified, removed, added = data["records"]
+    assert [f["rule"] for f in modified["findings"]] == ["operate-what-you-own"]
+    assert modified["tokens"] == {
+        "team": "commerce", "this_record": 1,
+        "before": {"budget": 2, "spent": 0, "pending": 1, "remaining": 2},
+        "after": {"budget": 2, "spent": 1, "pending": 0, "remaining": 1}}
+    assert removed["findings"] == [] and removed["title"] == "Build our own paging service"
+    assert [f["rule"] for f in added["findings"]] == ["budget-proposal"]
+    assert (data["errors"], data["warnings"]) == (1, 1)
+
+
+def test_uncommitted_and_untracked_changes_count(repo: Path) -> None:
+    extra = (FIXTURE / "0002-buy-a-managed-queue.yaml").read_text(encoding="utf-8")
+    (repo / "decisions" / "0007-another-queue.yaml").write_text(
+        extra.replace("supersedes: [0001-self-host-the-message-queue]\n", ""),
+        encoding="utf-8")
+    data = json.loads(run_cli("report", "--format", "json", cwd=repo).stdout)
+    assert ("0007-another-queue", "added") in [(r["id"], r["change"]) for r in data["records"]]
+
+
+def test_no_change_is_a_short_report(repo: Path) -> None:
+    result = run_cli("report", "--base", "HEAD", cwd=repo)
+    assert result.returncode == 0
+    assert "No record changed since" in result.stdout
+
+
+@pytest.mark.parametrize(("setup", "message"), [
+    ("bad-ref", "no commit 'no-such-branch' in this repository."),
+    ("not-git", "is not inside a git repository"),
+    ("shallow", "This is a shallow clone"),
+], ids=["bad-ref", "not-git", "shallow"])
+def test_git_problems_exit_2(repo: Path, tmp_path: Path, setup: str, message: str) -> None:
+    args = ["report"]
+    cwd = repo
+    if setup == "bad-ref":
+        args += ["--base", "no-such-branch"]
+    elif setup == "not-git":
+        cwd = tmp_path / "plain"
+        shutil.copytree(FIXTURE, cwd / "decisions")
+    else:
+        cwd = tmp_path / "shallow"
+        git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature",
+            f"file://{repo}", str(cwd))
+        args += ["--base", "main"]
+    result = run_cli(*args, cwd=cwd, env=cli_env(GIT_CEILING_DIRECTORIES=str(tmp_path)))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
