@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # and its exit plan, so the banner would only confuse a newcomer.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test lint bench bench-site schema clean
+.PHONY: install browser serve build test test-browser lint bench bench-site schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,24 @@ serve: $(VENV)/.installed  ## build the site from decisions/ and serve it on 127
 build: $(VENV)/.installed  ## build the site into site/
 	$(BIN)/mkdocs build --strict
 
-test: $(VENV)/.installed-test  ## lint, type-check and run the whole test suite
+# The browser tests drive Debian's Chromium; as root it is installed when missing.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed here: the browser tests will skip"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-test browser  ## lint, type-check and run the whole test suite
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+test-browser: $(VENV)/.installed-test browser  ## only the browser tests
+	$(BIN)/python -m pytest -m browser
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests hooks benchmarks

@@ -1,0 +1,209 @@
+"""The site as readers use it: headless Chromium (Debian's) driven by Playwright.
+
+Run only these with `make test-browser` (or `.venv/bin/python -m pytest -m browser`).
+Screenshots are written to test-output/screenshots/. Where no browser can be had, the
+tests skip with one line, except in CI (CI=true), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, TODAY_ENV, run_cli
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
+SHOTS = REPO / "test-output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {why}")
+    pytest.skip(f"browser tests skipped: {why}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (make test installs it)")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium as root)")
+    with sync_playwright() as p:
+        # Playwright's own browser download does not work here: drive Debian's Chromium.
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the fixture records into a temp folder and serve it on a free local port."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("browser-site")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DECISIONS_DIR", str(FIXTURE))
+    mp.setenv("DECISIONS_TODAY", TODAY_ENV)
+    mp.setenv("NO_MKDOCS_2_WARNING", "1")
+    try:
+        build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site")))
+    finally:
+        mp.undo()
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 partial(_Quiet, directory=str(out / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_search_finds_a_word_only_in_one_rationale(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("zanzibarquokka", delay=20)  # Material searches on key events
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert results.count() == 1
+    assert "Buy a managed queue" in results.first.inner_text()
+    results.first.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/decisions/0002-buy-a-managed-queue/"))
+    assert "Buy a managed queue" in page.locator("h1").inner_text()
+
+
+def _visible_ids(page: Any) -> list[str]:
+    return page.locator("table[data-index] tbody tr:visible td:first-child").all_inner_texts()
+
+
+def test_index_filters_clear_and_sort(page: Any, base_url: str) -> None:
+    page.goto(base_url + "decisions/")
+    assert sorted(_visible_ids(page)) == ["0001", "0002", "0003", "0004", "0005"]
+    page.select_option("select[data-filter=status]", "accepted")
+    assert sorted(_visible_ids(page)) == ["0002", "0005"]
+    page.select_option("select[data-filter=team]", "platform")
+    assert _visible_ids(page) == ["0002"]
+    assert page.locator("[data-count]").inner_text() == "1"
+    assert "status=accepted" in page.url and "team=platform" in page.url
+    page.get_by_role("button", name="Clear filters").click()
+    assert len(_visible_ids(page)) == 5
+    page.locator("th[data-sort=date] button").click()
+    dates = page.locator("table[data-index] tbody tr td:last-child").all_inner_texts()
+    assert dates == sorted(dates)
+    assert page.locator("th[data-sort=date]").get_attribute("aria-sort") == "ascending"
+    page.locator("th[data-sort=date] button").click()
+    dates = page.locator("table[data-index] tbody tr td:last-child").all_inner_texts()
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_shared_filter_link_opens_filtered(page: Any, base_url: str) -> None:
+    page.goto(base_url + "decisions/?team=sre")
+    assert sorted(_visible_ids(page)) == ["0004", "0005"]
+
+
+def test_budget_page_shows_the_cli_figures(page: Any, base_url: str, tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE, tmp_path / "decisions")
+    expected = json.loads(run_cli("budget", "--format", "json", cwd=tmp_path).stdout)
+    page.goto(base_url + "budget/")
+    for team in expected["teams"]:
+        card = page.locator(f".dr-team[data-team={team['team']}]")
+        text = card.locator(".dr-figures").inner_text()
+        shown = {k: int(v) for k, v in re.findall(r"(\w+) (-?\d+)", text)}
+        assert shown == {k: team[k] for k in ("budget", "spent", "pending", "released",
+                                              "remaining")}
+        assert card.locator("svg.dr-bar").is_visible()
+    _shot(page, "budget")
+
+
+def test_record_page_options_chosen_and_superseded_link(page: Any, base_url: str) -> None:
+    page.goto(base_url + "decisions/0002-buy-a-managed-queue/")
+    assert page.locator(".dr-option").count() == 2
+    chosen = page.locator(".dr-option.dr-chosen")
+    assert chosen.count() == 1
+    assert "Managed queue" in chosen.inner_text() and "✓ chosen" in chosen.inner_text()
+    badges = page.locator(".dr-maturity")
+    if badges.count():  # maturity badges appear where the snapshot has signals
+        assert badges.first.is_visible()
+    _shot(page, "record")
+    page.goto(base_url + "decisions/0001-self-host-the-message-queue/")
+    page.get_by_role("link", name=re.compile("Buy a managed queue")).first.click()
+    page.wait_for_url(re.compile(r"/decisions/0002-buy-a-managed-queue/"))
+
+
+def test_injected_script_does_not_run(page: Any, base_url: str) -> None:
+    page.goto(base_url + "decisions/0005-hostile-markdown/")
+    page.mouse.move(300, 300)
+    for el in page.locator("article b, article a, article img").all()[:20]:
+        el.hover()
+    assert page.evaluate("() => [window.pwned, window.titlePwned]") == [None, None]
+    assert "<script>" in page.locator("article").inner_text()  # shown as text
+
+
+PAGES = ["", "decisions/", "review/", "timeline/", "budget/", "tags/", "propose/",
+         "rules/", "decisions/0001-self-host-the-message-queue/",
+         "decisions/0002-buy-a-managed-queue/", "decisions/0003-adopt-a-graph-database/",
+         "decisions/0004-build-our-own-paging/", "decisions/0005-hostile-markdown/"]
+
+
+def test_no_console_errors_and_no_failed_requests(page: Any, base_url: str) -> None:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
+    for url in PAGES:
+        page.goto(base_url + url, wait_until="networkidle")
+    assert problems == []
+    assert outside == [], "the site must not reach other hosts"
+
+
+def test_screenshots_of_home_and_index(page: Any, base_url: str) -> None:
+    page.goto(base_url, wait_until="networkidle")
+    _shot(page, "home")
+    page.goto(base_url + "decisions/", wait_until="networkidle")
+    _shot(page, "index")
+    for name in ("home", "index"):
+        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
