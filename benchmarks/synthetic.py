@@ -70,6 +70,7 @@ def record(i: int, rng: random.Random) -> str:
         "  rationale: |",
         f"    {_paragraph(rng, 4)}",
         "  exit_plan: Export the data and move to the next option.",
+        "  why_not_buy: No product covers the contract terms we need.",
         "consequences:",
         f"  good: [{_sentence(rng, 6)}]",
         f"  bad: [{_sentence(rng, 6)}]",

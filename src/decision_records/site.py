@@ -22,6 +22,7 @@ from .render.record import record_uri, render_record
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
 RULES_MARKER = "<!-- decisions:rules -->"
+MAX_SHOWN = 20  # errors listed when a build fails; validate lists them all
 
 
 class SiteError(Exception):
@@ -88,9 +89,12 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
         raise SiteError(str(e)) from None
     errors = decisions.errors
     if errors:
-        lines = [f.format() for f in errors]
+        lines = [f.format() for f in errors[:MAX_SHOWN]]
+        if len(errors) > MAX_SHOWN:
+            lines.append(f"... and {len(errors) - MAX_SHOWN} more")
         raise SiteError(f"{len(errors)} error{'s' * (len(errors) != 1)} in the decision "
-                        "records (run `decisions validate`):\n" + "\n".join(lines))
+                        "records (run `decisions validate` for the full list):\n"
+                        + "\n".join(lines))
     notes = [f.format() for f in decisions.findings]
     by: dict[str, list[str]] = defaultdict(list)
     for entry in decisions.entries:

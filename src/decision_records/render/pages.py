@@ -95,8 +95,7 @@ def _approach(e: Entry) -> str:
     return chosen.approach if chosen else ""
 
 
-def _table(site: Site, from_uri: str, entries: list[Entry], extra: str,
-           cell: object = None) -> str:
+def _table(site: Site, from_uri: str, entries: list[Entry], extra: str) -> str:
     if not entries:
         return ""
     rows = "".join(
