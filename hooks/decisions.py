@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from decision_records.site import Site, SiteError, decisions_dir, load_site
+from decision_records.site import Site, SiteError, compact_html, decisions_dir, load_site
 
 log = logging.getLogger("mkdocs.hooks.decisions")
 _site: Site | None = None
@@ -45,6 +45,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _site is not None
     return _site.fill(markdown, page.file.src_uri)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return compact_html(output)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> None:

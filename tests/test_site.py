@@ -16,7 +16,7 @@ from mkdocs.exceptions import Abort
 from conftest import REPO, TODAY_ENV, run_cli
 from decision_records.loader import load_decisions
 from decision_records.render.record import render_record
-from decision_records.site import load_site
+from decision_records.site import compact_html, load_site
 
 FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
 IDS = sorted(p.stem for p in FIXTURE.glob("0*.yaml"))
@@ -206,3 +206,19 @@ def test_record_rendering_is_a_pure_function() -> None:
     assert text == render_record(entry, site)
     assert text.startswith('---\n{"title": "Buy a managed queue", "tags": ["queues", "managed"]}')
     assert "[0001 Self\\-host the message queue](0001-self-host-the-message-queue.md)" in text
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<div>\n    <p>a</p>\n\n   \n  <span>b</span>\n", "<div>\n<p>a</p>\n<span>b</span>\n"),
+    ("<pre><code>x\n\n    y\n</code></pre>\n   <p>", "<pre><code>x\n\n    y\n</code></pre>\n<p>"),
+    ("<PRE class='a'>\n  kept\n</PRE>  \n  x", "<PRE class='a'>\n  kept\n</PRE>  \nx"),
+    ("<textarea>\n  kept\n</textarea>", "<textarea>\n  kept\n</textarea>"),
+    ("a <b>b</b>\n    c", "a <b>b</b>\nc"),  # a line break still separates words
+], ids=["blank-lines", "pre", "pre-upper", "textarea", "inline"])
+def test_compact_html_keeps_what_a_browser_shows(html: str, expected: str) -> None:
+    assert compact_html(html) == expected
+
+
+def test_built_pages_are_compact_but_keep_code_blocks(site: Path) -> None:
+    html = page(site, "decisions/0005-hostile-markdown")
+    assert "\n  " not in html.split("<pre", 1)[0]
