@@ -145,7 +145,7 @@ def test_budget_page_shows_the_cli_figures(page: Any, base_url: str, tmp_path: P
     page.goto(base_url + "budget/")
     for team in expected["teams"]:
         card = page.locator(f".dr-team[data-team={team['team']}]")
-        text = card.locator(".dr-figures").inner_text()
+        text = card.locator(".dr-team-figures").inner_text()
         shown = {k: int(v) for k, v in re.findall(r"(\w+) (-?\d+)", text)}
         assert shown == {k: team[k] for k in ("budget", "spent", "pending", "released",
                                               "remaining")}

@@ -77,7 +77,8 @@ CASES: list[tuple[str, str]] = [
     ("unknown-top-level-field",
      f"{P}:6:1: error: priority: unknown field 'priority'; known fields: title, status, date, "
      "team, deciders, consulted, category, tags, core, context, drivers, options, decision, "
-     "consequences, on_call, review_by, supersedes, tokens_released, ring, links [schema]"),
+     "consequences, on_call, review_by, supersedes, tokens_released, ring, links, "
+     "waivers [schema]"),
     ("missing-title", f"{P}:2:1: error: title: missing required field 'title' [schema]"),
     ("missing-rationale",
      f"{P}:50:1: error: decision.rationale: missing required field 'rationale' [schema]"),

@@ -205,13 +205,21 @@ def test_misnamed_file_is_still_validated(here: Path) -> None:
     assert sorted(f.rule for f in result.findings) == ["file-name", "schema"]
 
 
+def test_a_corrupt_snapshot_is_one_clear_error(here: Path) -> None:
+    result = check(here, {"0001-buy-paging.yaml": record(),
+                          "signals.json": '{"pypi:requests": {"stars": 1}}\n'})
+    (line,) = lines(result)
+    assert line.startswith("decisions/signals.json:1:1: error: not a signals snapshot: ")
+    assert line.endswith("or delete it and run `decisions enrich` [signals-snapshot]")
+
+
 def test_hidden_files_config_and_signals_are_ignored(here: Path) -> None:
     result = check(here, {
         "0001-buy-paging.yaml": record(),
         ".DS_Store": b"\x00\x01binary",
         ".0001-buy-paging.yaml.swp": b"\x00vim swap",
         ".hidden.yaml": "not: [valid\n",
-        "signals.json": '{"pypi:requests": {"stars": 1}}\n',
+        "signals.json": '{"format": 1, "packages": {}}\n',
     })
     assert lines(result) == []
     assert result.checked == 1

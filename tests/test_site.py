@@ -222,3 +222,22 @@ def test_compact_html_keeps_what_a_browser_shows(html: str, expected: str) -> No
 def test_built_pages_are_compact_but_keep_code_blocks(site: Path) -> None:
     html = page(site, "decisions/0005-hostile-markdown")
     assert "\n  " not in html.split("<pre", 1)[0]
+
+
+def test_a_very_large_record_is_a_warning_and_still_renders(tmp_path: Path) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    path = folder / "0003-adopt-a-graph-database.yaml"
+    words = ("Graph *traversal* over `orders` <b>tags</b> stay escaped. " * 12 + "\n\n  ") * 600
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "context: Recommendations need many-hop queries.", "context: |\n  " + words),
+        encoding="utf-8")
+    site, notes = load_site(folder)
+    assert [n for n in notes if "[large-record]" in n] == [
+        f"{path}:1:1: warning: the record is 0.4 MB; keep it short and link to long documents "
+        "in `links` (big pages are slow to read and build) [large-record]"]
+    entry = site.decisions.get("0003-adopt-a-graph-database")
+    assert entry is not None
+    html = render_record(entry, site)
+    assert html.count("<em>traversal</em>") == 600 * 12
+    assert html.count("&lt;b&gt;tags&lt;/b&gt;") == 600 * 12 and "<b>tags" not in html

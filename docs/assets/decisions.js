@@ -52,10 +52,12 @@
         var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
         heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", dir);
-        var numeric = th.dataset.sort === "tokens";
+        // A cell may carry its sort key in data-value (numbers, category order).
         var keyed = rows.map(function (row) {
-          var text = row.cells[col].textContent.trim();
-          return [numeric ? Number(text) : text.toLowerCase(), row];
+          var cell = row.cells[col];
+          var raw = cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent.trim();
+          var number = Number(raw);
+          return [raw !== "" && !isNaN(number) ? number : raw.toLowerCase(), row];
         });
         keyed.sort(function (a, b) {
           var r = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -11,35 +10,13 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .clikit import Exit2, open_decisions, require_folder, today_or_exit
 from .findings import count
-from .loader import ConfigError, Decisions, display, load_decisions, today
+from .import_command import import_adrs
+from .loader import Decisions, display
 from .model import APPROACHES, Record
 from .rules import RULES
-
-
-class Exit2(click.ClickException):
-    """A usage or configuration problem: exit status 2."""
-
-    exit_code = 2
-
-
-def _today() -> dt.date:
-    try:
-        return today()
-    except ValueError as e:
-        raise Exit2(str(e)) from None
-
-
-def open_decisions(root: Path, only: list[Path] | None = None) -> Decisions:
-    if not root.is_dir():
-        raise Exit2(f"{display(root)}: no decisions folder here; run from the project root "
-                    "or pass --dir")
-    try:
-        return load_decisions(root, _today(), only)
-    except ConfigError as e:
-        raise Exit2(f"{e}\nfix decisions/config.yaml first") from None
-    except OSError as e:
-        raise Exit2(f"{display(root)}: cannot read: {e.strerror or e}") from None
+from .signals.command import enrich
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -156,7 +133,7 @@ def report(root: Path, base: str | None, fmt: str) -> None:
     try:
         commit = rep.resolve_base(root, base)
         changes = rep.changed_records(root, commit)
-        before = rep.base_decisions(root, commit, _today())
+        before = rep.base_decisions(root, commit, today_or_exit())
     except rep.ReportError as e:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, maturity_lookup(decisions))
@@ -167,7 +144,18 @@ def report(root: Path, base: str | None, fmt: str) -> None:
 
 def maturity_lookup(decisions: Decisions) -> Callable[[str], tuple[str, list[str]] | None]:
     """Category and reasons of a package reference, from the signals snapshot."""
-    return lambda ref: None  # filled in by the signals snapshot
+    from .signals.maturity import assess
+
+    thresholds = decisions.config.signals.thresholds
+    day = today_or_exit()
+
+    def lookup(ref: str) -> tuple[str, list[str]] | None:
+        if decisions.snapshot.get(ref) is None:
+            return None  # never fetched: the report says "no signals yet"
+        verdict = assess(ref, decisions.snapshot, thresholds, day)
+        return verdict.category, list(verdict.reasons)
+
+    return lookup
 
 
 def schema_text() -> str:
@@ -215,9 +203,7 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
     """
     from .newrecord import create
 
-    if not root.is_dir():
-        raise Exit2(f"{display(root)}: no decisions folder here; run from the project root "
-                    "or pass --dir")
+    require_folder(root)
     if interactive is None:
         interactive = sys.stdin.isatty()
     if interactive:
@@ -238,5 +224,8 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
             options.append((name.strip(), approach))
     if not title or len(title.strip()) < 3:
         raise click.UsageError("give a TITLE of at least three characters")
-    path = create(root, title.strip(), team, category, _today(), options)
+    path = create(root, title.strip(), team, category, today_or_exit(), options)
     click.echo(display(path))
+
+main.add_command(enrich)
+main.add_command(import_adrs)

@@ -7,9 +7,20 @@ import tempfile
 from pathlib import Path
 
 
+def _mode(path: Path) -> int:
+    """The file's current mode, or what a plain open() would give a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _temp(path: Path, text: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode(path))  # mkstemp makes 0600 files; a committed file needs 0644
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from . import policies, rules  # noqa: F401  (importing policies registers its rules)
 from .findings import Finding, Loc, field_path
 from .model import RECORD_FILE, Config, Record
+from .signals import checks as signal_checks  # noqa: F401  (registers the signal rules)
+from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
 from .yamlfile import Locator, YamlProblem, load, parse, read_text
 
 CONFIG_NAME = "config.yaml"
@@ -51,6 +53,7 @@ class Entry:
     path: Path
     record: Record
     placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
+    size: int = 0  # characters in the file
 
 
 class ConfigError(Exception):
@@ -70,6 +73,7 @@ class Decisions:
     entries: list[Entry]
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0  # record files looked at, valid or not
+    snapshot: Snapshot = field(default_factory=lambda: Snapshot())  # decisions/signals.json
 
     def get(self, record_id: str) -> Entry | None:
         return self._by_id.get(record_id)
@@ -186,18 +190,25 @@ def load_config(root: Path) -> Config:
     return config
 
 
-def load_record(path: Path) -> tuple[Record | None, bool, list[Finding]]:
-    """(record or None, whether the text holds a TODO, findings)."""
+@dataclass(frozen=True)
+class Loaded:
+    record: Record | None
+    findings: list[Finding]
+    placeholders: bool = False  # the text holds a TODO
+    size: int = 0
+
+
+def load_record(path: Path) -> Loaded:
     try:
         text = read_text(path)
         data = parse(text)
     except YamlProblem as p:
-        return None, False, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)]
+        return Loaded(None, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
     placeholders = "TODO" in text or "todo" in text
     try:
-        return Record.model_validate(data), placeholders, []
+        return Loaded(Record.model_validate(data), [], placeholders, len(text))
     except ValidationError as err:
-        return None, placeholders, _pydantic_findings(path, err)
+        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text))
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
@@ -222,20 +233,27 @@ def load_decisions(
     them); every record is still loaded, since the cross-record checks need them all.
     """
     config = load_config(root)
+    findings: list[Finding] = []
+    try:
+        snapshot = load_snapshot(root)
+    except SnapshotError as e:
+        snapshot = Snapshot()
+        findings.append(e.finding())
     files, stray = record_files(root)
     entries: list[Entry] = []
-    findings: list[Finding] = []
     for path in files:
         m = RECORD_FILE.match(path.name)
-        record, placeholders, problems = load_record(path)
-        findings.extend(problems)
+        loaded = load_record(path)
+        findings.extend(loaded.findings)
         if m is None:
             findings.extend(f for f in [rules.misnamed_file(path, config)] if f)
-        elif record is not None:
-            entries.append(Entry(path.name[:-5], int(m["number"]), path, record, placeholders))
+        elif loaded.record is not None:
+            entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
+                                 loaded.placeholders, loaded.size))
     findings.extend(f for p in stray if (f := rules.stray_file(p, config)))
-    findings.extend(rules.check(entries, config, today or dt.date.today(), root))
+    findings.extend(rules.check(entries, config, today or dt.date.today(), root, snapshot))
+    findings = rules.apply_waivers(entries, config, findings)
     if only is not None:
         wanted = {display(p.resolve()) for p in only}
         findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]
-    return Decisions(root, config, entries, sorted(set(findings)), len(files))
+    return Decisions(root, config, entries, sorted(set(findings)), len(files), snapshot)

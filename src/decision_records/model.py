@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from .radar import RadarConfig
+from .signals.settings import SignalsConfig
+
 Status = Literal["proposed", "accepted", "rejected", "superseded", "deprecated"]
 Approach = Literal["buy", "adopt", "build"]
 Severity = Literal["error", "warning", "off"]
@@ -126,6 +129,13 @@ class TokensReleased(_Strict):
     )
 
 
+class Waiver(_Strict):
+    """A rule this record knowingly does not follow, and why (shown on its page)."""
+
+    rule: Name = Field(description="The rule id, e.g. risky-choice or tokens-below-signals.")
+    reason: Text = Field(description="Why the finding is accepted for this record.")
+
+
 class Link(_Strict):
     """A related document."""
 
@@ -190,6 +200,10 @@ class Record(_Strict):
         None, description="Override of the radar ring derived from the status and maturity.",
     )
     links: list[Link] = Field(default_factory=list, description="Related documents.")
+    waivers: list[Waiver] = Field(
+        default_factory=list, description="Rules this record knowingly does not follow, each "
+        "with its reason; their findings are not reported for this record.",
+    )
 
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
@@ -228,6 +242,14 @@ class Config(_Strict):
     currency: Text = Field("USD", description="Currency of cost figures.")
     rules: dict[str, Annotated[Severity, BeforeValidator(_off)]] = Field(
         default_factory=dict, description="Severity per rule id: error, warning or off.",
+    )
+    signals: SignalsConfig = Field(
+        default_factory=SignalsConfig, description="Maturity signals: where `decisions enrich` "
+        "fetches them from, how, and the thresholds of the maturity categories.",
+    )
+    radar: RadarConfig = Field(
+        default_factory=RadarConfig, description="The technology radar: its quadrants and "
+        "which quadrant each record category falls in.",
     )
 
     def team(self, name: str) -> Team | None:

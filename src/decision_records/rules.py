@@ -67,6 +67,8 @@ _ALL = [
     Rule("todo", "error", "No TODO placeholders are left."),
     Rule("tokens-release", "error",
          "Tokens are released after the record's date, by a record that spent some."),
+    Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
+    Rule("large-record", "warning", "A record stays under 256 KB; long documents are linked."),
     Rule("budget-overdrawn", "error", "Accepted records spend no more tokens than the team has."),
     Rule("budget-proposal", "warning",
          "A proposal would not overdraw its team's tokens if accepted."),
@@ -291,6 +293,17 @@ def todos(ctx: Context) -> Iterator[Finding | None]:
                 yield report("todo", e.path, loc, f"fill in this placeholder: {text.strip()[:60]}")
 
 
+LARGE = 256 * 1024
+
+
+def large_records(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        if e.size > LARGE:
+            yield ctx.report("large-record", e.path, (),
+                             f"the record is {e.size / 1e6:.1f} MB; keep it short and link to "
+                             "long documents in `links` (big pages are slow to read and build)")
+
+
 def is_todo(text: str) -> bool:
     """A placeholder left by `decisions new` or `decisions import`."""
     return text.lstrip().startswith("TODO") or text.strip() == "todo"
@@ -334,7 +347,30 @@ def budgets(ctx: Context) -> Iterator[Finding | None]:
 
 CHECKS: list[Check] = [
     duplicate_numbers, supersession, teams_and_categories, options, dates, todos, budgets,
+    large_records,
 ]
+
+
+def apply_waivers(entries: list[Entry], config: Config,
+                  findings: list[Finding]) -> list[Finding]:
+    """Drop the findings a record waives; report waivers that name no waivable rule."""
+    from .loader import display
+
+    waived: dict[str, set[str]] = {}
+    report = Reporter(config)
+    extra = []
+    for e in entries:
+        for i, w in enumerate(e.record.waivers):
+            rule = RULES.get(w.rule)
+            if rule is None or not rule.configurable:
+                why = "no rule" if rule is None else "a rule that cannot be waived"
+                extra.append(report("waiver", e.path, ("waivers", i, "rule"),
+                                    f"'{w.rule}' is {why}" + _closest(w.rule, [
+                                        r.id for r in RULES.values() if r.configurable])))
+            else:
+                waived.setdefault(display(e.path), set()).add(w.rule)
+    kept = [f for f in findings if f.rule not in waived.get(f.path, ())]
+    return kept + [f for f in extra if f is not None]
 
 
 def register(rules: list[Rule], checks: list[Check]) -> None:

@@ -7,6 +7,7 @@ move to another static site generator only touches the hooks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections import defaultdict
@@ -18,8 +19,10 @@ from urllib.parse import urljoin
 from .ledger import Ledger, compute
 from .loader import ConfigError, Decisions, Entry, load_decisions, today
 from .model import Config, Option
-from .render import budget, pages
+from .render import budget, pages, signals
+from .render.radar import radar_pages
 from .render.record import record_uri, render_record
+from .signals.maturity import assess_option
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
 RULES_MARKER = "<!-- decisions:rules -->"
@@ -62,6 +65,8 @@ class Site:
     ledger: Ledger = field(default_factory=lambda: Ledger(()))
     # further renderers (budget, signals) add their parts here
     option_extras: list[Callable[[Option], str]] = field(default_factory=list)
+    # the maturity category of an option (boring, established, ...), from the signals
+    category_of: Callable[[Option], str | None] = lambda option: None
     record_extras: list[Callable[[Entry], str]] = field(default_factory=list)
 
     def edit_url(self, entry: Entry) -> str | None:
@@ -78,6 +83,8 @@ class Site:
         out[pages.TIMELINE_URI] = pages.render_timeline(self)
         out[pages.JSON_URI] = pages.render_json(self)
         out[budget.BUDGET_URI] = budget.render_budget_page(self)
+        out.update(radar_pages(self, self.category_of))
+        out[signals.SIGNALS_URI] = signals.render_signals_page(self)
         return out
 
     def fill(self, markdown: str, src_uri: str) -> str:
@@ -122,4 +129,14 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
     site = Site(decisions, day, directory_urls, edit_base, decisions.config.currency, dict(by),
                 compute(decisions.entries, decisions.config))
     site.record_extras.append(lambda entry: budget.record_note(entry, site))
+    thresholds = decisions.config.signals.thresholds
+    site.option_extras.append(
+        lambda option: signals.option_badges(option, decisions.snapshot, thresholds, day))
+
+    @functools.cache
+    def category_of(packages: tuple[str, ...]) -> str | None:
+        verdict = assess_option(packages, decisions.snapshot, thresholds, day)
+        return verdict.category if verdict else None
+
+    site.category_of = lambda option: category_of(tuple(option.packages))
     return site, notes

@@ -173,7 +173,7 @@ def render_budget_page(site: Site) -> str:
             + (f' <span class="dr-badge dr-status-rejected">{esc(state)}</span>'
                if t.overdrawn else (f' <span class="dr-muted">{state}</span>' if state else ""))
             + "</p>" + _bar(t)
-            + f'<p class="dr-figures"><span>budget <b>{t.budget}</b></span> '
+            + f'<p class="dr-team-figures"><span>budget <b>{t.budget}</b></span> '
             f"<span>spent <b>{t.spent}</b></span> <span>pending <b>{t.pending}</b></span> "
             f"<span>released <b>{t.released}</b></span> "
             f"<span>remaining <b>{t.remaining}</b></span></p>"

@@ -79,10 +79,10 @@ def _option(opt: Option, chosen: bool, site: Site) -> str:
     if opt.cons:
         body.append("<p><strong>Cons</strong></p>" + _list(opt.cons, "dr-cons"))
     body.append(_cost(opt.cost, site.currency))
-    if opt.packages:
+    extras = "".join(extra(opt) for extra in site.option_extras)
+    if opt.packages and not extras:  # the maturity badges list the packages themselves
         body.append('<p class="dr-packages">' + " ".join(map(package_link, opt.packages)) + "</p>")
-    for extra in site.option_extras:
-        body.append(extra(opt))
+    body.append(extras)
     for label, text in (("Why not the existing stack", opt.why_not_existing_stack),
                         ("Replaces", opt.replaces)):
         if text:

@@ -1,0 +1,1 @@
+"""Ecosystem-maturity signals from PyPI, GitHub and npm."""

@@ -1,0 +1,94 @@
+"""The `decisions enrich` command: a thin edge over enrich.py (terminal, files, environment)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from ..clikit import Exit2, open_decisions
+from .clients import parse_ref
+from .enrich import enrich as run_enrich
+from .enrich import is_fresh, option_refs
+from .settings import URL_ENV, SignalsConfig
+from .snapshot import SnapshotError, dump_snapshot, load_snapshot, snapshot_path, utc_now
+
+
+@click.command()
+@click.argument("refs", nargs=-1, metavar="[REF]...")
+@click.option("--refresh", is_flag=True, help="Fetch every reference, however fresh its data.")
+@click.option("--offline", is_flag=True,
+              help="Fetch nothing and change nothing; say what a run would fetch.")
+@click.pass_obj
+def enrich(root: Path | None, refs: tuple[str, ...], refresh: bool, offline: bool) -> None:
+    """Fetch maturity signals from PyPI, GitHub and npm into decisions/signals.json.
+
+    Fetches the package references of every record's options (or only the REFs given, as
+    pypi:NAME, npm:NAME or github:OWNER/REPO) whose data is missing or older than
+    signals.max_age_days, a few at a time, plus the GitHub repositories the packages are
+    published from. The site and `decisions validate` read only the snapshot this writes.
+
+    A GitHub token is read from GITHUB_TOKEN; base URLs come from signals: in config.yaml
+    or DECISIONS_PYPI_URL, DECISIONS_GITHUB_URL and DECISIONS_NPM_URL.
+
+    Exit status: 0 when the run completed (failures for single references are reported
+    and keep the data held before), 2 for a usage or configuration error.
+    """
+    root = root or Path("decisions")
+    for ref in refs:
+        try:
+            parse_ref(ref)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="REF") from None
+    decisions = open_decisions(root)
+    settings = _settings(decisions.config.signals, Exit2)
+    try:
+        snapshot = load_snapshot(root)
+    except SnapshotError as e:
+        raise Exit2(str(e)) from None
+    wanted = sorted(set(refs)) if refs else option_refs(
+        o for e in decisions.entries for o in e.record.options)
+    now = utc_now()
+    if offline:
+        stale = [r for r in wanted if refresh or not is_fresh(snapshot.get(r), now,
+                                                              settings.max_age_days)]
+        click.echo(f"offline: nothing fetched, {snapshot_path(root)} unchanged; a run would "
+                   f"fetch {len(stale)} of {len(wanted)} references", err=True)
+        return
+    token = os.environ.get("GITHUB_TOKEN", "").strip() or None
+    run = functools.partial(run_enrich, snapshot, wanted, settings, now=now, refresh=refresh,
+                            token=token, prune=not refs)
+    if sys.stderr.isatty() and wanted:
+        with click.progressbar(length=len(wanted), label="Fetching signals",
+                               file=sys.stderr) as bar:
+
+            def progress(ref: str, total: int) -> None:
+                bar.length = total  # linked repositories join as they are found
+                bar.update(1)
+
+            new, summary = run(progress=progress)
+    else:
+        new, summary = run()
+    path = snapshot_path(root)
+    text = dump_snapshot(new)
+    if new != snapshot or not path.exists():
+        from ..files import write_atomic
+
+        try:
+            write_atomic(path, text)
+        except OSError as e:
+            raise click.ClickException(f"cannot write {path}: {e.strerror or e}") from None
+    for line in summary.lines():
+        click.echo(line, err=True)
+
+
+def _settings(config: SignalsConfig, error: type[click.ClickException]) -> SignalsConfig:
+    try:
+        return config.with_env(os.environ)
+    except ValidationError as e:
+        field = str(e.errors(include_url=False)[0]["loc"][0])
+        raise error(f"{URL_ENV.get(field, field)}: not an http(s) base URL") from None

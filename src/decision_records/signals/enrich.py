@@ -1,0 +1,216 @@
+"""`decisions enrich`, minus the terminal: which references to fetch, fetching a few at a
+time, and merging the results into the snapshot without ever losing what it held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import requests
+
+from ..model import Option
+from .clients import Fetcher, GitHubGate, Result
+from .http import make_session
+from .settings import SignalsConfig
+from .snapshot import Entry, Snapshot
+
+Progress = Callable[[str, int], None]  # (reference just done, references in all so far)
+
+
+def option_refs(options: Iterable[Option]) -> list[str]:
+    """Every package reference of these options, once each, sorted."""
+    return sorted({ref for o in options for ref in o.packages})
+
+
+def linked_refs(snapshot: Snapshot, refs: Iterable[str]) -> list[str]:
+    """GitHub repositories that these registry packages are published from."""
+    out = set()
+    for ref in refs:
+        entry = snapshot.get(ref)
+        repo = entry.signals.get("repository") if entry else None
+        if isinstance(repo, str) and repo.startswith("github:"):
+            out.add(repo)
+    return sorted(out)
+
+
+def is_fresh(entry: Entry | None, now: dt.datetime, max_age_days: float) -> bool:
+    """Has a certain answer younger than max_age_days, and the last attempt did not fail."""
+    if entry is None or entry.fetched is None or entry.error:
+        return False
+    return now - entry.fetched < dt.timedelta(days=max_age_days)
+
+
+def merge(previous: Entry | None, result: Result, now: dt.datetime) -> Entry | None:
+    """The entry after a fetch. A failure keeps every earlier figure and notes the error."""
+    if result.outcome == "ok":
+        return Entry(status="ok", checked=now, fetched=now, source=result.source,
+                     etag=result.etag, signals=result.signals or {})
+    if result.outcome == "not-modified" and previous is not None:
+        return previous.model_copy(update={
+            "status": "ok", "checked": now, "fetched": now, "error": None,
+            "etag": result.etag or previous.etag})
+    if result.outcome == "not-found":
+        # the figures from before the package disappeared stay as history
+        return Entry(status="not-found", checked=now, fetched=now, source=result.source,
+                     signals=previous.signals if previous else {})
+    if result.outcome == "rate-limited":
+        return previous  # nothing was learnt; the next run tries again
+    reason = result.reason or "no usable response"
+    if result.outcome == "not-modified":
+        reason = "HTTP 304 but no stored copy to keep"
+    if previous is None:
+        return Entry(status="error", checked=now, source=result.source, error=reason)
+    return previous.model_copy(update={"checked": now, "error": reason})
+
+
+@dataclass
+class Summary:
+    """What a run did, for the one summary line (and the lines that give reasons)."""
+
+    fetched: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # ref -> reason
+    fresh: list[str] = field(default_factory=list)
+    rate_limited: list[str] = field(default_factory=list)
+    rate_limit_hit: bool = False
+    reset: dt.datetime | None = None
+    token: bool = False
+
+    def add(self, result: Result) -> None:
+        if result.outcome == "ok":
+            self.fetched.append(result.ref)
+        elif result.outcome == "not-modified":
+            self.unchanged.append(result.ref)
+        elif result.outcome == "not-found":
+            self.not_found.append(result.ref)
+        elif result.outcome == "rate-limited":
+            self.rate_limited.append(result.ref)
+            self.rate_limit_hit = True
+            self.reset = self.reset or result.reset
+        else:
+            self.failed[result.ref] = result.reason or "no usable response"
+
+    def lines(self) -> list[str]:
+        parts = [f"fetched {len(self.fetched)}", f"unchanged via 304 {len(self.unchanged)}",
+                 f"not found {len(self.not_found)}", f"failed {len(self.failed)}",
+                 f"skipped fresh {len(self.fresh)}"]
+        if self.rate_limited:
+            parts.append(f"skipped for GitHub's rate limit {len(self.rate_limited)}")
+        out = ["enrich: " + ", ".join(parts)]
+        if self.not_found:
+            out.append(f"  not found: {', '.join(sorted(self.not_found))}")
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for ref, reason in sorted(self.failed.items()):
+            by_reason[reason].append(ref)
+        for reason, refs in by_reason.items():
+            out.append(f"  failed: {', '.join(refs)}: {reason}")
+        if self.rate_limit_hit:
+            out.append(self.rate_limit_message())
+        return out
+
+    def rate_limit_message(self) -> str:
+        when = (f"it resets at {self.reset.strftime('%Y-%m-%d %H:%M')} UTC" if self.reset
+                else "GitHub did not say when it resets")
+        hint = "" if self.token else "; set GITHUB_TOKEN for a higher limit"
+        return (f"GitHub rate limit reached: GitHub fetching stopped for this run "
+                f"({len(self.rate_limited)} not fetched, kept as they were); {when}{hint}")
+
+
+def enrich(
+    snapshot: Snapshot, refs: Iterable[str], settings: SignalsConfig, *, now: dt.datetime,
+    refresh: bool = False, token: str | None = None, follow_links: bool = True,
+    prune: bool = False, progress: Progress | None = None,
+    session_factory: Callable[[], requests.Session] | None = None,
+) -> tuple[Snapshot, Summary]:
+    """Fetch the stale or missing references (all with refresh) and merge them in.
+
+    With follow_links, the GitHub repositories the fetched packages come from are fetched
+    too. With prune, entries for references neither given nor linked are dropped.
+    """
+    wanted = sorted(set(refs))
+    summary = Summary(token=bool(token))
+    local = threading.local()
+    sessions: list[requests.Session] = []
+    lock = threading.Lock()
+
+    def session() -> requests.Session:
+        s: requests.Session | None = getattr(local, "session", None)
+        if s is None:  # a session per worker: requests does not promise thread safety
+            s = (session_factory or _factory(settings))()
+            local.session = s
+            with lock:
+                sessions.append(s)
+        return s
+
+    fetcher = Fetcher(settings, session, now, token, GitHubGate())
+    done = 0
+    try:
+        snapshot, done = _run(fetcher, snapshot, wanted, settings, refresh, summary, progress,
+                              done, len(wanted))
+        linked: list[str] = []
+        if follow_links:
+            linked = [r for r in linked_refs(snapshot, wanted) if r not in set(wanted)]
+            snapshot, done = _run(fetcher, snapshot, linked, settings, refresh, summary,
+                                  progress, done, len(wanted) + len(linked))
+    finally:
+        for s in sessions:
+            s.close()
+    if prune:
+        snapshot = snapshot.only(set(wanted) | set(linked))
+    return snapshot, summary
+
+
+def _factory(settings: SignalsConfig) -> Callable[[], requests.Session]:
+    return lambda: make_session(settings.retries, settings.backoff, settings.max_retry_after,
+                                pool_size=2)
+
+
+def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: SignalsConfig,
+         refresh: bool, summary: Summary, progress: Progress | None, done: int,
+         total: int) -> tuple[Snapshot, int]:
+    todo = []
+    for ref in refs:
+        if not refresh and is_fresh(snapshot.get(ref), fetcher.now, settings.max_age_days):
+            summary.fresh.append(ref)
+            done += 1
+            if progress:
+                progress(ref, total)
+        else:
+            todo.append(ref)
+    if not todo:
+        return snapshot, done
+    updates: dict[str, Entry] = {}
+    pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="enrich")
+    try:
+        futures = [pool.submit(fetcher.fetch, ref, _etag(snapshot.get(ref))) for ref in todo]
+        for future in as_completed(futures):
+            result = future.result()  # fetch turns every failure into a Result
+            summary.add(result)
+            entry = merge(snapshot.get(result.ref), result, fetcher.now)
+            if entry is not None:
+                updates[result.ref] = entry
+            done += 1
+            if progress:
+                progress(result.ref, total)
+    except BaseException:
+        # Ctrl-C: drop the queued fetches instead of running them all before exiting
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    if fetcher.gate.closed:
+        summary.rate_limit_hit = True
+        summary.reset = summary.reset or fetcher.gate.reset
+    return snapshot.with_entries(updates), done
+
+
+def _etag(entry: Entry | None) -> str | None:
+    """Ask "changed since?" only when there is a good copy to keep on a 304."""
+    if entry is None or entry.status != "ok" or not entry.signals:
+        return None
+    return entry.etag

@@ -1,0 +1,289 @@
+"""The maturity model: snapshot entries -> a category with its reasons. Pure: no I/O, and
+`today` is always passed in.
+
+Categories, in rising order of concern: boring, established, emerging, risky; unknown when
+the snapshot holds nothing to judge by. The rules, with the thresholds from the config:
+
+- risky: archived on GitHub, deprecated or unpublished on npm, marked inactive on PyPI, the
+  latest release has unfixed advisories, or no release (no push, for a repository without
+  release data) for `risky_years_without_release`;
+- emerging: first release less than `emerging_max_age_years` ago, or only pre-1.0 releases;
+- boring: first release at least `boring_min_age_years` ago, a release (or push) within
+  `boring_max_years_since_release`, `boring_min_maintainers` maintainers (or a PyPI
+  organization as owner) or `boring_min_stars` stars, and a licence;
+- established: everything else that has dates to judge by.
+
+A package published from a GitHub repository (its `repository` signal) also draws on that
+repository's entry: stars and archival live there, not in the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .settings import Thresholds
+from .snapshot import Entry, Signals, Snapshot
+
+Category = Literal["boring", "established", "emerging", "risky", "unknown"]
+CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
+# suggested innovation tokens; unknown suggests nothing
+TOKENS: dict[Category, int | None] = {
+    "boring": 0, "established": 0, "emerging": 1, "risky": 1, "unknown": None,
+}
+_RANK: dict[Category, int] = {"unknown": -1, "boring": 0, "established": 1, "emerging": 2,
+                              "risky": 3}
+SOURCE = {"pypi": "PyPI", "npm": "npm", "github": "GitHub"}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The key figures shown beside a verdict; None where unknown."""
+
+    first: dt.date | None = None
+    first_label: str = "first release"
+    last: dt.date | None = None
+    last_label: str = "last release"
+    maintainers: int | None = None
+    stars: int | None = None
+    latest_version: str | None = None
+    fetched: dt.datetime | None = None
+    github_missing: bool = False  # a repository is involved but the snapshot has no data on it
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One package reference judged: its category and why, in short sentences."""
+
+    ref: str
+    category: Category
+    reasons: tuple[str, ...]
+    figures: Figures = Figures()
+
+    @property
+    def tokens(self) -> int | None:
+        return TOKENS[self.category]
+
+
+@dataclass(frozen=True)
+class OptionVerdict:
+    """An option judged by its worst-placed package."""
+
+    category: Category
+    packages: tuple[Verdict, ...]
+
+    @property
+    def tokens(self) -> int | None:
+        return TOKENS[self.category]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The deciding packages' reasons, each prefixed with its reference."""
+        return tuple(f"{v.ref}: {r}" for v in self.packages if v.category == self.category
+                     for r in v.reasons)
+
+
+def ago(then: dt.date, today: dt.date) -> str:
+    """'today', '12 days ago', '5 months ago', '14 years ago' (or 'in ...' for the future)."""
+    days = (today - then).days
+    if days < 0:
+        return "in the future"
+    if days == 0:
+        return "today"
+    for unit, size in (("year", 365.25), ("month", 30.44)):
+        n = int(days / size)
+        if n >= 1:
+            return f"{n} {unit}{'s' * (n != 1)} ago"
+    return f"{days} day{'s' * (days != 1)} ago"
+
+
+def _years(then: dt.date, today: dt.date) -> float:
+    return (today - then).days / 365.25
+
+
+def _date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> Verdict:
+    """Judge one reference from the snapshot alone."""
+    kind = ref.partition(":")[0]
+    source = SOURCE.get(kind, kind)
+    entry = snapshot.get(ref)
+    if entry is None:
+        return Verdict(ref, "unknown", (f"no {source} data in the snapshot; run "
+                                        "`decisions enrich`",),
+                       Figures(github_missing=kind == "github"))
+    if entry.status == "not-found":
+        return Verdict(ref, "unknown", (f"not found on {source}",))
+    if not entry.signals:
+        why = f" (last fetch failed: {entry.error})" if entry.error else ""
+        return Verdict(ref, "unknown", (f"no {source} data in the snapshot{why}",),
+                       Figures(github_missing=kind == "github"))
+    return _judge(ref, kind, entry, snapshot, thresholds, today)
+
+
+def _linked(kind: str, entry: Entry, snapshot: Snapshot) -> tuple[Entry | None, str | None]:
+    """(the GitHub entry behind a registry package, or None; a reason when it is missing)."""
+    if kind == "github":
+        return entry, None
+    repo = entry.signals.get("repository")
+    if not isinstance(repo, str):
+        return None, None
+    linked = snapshot.get(repo)
+    if linked is None or not linked.signals or linked.status != "ok":
+        return None, f"no GitHub data in the snapshot for {repo}"
+    return linked, None
+
+
+def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
+           today: dt.date) -> Verdict:
+    s = entry.signals
+    gh, gh_missing = _linked(kind, entry, snapshot)
+    g = gh.signals if gh else {}
+    registry = kind != "github"
+
+    first = _date(s.get("first_release")) if registry else _date(g.get("created"))
+    first_label = "first release" if registry else "repository created"
+    last, last_label = _date(s.get("last_release")), "last release"
+    if last is None and not registry:
+        last, last_label = _date(g.get("pushed")), "last push"
+    maintainers, stars = _int(s.get("maintainers")), _int(g.get("stars"))
+    version = _text(s.get("latest_version"))
+    figures = Figures(first, first_label, last, last_label, maintainers, stars, version,
+                      entry.fetched, github_missing=gh_missing is not None)
+
+    def verdict(category: Category, reasons: Iterable[str]) -> Verdict:
+        out = list(reasons)
+        if entry.error:  # older data still stands; say so
+            out.append(f"data from {_day(entry.fetched)}; the last refresh failed: "
+                       f"{entry.error}")
+        return Verdict(ref, category, tuple(out), figures)
+
+    risky = _risky(s, g, last, last_label, t, today)
+    if risky:
+        return verdict("risky", risky)
+    if first is None:
+        why = ("the registry document has no release dates" if s.get("no_release_dates")
+               else f"no {first_label} date in the snapshot")
+        return verdict("unknown", [why])
+    age = _years(first, today)
+    first_text = f"{first_label} {first.isoformat()}, {ago(first, today)}"
+    last_text = f"{last_label} {last.isoformat()}, {ago(last, today)}" if last else (
+        f"no {last_label} date in the snapshot")
+    emerging = []
+    if age < t.emerging_max_age_years:
+        emerging.append(f"{first_text}: less than {t.emerging_max_age_years:g} years")
+    pre_1_0 = (f"only pre-1.0 releases (latest {version})" if version
+               else "only pre-1.0 releases") if s.get("pre_1_0_only") is True else None
+    # A young project that has not reached 1.0 is still settling; an old one that never
+    # bumped its major version (prometheus-client, datadog) is a versioning habit.
+    if pre_1_0 and age < t.boring_min_age_years:
+        emerging.append(pre_1_0)
+    if emerging:
+        return verdict("emerging", emerging)
+
+    org = _text(s.get("organization"))
+    support = _support(maintainers, stars, kind, gh_missing, t, org)
+    licence = s.get("licence") or g.get("licence")
+    shortfalls = []
+    if age < t.boring_min_age_years:
+        shortfalls.append(f"first released less than {t.boring_min_age_years:g} years ago")
+    if last is None or _years(last, today) > t.boring_max_years_since_release:
+        shortfalls.append(f"no {last_label.split()[-1]} within "
+                          f"{t.boring_max_years_since_release:g} years")
+    if not support[1]:
+        shortfalls.append(support[0])
+    if not licence:
+        shortfalls.append("no licence declared")
+    if pre_1_0:
+        shortfalls.append(pre_1_0)
+    facts = [first_text, last_text]
+    if not shortfalls:
+        return verdict("boring", [*facts, support[0], f"licence {licence}"])
+    facts += [f"not boring: {'; '.join(shortfalls)}"]
+    return verdict("established", facts)
+
+
+def _risky(s: Signals, g: Signals, last: dt.date | None, last_label: str,
+           t: Thresholds, today: dt.date) -> list[str]:
+    out = []
+    if g.get("archived") is True:
+        out.append(f"archived on GitHub ({g.get('name') or 'repository'})")
+    if isinstance(s.get("deprecated"), str):
+        out.append(f"deprecated: {s['deprecated']}")
+    if s.get("inactive") is True:
+        out.append("marked inactive (Development Status :: 7 - Inactive)")
+    vulns = s.get("vulnerabilities")
+    if isinstance(vulns, list) and len(vulns) >= t.risky_min_advisories:
+        version = s.get("latest_version") or "?"
+        n = len(vulns)
+        out.append(f"latest release {version} has {n} unfixed advisor{'y' if n == 1 else 'ies'} "
+                   f"({', '.join(map(str, vulns))})")
+    if last is not None and _years(last, today) >= t.risky_years_without_release:
+        out.append(f"{last_label} {last.isoformat()}, {ago(last, today)}: none within "
+                   f"{t.risky_years_without_release:g} years")
+    return out
+
+
+def _support(maintainers: int | None, stars: int | None, kind: str, gh_missing: str | None,
+             t: Thresholds, organization: str | None = None) -> tuple[str, bool]:
+    """(a sentence about who keeps it going, whether that is enough for boring).
+
+    A project owned by a PyPI organization counts as having several maintainers: the
+    organization, not one account, answers for it.
+    """
+    who = "owner" if kind == "pypi" else "maintainer"
+    if organization:
+        return f"owned by the PyPI organization {organization}", True
+    if maintainers is not None and maintainers >= t.boring_min_maintainers:
+        return f"{_plural(maintainers, who)} on {SOURCE.get(kind, kind)}", True
+    if stars is not None and stars >= t.boring_min_stars:
+        return _plural(stars, "GitHub star"), True
+    parts = []
+    if maintainers is not None:
+        parts.append(f"{_plural(maintainers, who)} (fewer than {t.boring_min_maintainers})")
+    if stars is not None:
+        parts.append(f"{_plural(stars, 'GitHub star')} (fewer than {t.boring_min_stars:,})")
+    elif gh_missing:
+        parts.append(gh_missing)
+    elif kind != "github":
+        parts.append("no GitHub repository linked")
+    return ", ".join(parts) or "no maintainer or star count", False
+
+
+def _day(t: dt.datetime | None) -> str:
+    return t.date().isoformat() if t else "an unknown date"
+
+
+def worst(verdicts: Iterable[Verdict]) -> Category:
+    """The most concerning known category; unknown only when nothing is known."""
+    return max((v.category for v in verdicts), key=_RANK.__getitem__, default="unknown")
+
+
+def assess_option(packages: Iterable[str], snapshot: Snapshot, thresholds: Thresholds,
+                  today: dt.date) -> OptionVerdict | None:
+    """Judge an option by its packages; None for an option without any."""
+    verdicts = tuple(assess(ref, snapshot, thresholds, today) for ref in packages)
+    if not verdicts:
+        return None
+    return OptionVerdict(worst(verdicts), verdicts)

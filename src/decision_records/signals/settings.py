@@ -1,0 +1,116 @@
+"""The `signals:` settings in decisions/config.yaml: where to fetch from, how, and the thresholds.
+
+The public API base URLs live here and nowhere else; tests and mirrors point elsewhere
+through the config or the DECISIONS_*_URL environment variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+DEFAULT_PYPI_URL = "https://pypi.org"
+DEFAULT_GITHUB_URL = "https://api.github.com"
+DEFAULT_NPM_URL = "https://registry.npmjs.org"
+
+# Environment variables that override the configured base URLs (field name -> variable).
+URL_ENV = {
+    "pypi_url": "DECISIONS_PYPI_URL",
+    "github_url": "DECISIONS_GITHUB_URL",
+    "npm_url": "DECISIONS_NPM_URL",
+}
+
+BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Thresholds(_Strict):
+    """The figures behind the maturity categories (boring, established, emerging, risky)."""
+
+    boring_min_age_years: float = Field(
+        5, ge=0, description="Boring: the first release is at least this many years old.",
+    )
+    boring_max_years_since_release: float = Field(
+        2, gt=0, description="Boring: the last release (or, for a repository without release "
+        "data, the last push) is at most this many years old.",
+    )
+    boring_min_maintainers: int = Field(
+        2, ge=1, description="Boring: at least this many maintainers or owners "
+        "(or boring_min_stars GitHub stars).",
+    )
+    boring_min_stars: int = Field(
+        1000, ge=0, description="Boring: at least this many GitHub stars "
+        "(or boring_min_maintainers maintainers).",
+    )
+    risky_years_without_release: float = Field(
+        3, gt=0, description="Risky: no release (or no push, for a repository without release "
+        "data) for this many years.",
+    )
+    risky_min_advisories: int = Field(
+        1, ge=1, description="Risky: the latest release has at least this many unfixed "
+        "security advisories.",
+    )
+    emerging_max_age_years: float = Field(
+        2, ge=0, description="Emerging: the first release is less than this many years old "
+        "(a package with only pre-1.0 releases is emerging too).",
+    )
+
+
+class SignalsConfig(_Strict):
+    """How `decisions enrich` fetches maturity signals, and how they are judged."""
+
+    pypi_url: BaseUrl = Field(
+        DEFAULT_PYPI_URL, description="Base URL of the PyPI JSON API "
+        "(env: DECISIONS_PYPI_URL).",
+    )
+    github_url: BaseUrl = Field(
+        DEFAULT_GITHUB_URL, description="Base URL of the GitHub REST API "
+        "(env: DECISIONS_GITHUB_URL). A token is read from GITHUB_TOKEN, never from here.",
+    )
+    npm_url: BaseUrl = Field(
+        DEFAULT_NPM_URL, description="Base URL of the npm registry (env: DECISIONS_NPM_URL).",
+    )
+    max_age_days: float = Field(
+        7, ge=0, description="`decisions enrich` refetches a reference whose data is older "
+        "than this (`--refresh` refetches everything).",
+    )
+    concurrency: int = Field(
+        4, ge=1, le=32, description="References fetched at the same time; keep it small "
+        "to be polite to the registries.",
+    )
+    connect_timeout: float = Field(
+        5, gt=0, description="Seconds to wait for a connection.",
+    )
+    read_timeout: float = Field(
+        20, gt=0, description="Seconds to wait for the server between bytes of a response.",
+    )
+    retries: int = Field(
+        3, ge=0, le=10, description="Retries of a GET after a connection error, a timeout or "
+        "HTTP 429/500/502/503/504 (never after GitHub's rate limit).",
+    )
+    backoff: float = Field(
+        0.5, ge=0, description="Backoff factor in seconds between retries (doubling each "
+        "time); a Retry-After header takes precedence.",
+    )
+    max_retry_after: float = Field(
+        60, ge=0, description="Longest Retry-After, in seconds, worth waiting for; a server "
+        "asking for longer gets no retry and the reference is reported as failed.",
+    )
+    max_response_mb: float = Field(
+        20, gt=0, description="Largest response read, in megabytes; a larger one is a failure.",
+    )
+    thresholds: Thresholds = Field(
+        default_factory=Thresholds, description="The figures behind the maturity categories.",
+    )
+
+    def with_env(self, environ: Mapping[str, str]) -> SignalsConfig:
+        """These settings with the DECISIONS_*_URL overrides from environ applied."""
+        update = {name: environ[var].strip() for name, var in URL_ENV.items()
+                  if environ.get(var, "").strip()}
+        # validate the overrides like the config itself, so a bad URL is a clear error
+        return SignalsConfig.model_validate({**self.model_dump(), **update}) if update else self

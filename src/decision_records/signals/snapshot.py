@@ -1,0 +1,142 @@
+"""decisions/signals.json: the committed snapshot of maturity signals, one entry a reference.
+
+The site build and `decisions validate` read only this file, so they stay deterministic and
+offline; `decisions enrich` is the only writer. It is written with sorted keys, an indent of
+two and a final newline, so a pull request shows a readable diff of what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..files import write_atomic
+from ..findings import Finding
+
+SNAPSHOT_NAME = "signals.json"
+
+Status = Literal["ok", "not-found", "error"]
+SignalValue = str | int | float | bool | list[str] | None
+Signals = dict[str, SignalValue]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entry(_Frozen):
+    """What is known about one package reference, and how it was learnt."""
+
+    status: Status = Field(
+        description="The last certain answer: ok or not-found (HTTP 404); error when there "
+        "has never been one. A failed refresh keeps the status and sets `error` alongside.",
+    )
+    checked: dt.datetime = Field(description="When the last attempt was made (UTC).")
+    fetched: dt.datetime | None = Field(
+        None, description="When the registry last answered for certain (200, 304 or 404); "
+        "the signals date from then.",
+    )
+    source: str = Field(description="The URL the signals were read from.")
+    etag: str | None = Field(None, description="ETag of that response, for conditional GETs.")
+    signals: Signals = Field(
+        default_factory=dict, description="The extracted figures; kept from the last good "
+        "fetch when a later attempt fails.",
+    )
+    error: str | None = Field(
+        None, description="Why the last attempt failed; absent when it succeeded.",
+    )
+
+
+class Snapshot(_Frozen):
+    """Every reference's entry, keyed by reference ('pypi:requests')."""
+
+    format: Literal[1] = Field(1, description="Version of this file's layout.")
+    packages: dict[str, Entry] = Field(
+        default_factory=dict, description="Reference -> entry.",
+    )
+
+    def get(self, ref: str) -> Entry | None:
+        return self.packages.get(ref)
+
+    def with_entries(self, entries: dict[str, Entry]) -> Snapshot:
+        return Snapshot(packages={**self.packages, **entries})
+
+    def only(self, refs: set[str]) -> Snapshot:
+        return Snapshot(packages={r: e for r, e in self.packages.items() if r in refs})
+
+
+class SnapshotError(Exception):
+    """signals.json cannot be read; str() is one line naming the file and what to do."""
+
+    def __init__(self, path: Path, problem: str, line: int = 1, col: int = 1) -> None:
+        from ..loader import display
+
+        self.path, self.line, self.col, self.problem = display(path), line, col, problem
+        super().__init__(
+            f"{self.path}:{line}:{col}: {problem}; restore it from git "
+            f"(git checkout -- {self.path}) or delete it and run `decisions enrich`")
+
+
+    def finding(self) -> Finding:
+        """The problem as a finding, for `decisions validate` and the site build."""
+        return Finding(self.path, self.line, self.col, "error", "signals-snapshot",
+                       f"{self.problem}; restore it from git (git checkout -- {self.path}) "
+                       "or delete it and run `decisions enrich`")
+
+
+def snapshot_path(root: Path) -> Path:
+    return root / SNAPSHOT_NAME
+
+
+def load_snapshot(root: Path) -> Snapshot:
+    """The snapshot in the decisions folder root; empty when the file does not exist.
+
+    Raises SnapshotError for a file that is not a snapshot (never a traceback).
+    """
+    path = snapshot_path(root)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Snapshot()
+    except OSError as e:
+        raise SnapshotError(path, f"cannot read: {e.strerror or e}") from None
+    return parse_snapshot(raw, path)
+
+
+def parse_snapshot(raw: bytes, path: Path) -> Snapshot:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SnapshotError(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise SnapshotError(path, f"not valid JSON ({e.msg})", e.lineno, e.colno) from None
+    except RecursionError:
+        raise SnapshotError(path, "not valid JSON (nested too deeply)") from None
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise SnapshotError(path, f"not a signals snapshot: {where}: {first['msg']}") from None
+
+
+def dump_snapshot(snapshot: Snapshot) -> str:
+    """The file's text: sorted keys, indent 2, UTF-8 kept readable, trailing newline."""
+    data = snapshot.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def save_snapshot(root: Path, snapshot: Snapshot) -> Path:
+    """Write the snapshot in one step: an interrupted run leaves the old file whole."""
+    path = snapshot_path(root)
+    write_atomic(path, dump_snapshot(snapshot))
+    return path
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC to the second: finer times only make the diffs noisier."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
