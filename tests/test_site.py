@@ -241,3 +241,12 @@ def test_a_very_large_record_is_a_warning_and_still_renders(tmp_path: Path) -> N
     html = render_record(entry, site)
     assert html.count("<em>traversal</em>") == 600 * 12
     assert html.count("&lt;b&gt;tags&lt;/b&gt;") == 600 * 12 and "<b>tags" not in html
+
+
+def test_maturity_on_record_pages(site: Path) -> None:
+    queue = page(site, "decisions/0002-buy-a-managed-queue")
+    assert re.search(r'<span class="dr-maturity dr-maturity-(boring|established)"', queue)
+    graph = page(site, "decisions/0003-adopt-a-graph-database")
+    assert "Maturity: not in the snapshot yet" in graph  # neo4j was never fetched
+    signals = page(site, "signals")
+    assert "pypi:pika" in signals and "dr-maturity-risky" in signals

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -232,6 +233,18 @@ def load_decisions(
     `only` limits the reported findings to those files (and cross-record findings naming
     them); every record is still loaded, since the cross-record checks need them all.
     """
+    # Loading keeps every record alive and creates no reference cycles, so the cycle
+    # collector would only rescan a growing heap: a fifth of the time at 10,000 records.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, today, only)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None) -> Decisions:
     config = load_config(root)
     findings: list[Finding] = []
     try:

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +136,7 @@ class Context:
     root: Path
     report: Reporter
     snapshot: Any = None  # the signals snapshot (decisions/signals.json), when loaded
+    cache: dict[object, Any] = field(default_factory=dict)  # results checks share in a run
 
     @cached_property
     def ledger(self) -> Ledger:

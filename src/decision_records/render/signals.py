@@ -88,7 +88,13 @@ def _suggestion(verdict: OptionVerdict, option: Option) -> str:
 def option_badges(option: Option, snapshot: Snapshot | None, thresholds: Thresholds,
                   today: dt.date) -> str:
     """The maturity of an option's packages as safe HTML; empty for an option without any."""
-    verdict = assess_option(option.packages, snapshot or Snapshot(), thresholds, today)
+    snapshot = snapshot or Snapshot()
+    if option.packages and all(snapshot.get(ref) is None for ref in option.packages):
+        # nothing fetched yet: one line, not a list of identical "unknown" badges
+        links = " ".join(package_link(ref) for ref in option.packages)
+        return (f'<p class="dr-signals dr-muted">{links}<br>Maturity: not in the snapshot '
+                "yet (<code>decisions enrich</code> fetches it)</p>")
+    verdict = assess_option(option.packages, snapshot, thresholds, today)
     if verdict is None:
         return ""
     items = "".join(_package(v, today) for v in verdict.packages)

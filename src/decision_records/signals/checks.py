@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..rules import Check, Context, Rule, register
-from .maturity import SOURCE, assess_option
+from .maturity import SOURCE, OptionVerdict, assess_option
 from .snapshot import Snapshot
 
 _LIVE = {"proposed", "accepted"}
@@ -25,6 +25,16 @@ RULES = [
     Rule("risky-choice", "warning",
          "The chosen option of a live record is not classified risky by its signals."),
 ]
+
+
+def _verdict(ctx: Context, snapshot: Snapshot, packages: list[str]) -> OptionVerdict | None:
+    """The maturity of a set of packages, worked out once per run (records share them)."""
+    key = ("maturity", tuple(packages))
+    if key not in ctx.cache:
+        ctx.cache[key] = assess_option(packages, snapshot, ctx.config.signals.thresholds,
+                                       ctx.today)
+    verdict: OptionVerdict | None = ctx.cache[key]
+    return verdict
 
 
 def _snapshot(ctx: Context) -> Snapshot | None:
@@ -55,12 +65,11 @@ def tokens_below_signals(ctx: Context) -> Iterator[Finding | None]:
     snapshot = _snapshot(ctx)
     if snapshot is None:
         return
-    thresholds = ctx.config.signals.thresholds
     for e in ctx.entries:
         if e.record.status not in _LIVE:
             continue  # history: a rejected or retired record spends nothing
         for i, option in enumerate(e.record.options):
-            verdict = assess_option(option.packages, snapshot, thresholds, ctx.today)
+            verdict = _verdict(ctx, snapshot, option.packages)
             if verdict is None or verdict.tokens is None:
                 continue
             if option.innovation_tokens < verdict.tokens:
@@ -78,12 +87,11 @@ def risky_choice(ctx: Context) -> Iterator[Finding | None]:
     snapshot = _snapshot(ctx)
     if snapshot is None:
         return
-    thresholds = ctx.config.signals.thresholds
     for e in ctx.entries:
         chosen = e.record.chosen
         if e.record.status not in _LIVE or chosen is None:
             continue
-        verdict = assess_option(chosen.packages, snapshot, thresholds, ctx.today)
+        verdict = _verdict(ctx, snapshot, chosen.packages)
         if verdict is not None and verdict.category == "risky":
             yield ctx.report(
                 "risky-choice", e.path, ("decision", "chosen"),
