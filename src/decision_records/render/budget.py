@@ -234,4 +234,5 @@ def record_note(entry: Entry, site: Site) -> str:
     else:
         text = f"No longer spends tokens ({r.status}); {left}."
     link = esc(href(record_uri(entry.id), BUDGET_URI, site.directory_urls))
-    return f'<p class="dr-tokens-note" markdown="0">{text} <a href="{link}">Budgets</a></p>\n'
+    return (f'<p class="dr-tokens-note" markdown="0" data-search-exclude>{text} '
+            f'<a href="{link}">Budgets</a></p>\n')

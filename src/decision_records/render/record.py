@@ -56,7 +56,8 @@ def _cost(cost: Cost | None, currency: str) -> str:
     if cost.run_hours_per_month is not None:
         parts.append(f"{cost.run_hours_per_month:g} h a month to run")
     notes = f" <span class='dr-muted'>({esc(cost.notes)})</span>" if cost.notes else ""
-    return f'<p class="dr-cost"><strong>Cost:</strong> {"; ".join(parts)}{notes}</p>'
+    return (f'<p class="dr-cost" data-search-exclude><strong>Cost:</strong> '
+            f'{"; ".join(parts)}{notes}</p>')
 
 
 def _option(opt: Option, chosen: bool, site: Site) -> str:
@@ -81,7 +82,8 @@ def _option(opt: Option, chosen: bool, site: Site) -> str:
     body.append(_cost(opt.cost, site.currency))
     extras = "".join(extra(opt) for extra in site.option_extras)
     if opt.packages and not extras:  # the maturity badges list the packages themselves
-        body.append('<p class="dr-packages">' + " ".join(map(package_link, opt.packages)) + "</p>")
+        links = " ".join(map(package_link, opt.packages))
+        body.append(f'<p class="dr-packages" data-search-exclude>{links}</p>')
     body.append(extras)
     for label, text in (("Why not the existing stack", opt.why_not_existing_stack),
                         ("Replaces", opt.replaces)):
@@ -123,7 +125,7 @@ def render_record(entry: Entry, site: Site) -> str:
 
     out = [
         "---\n" + json.dumps(front) + "\n---\n",
-        f'<p class="dr-id">{esc(entry.id)}</p>\n',
+        f'<p class="dr-id" data-search-exclude>{esc(entry.id)}</p>\n',
         f'<p class="dr-meta">{" ".join(meta)}</p>\n',
         f'<p class="dr-meta">{" ".join(people)}</p>\n',
     ]
@@ -168,6 +170,7 @@ def render_record(entry: Entry, site: Site) -> str:
         out.append("\n## Links\n\n" + _html_block(f"<ul>{items}</ul>"))
     edit = site.edit_url(entry)
     if edit:
-        out.append(f'\n<p class="dr-edit"><a href="{esc(edit)}">Edit this record</a> '
+        out.append(f'\n<p class="dr-edit" data-search-exclude><a href="{esc(edit)}">'
+                   "Edit this record</a> "
                    f"(<code>decisions/{esc(entry.path.name)}</code>)</p>\n")
     return "".join(out)

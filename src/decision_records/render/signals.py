@@ -92,14 +92,16 @@ def option_badges(option: Option, snapshot: Snapshot | None, thresholds: Thresho
     if option.packages and all(snapshot.get(ref) is None for ref in option.packages):
         # nothing fetched yet: one line, not a list of identical "unknown" badges
         links = " ".join(package_link(ref) for ref in option.packages)
-        return (f'<p class="dr-signals dr-muted">{links}<br>Maturity: not in the snapshot '
+        return (f'<p class="dr-signals dr-muted" data-search-exclude>{links}<br>'
+                "Maturity: not in the snapshot "
                 "yet (<code>decisions enrich</code> fetches it)</p>")
     verdict = assess_option(option.packages, snapshot, thresholds, today)
     if verdict is None:
         return ""
     items = "".join(_package(v, today) for v in verdict.packages)
     warn = " dr-signals-warning" if verdict.category == "risky" else ""
-    return (f'<div class="dr-signals{warn}"><p class="dr-signals-head"><strong>Maturity:'
+    return (f'<div class="dr-signals{warn}" data-search-exclude>'
+            '<p class="dr-signals-head"><strong>Maturity:'
             f"</strong> {badge(verdict.category)} {esc(_suggestion(verdict, option))}</p>"
             f'<ul class="dr-signal-list">{items}</ul></div>')
 

@@ -39,8 +39,17 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+# Anything Markdown could read as markup: inline syntax, HTML, entities, block starts,
+# indented code and hard line breaks. Text with none of it is only escaped.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!|#~]|^[ \t]*(?:[-+=>]|\d+[.)])|^ {4}|\t| \n",
+                     re.MULTILINE)
+
+
 def safe_html(text: str) -> str:
     """Markdown -> HTML with raw HTML escaped and unsafe link targets removed."""
+    if not _MARKUP.search(text):  # most pros, cons and summaries: no Markdown pass needed
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+        return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
     _MD.reset()
     return str(_MD.convert(text))
 
