@@ -29,7 +29,7 @@ build: $(VENV)/.installed  ## build the site into site/
 
 # The browser tests drive Debian's Chromium; as root it is installed when missing.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \

@@ -209,3 +209,40 @@ def test_screenshots_of_home_and_index(page: Any, base_url: str) -> None:
     _shot(page, "index")
     for name in ("home", "index"):
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_a_long_index_lists_500_rows_at_a_time(page: Any) -> None:
+    """With thousands of rows the script keeps at most 500 in the table, on every filter."""
+    rows = "".join(
+        f'<tr data-status="{"accepted" if i % 2 else "proposed"}" data-team="t{i % 3}" '
+        f'data-category="c" data-approach="buy"><td>{i:05d}</td><td>Title {i}</td>'
+        f"<td>s</td><td>t</td><td>c</td><td>buy</td><td>0</td><td>2024-01-01</td></tr>"
+        for i in range(1, 1201))
+    # the markup of the generated index page, cut down to what the script reads
+    html = (
+        '<form><select data-filter="status"><option value="">all</option>'
+        '<option value="accepted">accepted</option></select>'
+        '<select data-filter="team"><option value="">all</option>'
+        '<option value="t1">t1</option></select>'
+        '<button type="button" data-clear>Clear filters</button></form>'
+        '<p>Showing <span data-count>1200</span></p>'
+        '<table data-index><thead><tr>'
+        + "".join(f'<th data-sort="{k}"><button>{k}</button></th>'
+                  for k in ("id", "title", "status", "team", "category", "approach", "tokens",
+                            "date"))
+        + f"</tr></thead><tbody>{rows}</tbody></table>"
+        '<button type="button" data-more hidden>Show more</button>'
+        f"<script>{(REPO / 'docs' / 'assets' / 'decisions.js').read_text()}</script>")
+    page.set_content(html)
+    assert page.locator("tbody tr").count() == 500
+    assert page.locator("[data-more]").inner_text() == "Show 500 more (700 not listed)"
+    page.locator("[data-more]").click()
+    page.locator("[data-more]").click()
+    assert page.locator("tbody tr").count() == 1200
+    assert page.locator("[data-more]").is_hidden()
+    page.select_option("select[data-filter=status]", "accepted")
+    assert page.locator("[data-count]").inner_text() == "600"
+    assert page.locator("tbody tr").count() == 500
+    page.select_option("select[data-filter=team]", "t1")
+    assert page.locator("[data-count]").inner_text() == "200"
+    assert page.locator("tbody tr").count() == 200 and page.locator("[data-more]").is_hidden()

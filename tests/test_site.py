@@ -250,3 +250,17 @@ def test_maturity_on_record_pages(site: Path) -> None:
     assert "Maturity: not in the snapshot yet" in graph  # neo4j was never fetched
     signals = page(site, "signals")
     assert "pypi:pika" in signals and "dr-maturity-risky" in signals
+
+
+def test_the_build_never_touches_the_network(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds are deterministic and work offline: only the snapshot is read."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the site build opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    site = build_site(REPO / "decisions", tmp_path / "site", monkeypatch)
+    assert (site / "signals" / "index.html").is_file()

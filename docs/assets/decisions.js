@@ -1,7 +1,11 @@
 // Filters and sorting for the decisions index, in the page: no server, no library.
 // Filter state lives in the query string (?status=accepted&team=sre) so a view can be shared.
+// The page ships every row, so it reads fine without script; with script, at most PAGE rows
+// sit in the table at once, because a browser lays out a 10,000-row table in seconds.
 (function () {
   "use strict";
+
+  var PAGE = 500;
 
   function setup() {
     var table = document.querySelector("table[data-index]");
@@ -11,21 +15,35 @@
     var rows = Array.prototype.slice.call(tbody.rows);
     var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
     var counter = document.querySelector("[data-count]");
+    var more = document.querySelector("[data-more]");
+    var matching = rows;
+    var limit = PAGE;
+
+    function render() {
+      var frag = document.createDocumentFragment();
+      var shown = Math.min(matching.length, limit);
+      for (var i = 0; i < shown; i++) frag.appendChild(matching[i]);
+      tbody.replaceChildren(frag);
+      if (counter) counter.textContent = String(matching.length);
+      if (more) {
+        var left = matching.length - shown;
+        more.hidden = left <= 0;
+        more.textContent = "Show " + Math.min(left, PAGE) + " more (" + left + " not listed)";
+      }
+    }
 
     function apply() {
       var wanted = selects
         .filter(function (s) { return s.value; })
         .map(function (s) { return [s.dataset.filter, s.value]; });
-      var shown = 0;
-      for (var i = 0; i < rows.length; i++) {
-        var row = rows[i], ok = true;
-        for (var j = 0; j < wanted.length && ok; j++) {
-          ok = row.dataset[wanted[j][0]] === wanted[j][1];
+      matching = rows.filter(function (row) {
+        for (var j = 0; j < wanted.length; j++) {
+          if (row.dataset[wanted[j][0]] !== wanted[j][1]) return false;
         }
-        row.hidden = !ok;
-        if (ok) shown++;
-      }
-      if (counter) counter.textContent = String(shown);
+        return true;
+      });
+      limit = PAGE;
+      render();
       var params = new URLSearchParams();
       wanted.forEach(function (w) { params.set(w[0], w[1]); });
       var query = params.toString();
@@ -44,6 +62,10 @@
     if (clear) clear.addEventListener("click", function () {
       selects.forEach(function (s) { s.value = ""; });
       apply();
+    });
+    if (more) more.addEventListener("click", function () {
+      limit += PAGE;
+      render();
     });
 
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
@@ -64,9 +86,7 @@
           return dir === "ascending" ? r : -r;
         });
         rows = keyed.map(function (k) { return k[1]; });
-        var frag = document.createDocumentFragment();
-        rows.forEach(function (row) { frag.appendChild(row); });
-        tbody.appendChild(frag);
+        apply();
       });
     });
     apply();

@@ -86,7 +86,9 @@ def render_index(site: Site) -> str:
         f'<p class="dr-count" markdown="0" aria-live="polite">Showing <span data-count>'
         f"{len(entries)}</span> of {len(entries)}</p>\n\n"
         f'<div class="dr-table-wrap" markdown="0"><table class="dr-index" data-index>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n\n"
+        '<p markdown="0"><button type="button" class="md-button" data-more hidden>Show more'
+        "</button></p>\n"
     )
 
 
