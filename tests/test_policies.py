@@ -82,3 +82,25 @@ def test_every_policy_rule_has_a_page_with_an_example() -> None:
 def test_shipped_records_pass_every_policy_at_default_severity() -> None:
     found = load_decisions(REPO / "decisions", TODAY).findings
     assert [f.format() for f in found if f.rule in POLICY_IDS] == []
+
+
+@pytest.mark.parametrize(("waivers", "expected"), [
+    ("waivers:\n  - rule: exit-plan\n    reason: We would never leave.\n", []),
+    ("waivers:\n  - rule: review-due\n    reason: Wrong rule.\n", [("exit-plan", "error")]),
+    ("waivers:\n  - rule: exit-plans\n    reason: Typo.\n",
+     [("exit-plan", "error"), ("waiver", "error")]),
+    ("waivers:\n  - rule: schema\n    reason: Not waivable.\n",
+     [("exit-plan", "error"), ("waiver", "error")]),
+], ids=["waived", "other-rule", "unknown-rule", "fixed-rule"])
+def test_a_record_can_waive_a_rule_with_a_reason(
+        make_decisions: MakeDecisions, waivers: str, expected: list[tuple[str, str]]) -> None:
+    record = _apply(("  exit_plan: Schedules export as iCal and alerts are plain webhooks.\n",
+                     "")) + waivers
+    root = make_decisions({"0001-buy-paging.yaml": record})
+    found = load_decisions(root, TODAY).findings
+    assert [(f.rule, f.severity) for f in found] == expected
+    if ("waiver", "error") in expected:
+        (waiver,) = [f for f in found if f.rule == "waiver"]
+        assert waiver.field == "waivers[0].rule"
+        assert "did you mean 'exit-plan'?" in waiver.message or "cannot be waived" in (
+            waiver.message)

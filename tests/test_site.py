@@ -243,6 +243,14 @@ def test_a_very_large_record_is_a_warning_and_still_renders(tmp_path: Path) -> N
     assert html.count("&lt;b&gt;tags&lt;/b&gt;") == 600 * 12 and "<b>tags" not in html
 
 
+def test_waived_rules_are_shown_with_their_reasons(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site(REPO / "decisions", tmp_path / "site", monkeypatch)
+    html = page(site, "decisions/0001-use-mkdocs-material-for-the-decision-site")
+    assert "Rules waived" in html
+    assert "<code>risky-choice</code></a>: Material's end of life" in html
+
+
 def test_maturity_on_record_pages(site: Path) -> None:
     queue = page(site, "decisions/0002-buy-a-managed-queue")
     assert re.search(r'<span class="dr-maturity dr-maturity-(boring|established)"', queue)

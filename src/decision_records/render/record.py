@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..model import Cost, Option
-from .text import esc, md_text, safe_html, safe_inline
+from .text import esc, href, md_text, safe_html, safe_inline
 
 if TYPE_CHECKING:
     from ..loader import Entry
@@ -100,6 +100,13 @@ def _link(site: Site, record_id: str) -> str:
     return f"[{md_text(record_id.split('-', 1)[0])} {md_text(title)}]({record_id}.md)"
 
 
+def _rule_href(entry: Entry, rule: str, site: Site) -> str:
+    from ..rules import RULES
+
+    doc = RULES[rule].doc if rule in RULES else "docs/rules/index.md"
+    return href(record_uri(entry.id), doc.removeprefix("docs/"), site.directory_urls)
+
+
 def _html_block(html: str) -> str:
     return f'<div class="dr-text" markdown="0">{html}</div>\n'
 
@@ -159,6 +166,13 @@ def render_record(entry: Entry, site: Site) -> str:
         if bad:
             parts.append("<p><strong>Bad</strong></p>" + _list(bad, "dr-cons"))
         out.append("\n## Consequences\n\n" + _html_block("".join(parts)))
+    if r.waivers:
+        items = "".join(
+            f'<li><a href="{esc(_rule_href(entry, w.rule, site))}"><code>{esc(w.rule)}</code></a>'
+            f": {safe_inline(w.reason)}</li>" for w in r.waivers)
+        out.append("\n## Rules waived\n\n" + _html_block(
+            "<p>This record knowingly does not follow these rules, for the reasons given:</p>"
+            f"<ul>{items}</ul>"))
     if r.tokens_released:
         rel = r.tokens_released
         out.append("\n## Tokens released\n\n" + _html_block(
