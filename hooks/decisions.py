@@ -27,7 +27,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = decisions_dir(Path(config.config_file_path).parent)
     try:
         _site, notes = load_site(root, config.use_directory_urls, config.repo_url,
-                                 config.edit_uri)
+                                 config.edit_uri, config.site_url)
     except SiteError as e:
         raise PluginError(str(e)) from None
     for note in notes:  # warnings of `decisions validate`; CI enforces them, not the build

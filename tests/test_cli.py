@@ -335,3 +335,14 @@ def test_valid_record_constant_is_valid(make_decisions: MakeDecisions) -> None:
     folder = make_decisions({"0001-buy-a-paging-service.yaml": VALID_RECORD})
     result = run_cli("validate", "--strict", cwd=folder.parent)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_validate_refuses_a_record_outside_the_folder(tmp_path: Path) -> None:
+    from conftest import VALID_RECORD, write_decisions
+
+    write_decisions(tmp_path, {"0001-buy-paging.yaml": VALID_RECORD})
+    stray = tmp_path / "0002-elsewhere.yaml"
+    stray.write_text(VALID_RECORD, encoding="utf-8")
+    result = run_cli("validate", str(stray), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not in the decisions folder decisions" in result.stderr

@@ -771,3 +771,21 @@ def test_cli_help_and_docs() -> None:
     page = (Path(__file__).parent.parent / "docs" / "import.md").read_text(encoding="utf-8")
     assert "decisions import" in page and "--dry-run" in page and "--team" in page
 
+
+
+def test_links_loops_and_devices_are_skipped_not_fatal(tmp_path: Path) -> None:
+    import os
+
+    from decision_records.adr_import.batch import find_sources, read_source
+
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    (folder / "loop1.md").symlink_to(folder / "loop2.md")
+    (folder / "loop2.md").symlink_to(folder / "loop1.md")
+    os.mkfifo(folder / "pipe.md")
+    found = find_sources([folder])
+    assert sorted(p.name for p in found) == ["loop1.md", "loop2.md", "pipe.md"]
+    for path in found:
+        with pytest.raises(Exception) as info:
+            read_source(path)
+        assert type(info.value).__name__ == "Skip"

@@ -347,3 +347,21 @@ def test_parse_ref_rejects_what_the_model_rejects() -> None:
     assert str(parse_ref("npm:@scope/name")) == "npm:@scope/name"
     with pytest.raises(ValueError, match="is not a package reference"):
         parse_ref("pip:requests")
+
+
+@pytest.mark.parametrize("doc", [
+    {"info": {"name": "x", "classifiers": 5}, "releases": {}},
+    {"info": {"name": "x"}, "releases": {"1.0": [{"upload_time_iso_8601":
+                                                  "0001-01-01T00:00:00+01:00"}]}},
+    {"info": {"name": "x"}, "releases": {"1.0": "not a list"}},
+], ids=["classifiers-number", "year-one", "release-not-list"])
+def test_an_oddly_shaped_reply_fails_that_reference_alone(httpserver: HTTPServer, base: str,
+                                                          doc: dict[str, object]) -> None:
+    import json as _json
+
+    httpserver.expect_request("/pypi/x/json").respond_with_data(
+        _json.dumps(doc), content_type="application/json")
+    result = make_fetcher(base).fetch("pypi:x")
+    assert result.outcome in ("error", "ok")  # never an exception out of the worker
+    if result.outcome == "error":
+        assert result.reason and "\n" not in result.reason

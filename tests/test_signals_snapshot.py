@@ -183,3 +183,27 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "no GitHub data in the snapshot" in page  # github:psf/requests has no entry
     assert '<a href="../decisions/0001-buy-paging/" title="Buy a paging service">0001</a>' in page
     assert "fetched between 2026-11-01 and 2026-11-27" in page
+
+
+def test_a_time_without_timezone_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "signals.json").write_text(
+        '{"format": 1, "packages": {"pypi:x": {"checked": "2024-01-01T00:00:00", '
+        '"source": "http://x/", "status": "ok"}}}', encoding="utf-8")
+    with pytest.raises(SnapshotError) as err:
+        load_snapshot(folder)
+    assert "timezone" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("setting", ["max_age_days: .inf", "max_response_mb: .nan",
+                                     "connect_timeout: 1e300"])
+def test_unbounded_signal_settings_are_config_errors(tmp_path: Path, setting: str) -> None:
+    from decision_records.loader import ConfigError, load_config
+
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "config.yaml").write_text(f"signals:\n  {setting}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(folder)
+    assert err.value.findings[0].line == 2

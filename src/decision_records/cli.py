@@ -52,6 +52,10 @@ def validate(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> Non
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise Exit2(f"{display(missing[0])}: no such file")
+    outside = [p for p in paths if p.resolve().parent != root.resolve()]
+    if outside:
+        raise Exit2(f"{display(outside[0])} is not in the decisions folder {display(root)}; "
+                    "records are checked in their folder (pass --dir)")
     decisions = open_decisions(root, list(paths) if paths else None)
     errors, warnings = count(decisions.findings)
     failed = errors > 0 or (strict and warnings > 0)

@@ -89,7 +89,8 @@ def changed_records(root: Path, base: str) -> list[Change]:
         changes[top / name] = kinds.get(status[:1], "modified")
     for name in _git(top, "ls-files", "--others", "--exclude-standard", "--", rel).splitlines():
         changes[top / name] = "added"
-    return [Change(Path(display(p)), kind) for p, kind in sorted(changes.items())
+    # named through root as the user gave it, so they match the loader's findings
+    return [Change(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
             if p.parent.resolve() == root.resolve() and RECORD_FILE.match(p.name)]
 
 
@@ -103,8 +104,13 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
             _git(top, "archive", "--format=tar", f"--output={archive}", base, "--", rel)
         except ReportError:
             return None  # the folder is new in this change
-        with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
+        try:
+            with tarfile.open(archive) as tar:
+                # only the files: a link in decisions/ is nothing the records need
+                files = [m for m in tar.getmembers() if m.isreg()]
+                tar.extractall(tmp, members=files, filter="data")
+        except (tarfile.TarError, OSError):
+            return None
         try:
             return load_decisions(Path(tmp) / rel, today)
         except ConfigError:  # an unusable config at base: report without "before" figures

@@ -60,6 +60,7 @@ class Site:
     today: dt.date
     directory_urls: bool = True
     edit_base: str | None = None  # repo_url + edit_uri, pointing at docs/
+    site_url: str | None = None  # makes the links in radar.json absolute, for other tools
     currency: str = "USD"
     superseded_by: dict[str, list[str]] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=lambda: Ledger(()))
@@ -83,7 +84,7 @@ class Site:
         out[pages.TIMELINE_URI] = pages.render_timeline(self)
         out[pages.JSON_URI] = pages.render_json(self)
         out[budget.BUDGET_URI] = budget.render_budget_page(self)
-        out.update(radar_pages(self, self.category_of))
+        out.update(radar_pages(self, self.category_of, self.site_url))
         out[signals.SIGNALS_URI] = signals.render_signals_page(self)
         return out
 
@@ -97,7 +98,8 @@ class Site:
 
 
 def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = None,
-              edit_uri: str | None = None) -> tuple[Site, list[str]]:
+              edit_uri: str | None = None,
+              site_url: str | None = None) -> tuple[Site, list[str]]:
     """(site, notes to log). Raises SiteError listing every error, as `decisions validate`."""
     try:
         day = today()
@@ -126,8 +128,9 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
             for target in entry.record.supersedes:
                 by[target].append(entry.id)
     edit_base = urljoin(repo_url.rstrip("/") + "/", edit_uri or "") if repo_url else None
-    site = Site(decisions, day, directory_urls, edit_base, decisions.config.currency, dict(by),
-                compute(decisions.entries, decisions.config))
+    site = Site(decisions, day, directory_urls=directory_urls, edit_base=edit_base,
+                site_url=site_url, currency=decisions.config.currency, superseded_by=dict(by),
+                ledger=compute(decisions.entries, decisions.config))
     site.record_extras.append(lambda entry: budget.record_note(entry, site))
     thresholds = decisions.config.signals.thresholds
     site.option_extras.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -116,7 +117,7 @@ def find_sources(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         files = _walk(path) if path.is_dir() else [path]
         for f in files:
-            key = f.resolve()
+            key = Path(os.path.realpath(f))  # never raises, even on a link loop
             if key not in seen:
                 seen.add(key)
                 out.append(f)
@@ -135,10 +136,15 @@ def _walk(folder: Path) -> list[Path]:
 def read_source(path: Path) -> str:
     """The text of a Markdown file, line endings and stray control characters normalised."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise Skip(f"too large for an ADR ({size:,} bytes)")
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe could be read forever
+            raise Skip("not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise Skip(f"too large for an ADR ({info.st_size:,} bytes)")
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise Skip(f"too large for an ADR (over {MAX_BYTES:,} bytes)")
     except OSError as e:
         raise Skip(f"cannot read the file: {e.strerror or e}", problem=True) from None
     if b"\x00" in raw:
@@ -276,8 +282,8 @@ def _target(target: str, plan: _Plan, by_source: dict[Path, _Plan],
         return None
     base = plan.source.parent
     for candidate in (path, path + ".md"):
-        where = (base / candidate.lstrip("/")).resolve() if not candidate.startswith("/") \
-            else Path(candidate).resolve()
+        where = Path(os.path.realpath(base / candidate.lstrip("/") if not
+                                      candidate.startswith("/") else candidate))
         if where in by_source:
             return by_source[where]
         if where in known.by_source:

@@ -258,7 +258,9 @@ def zalando_data(site: Site, entries: list[RadarEntry],
     config = _config(site)
     return {
         "title": TITLE,
-        "date": site.today.isoformat(),
+        # the newest record's date, not today's: the same records give the same file
+        "date": max((e.record.date for e in site.decisions.entries),
+                    default=site.today).isoformat(),
         "quadrants": [{"name": q.name} for q in config.quadrants],
         "rings": [{"name": RING_NAMES[r], "color": RING_COLORS[r]} for r in RINGS],
         "entries": [

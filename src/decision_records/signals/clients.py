@@ -176,6 +176,10 @@ class Fetcher:
                 signals = parse_github(doc, **self._github_extras(ref, headers))
         except ParseError as e:
             return Result(text, "error", url, reason=scrub(str(e), self.token))
+        except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as e:
+            # a reply of the right syntax but an unexpected shape: that reference fails alone
+            return Result(text, "error", url,
+                          reason=scrub(f"unexpected response from {source}: {e}", self.token))
         return Result(text, "ok", url, signals=signals, etag=etag)
 
     def _github_extras(self, ref: Ref, headers: dict[str, str]) -> dict[str, Any]:
@@ -264,9 +268,9 @@ def _time(value: object) -> dt.datetime | None:
         return None
     try:
         t = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
 
 
 def _day(t: dt.datetime | None) -> str | None:

@@ -26,7 +26,8 @@ BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^htt
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no inf or nan: every figure here ends up in a timeout, a size or a date sum
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Thresholds(_Strict):
@@ -76,33 +77,34 @@ class SignalsConfig(_Strict):
         DEFAULT_NPM_URL, description="Base URL of the npm registry (env: DECISIONS_NPM_URL).",
     )
     max_age_days: float = Field(
-        7, ge=0, description="`decisions enrich` refetches a reference whose data is older "
-        "than this (`--refresh` refetches everything).",
+        7, ge=0, le=3650, description="`decisions enrich` refetches a reference whose data "
+        "is older than this (`--refresh` refetches everything).",
     )
     concurrency: int = Field(
         4, ge=1, le=32, description="References fetched at the same time; keep it small "
         "to be polite to the registries.",
     )
     connect_timeout: float = Field(
-        5, gt=0, description="Seconds to wait for a connection.",
+        5, gt=0, le=600, description="Seconds to wait for a connection.",
     )
     read_timeout: float = Field(
-        20, gt=0, description="Seconds to wait for the server between bytes of a response.",
+        20, gt=0, le=600, description="Seconds to wait for the server between bytes of a response.",
     )
     retries: int = Field(
         3, ge=0, le=10, description="Retries of a GET after a connection error, a timeout or "
         "HTTP 429/500/502/503/504 (never after GitHub's rate limit).",
     )
     backoff: float = Field(
-        0.5, ge=0, description="Backoff factor in seconds between retries (doubling each "
+        0.5, ge=0, le=60, description="Backoff factor in seconds between retries (doubling each "
         "time); a Retry-After header takes precedence.",
     )
     max_retry_after: float = Field(
-        60, ge=0, description="Longest Retry-After, in seconds, worth waiting for; a server "
-        "asking for longer gets no retry and the reference is reported as failed.",
+        60, ge=0, le=3600, description="Longest Retry-After, in seconds, worth waiting for; "
+        "a server asking for longer gets no retry and the reference is reported as failed.",
     )
     max_response_mb: float = Field(
-        20, gt=0, description="Largest response read, in megabytes; a larger one is a failure.",
+        20, gt=0, le=1024,
+        description="Largest response read, in megabytes; a larger one is a failure.",
     )
     thresholds: Thresholds = Field(
         default_factory=Thresholds, description="The figures behind the maturity categories.",

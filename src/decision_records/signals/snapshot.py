@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ..files import write_atomic
 from ..findings import Finding
@@ -35,8 +35,8 @@ class Entry(_Frozen):
         description="The last certain answer: ok or not-found (HTTP 404); error when there "
         "has never been one. A failed refresh keeps the status and sets `error` alongside.",
     )
-    checked: dt.datetime = Field(description="When the last attempt was made (UTC).")
-    fetched: dt.datetime | None = Field(
+    checked: AwareDatetime = Field(description="When the last attempt was made (UTC).")
+    fetched: AwareDatetime | None = Field(
         None, description="When the registry last answered for certain (200, 304 or 404); "
         "the signals date from then.",
     )
