@@ -58,7 +58,7 @@ def test_markdown_report(repo: Path) -> None:
     assert "`decisions/0004-build-our-own-paging.yaml` is removed by this change." in out
     assert ("**Innovation tokens, team commerce:** before: spent 0, pending 1, remaining 2 of "
             "2 → after: spent 1, pending 0, remaining 1 of 2") in out
-    assert "| **Neo4j** (chosen) | adopt | 1 |" in out
+    assert "| **Neo4j** (chosen) | adopt | 1 | `pypi:neo4j`: no signals yet |" in out
     assert "If accepted, this record spends 2, leaving -1." in out
 
 
@@ -77,6 +77,8 @@ def test_json_report(repo: Path) -> None:
         "before": {"budget": 2, "spent": 0, "pending": 1, "remaining": 2},
         "after": {"budget": 2, "spent": 1, "pending": 0, "remaining": 1}}
     assert removed["findings"] == [] and removed["title"] == "Build our own paging service"
+    assert modified["options"][0]["packages"] == [
+        {"ref": "pypi:neo4j", "category": None, "reasons": []}]
     assert [f["rule"] for f in added["findings"]] == ["budget-proposal"]
     assert (data["errors"], data["warnings"]) == (1, 1)
 
@@ -118,3 +120,15 @@ def test_git_problems_exit_2(repo: Path, tmp_path: Path, setup: str, message: st
     assert result.returncode == 2, result.stdout
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_maturity_comes_from_the_snapshot(repo: Path) -> None:
+    queue = repo / "decisions" / "0002-buy-a-managed-queue.yaml"
+    queue.write_text(queue.read_text(encoding="utf-8").replace("Nobody patches brokers",
+                                                               "Nobody patches any broker"),
+                     encoding="utf-8")
+    data = json.loads(run_cli("report", "--format", "json", cwd=repo).stdout)
+    (record,) = [r for r in data["records"] if r["id"] == "0002-buy-a-managed-queue"]
+    (boto,) = record["options"][0]["packages"]
+    assert boto["ref"] == "pypi:boto3" and boto["category"] in ("boring", "established")
+    assert any(reason.startswith("first release 2014-11-11") for reason in boto["reasons"])

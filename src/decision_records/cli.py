@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from . import __version__
 from .clikit import Exit2, open_decisions, require_folder, today_or_exit
 from .findings import count
 from .import_command import import_adrs
-from .loader import Decisions, display
+from .loader import display
 from .model import APPROACHES, Record
 from .rules import RULES
 from .signals.command import enrich
@@ -140,26 +139,10 @@ def report(root: Path, base: str | None, fmt: str) -> None:
         before = rep.base_decisions(root, commit, today_or_exit())
     except rep.ReportError as e:
         raise Exit2(str(e)) from None
-    items = rep.build(changes, decisions, before, maturity_lookup(decisions))
+    items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, today_or_exit()))
     text = rep.as_json(commit, items) if fmt == "json" else rep.as_markdown(commit, items)
     click.echo(text, nl=False)
     sys.exit(1 if any(it.errors for it in items) else 0)
-
-
-def maturity_lookup(decisions: Decisions) -> Callable[[str], tuple[str, list[str]] | None]:
-    """Category and reasons of a package reference, from the signals snapshot."""
-    from .signals.maturity import assess
-
-    thresholds = decisions.config.signals.thresholds
-    day = today_or_exit()
-
-    def lookup(ref: str) -> tuple[str, list[str]] | None:
-        if decisions.snapshot.get(ref) is None:
-            return None  # never fetched: the report says "no signals yet"
-        verdict = assess(ref, decisions.snapshot, thresholds, day)
-        return verdict.category, list(verdict.reasons)
-
-    return lookup
 
 
 def schema_text() -> str:

@@ -21,6 +21,7 @@ from .ledger import Ledger, TeamBudget, chosen_tokens, compute
 from .loader import ConfigError, Decisions, Entry, display, load_decisions
 from .model import RECORD_FILE
 from .rules import RULES
+from .signals.maturity import assess
 
 
 class ReportError(Exception):
@@ -164,6 +165,19 @@ def build(changes: list[Change], now: Decisions, before: Decisions | None,
                                      "packages": refs})
         out.append(item)
     return out
+
+
+def maturity_lookup(decisions: Decisions, today: dt.date) -> MaturityFn:
+    """Category and reasons of a package reference, from the signals snapshot."""
+    thresholds = decisions.config.signals.thresholds
+
+    def lookup(ref: str) -> tuple[str, list[str]] | None:
+        if decisions.snapshot.get(ref) is None:
+            return None  # never fetched: the report says "no signals yet"
+        verdict = assess(ref, decisions.snapshot, thresholds, today)
+        return verdict.category, list(verdict.reasons)
+
+    return lookup
 
 
 def _figures(t: TeamBudget | None) -> dict[str, int] | None:
