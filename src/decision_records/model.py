@@ -22,6 +22,10 @@ Ring = Literal["adopt", "trial", "assess", "hold"]
 
 STATUSES: tuple[str, ...] = ("proposed", "accepted", "rejected", "superseded", "deprecated")
 APPROACHES: tuple[str, ...] = ("buy", "adopt", "build")
+# A supersession takes effect once the superseding record is (or was) in force.
+IN_FORCE = frozenset({"accepted", "superseded", "deprecated"})
+# Records that are plans, held to the policies; rejected and retired ones are history.
+LIVE = frozenset({"proposed", "accepted"})
 
 # `NNNN-slug.yaml`: at least four digits so that 10,000 and more records sort and fit.
 RECORD_FILE = re.compile(r"^(?P<number>\d{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .findings import Finding
+from .model import LIVE
 from .rules import Check, Context, Rule, register
-
-_LIVE = {"proposed", "accepted"}
 
 RULES = [
     Rule("buy-before-build", "error",
@@ -31,7 +30,7 @@ RULES = [
 def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
-        if r.status not in _LIVE or chosen is None or chosen.approach != "build" or r.core:
+        if r.status not in LIVE or chosen is None or chosen.approach != "build" or r.core:
             continue
         if not any(o.approach in ("buy", "adopt") for o in r.options):
             yield ctx.report("buy-before-build", e.path, ("options",),
@@ -46,7 +45,7 @@ def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
 def boring_first(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r = e.record
-        if r.status not in _LIVE:
+        if r.status not in LIVE:
             continue
         for i, o in enumerate(r.options):
             if o.innovation_tokens == 0 or o.name != r.decision.chosen:

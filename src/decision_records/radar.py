@@ -70,7 +70,6 @@ RING_HELP = {
 }
 MATURE = frozenset({"boring", "established"})
 YOUNG = frozenset({"emerging", "risky"})
-IN_FORCE = frozenset({"accepted", "superseded", "deprecated"})  # as rules.py: supersedes counts
 HISTORY_LIMIT = 20  # earlier positions kept per entry; a long line keeps its latest
 
 CategoryOf = Callable[["Option"], "str | None"]
@@ -265,6 +264,8 @@ class _Lines:
     """Supersession between records, and the same-technology history of each."""
 
     def __init__(self, entries: Sequence[Entry], category_of: CategoryOf) -> None:
+        from .model import IN_FORCE  # model.py imports this module: no import at the top
+
         self.category_of = category_of
         self.by_id = {e.id: e for e in entries}
         self.successors: dict[str, list[Entry]] = defaultdict(list)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import ledger
 from .findings import Finding, Loc, field_path
 from .ledger import Ledger
-from .model import Config, Severity
+from .model import IN_FORCE, Config, Severity
 from .yamlfile import Locator
 
 if TYPE_CHECKING:
@@ -79,8 +79,6 @@ RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 _DOCUMENTED = {"buy-before-build", "boring-first", "operate-what-you-own", "exit-plan",
                "review-due"}
 
-# A supersession only takes effect once the superseding record is in force.
-_IN_FORCE = {"accepted", "superseded", "deprecated"}
 
 
 def severity(rule: str, config: Config) -> Severity:
@@ -179,7 +177,7 @@ def supersession(ctx: Context) -> Iterator[Finding | None]:
             if target not in ids:
                 yield report("supersedes-unknown", e.path, ("supersedes", i),
                              f"no record '{target}'" + _closest(target, list(ids)))
-            elif e.record.status in _IN_FORCE:
+            elif e.record.status in IN_FORCE:
                 named_by[target].append(e)
     for e in entries:
         by = named_by.get(e.id, [])

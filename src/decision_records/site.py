@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from .ledger import Ledger, compute
 from .loader import ConfigError, Decisions, Entry, load_decisions, today
-from .model import Config, Option
+from .model import IN_FORCE, Config, Option
 from .render import budget, pages, signals
 from .render.radar import radar_pages
 from .render.record import record_uri, render_record
@@ -124,7 +124,7 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
     notes = [f.format() for f in decisions.findings]
     by: dict[str, list[str]] = defaultdict(list)
     for entry in decisions.entries:
-        if entry.record.status in ("accepted", "superseded", "deprecated"):
+        if entry.record.status in IN_FORCE:
             for target in entry.record.supersedes:
                 by[target].append(entry.id)
     edit_base = urljoin(repo_url.rstrip("/") + "/", edit_uri or "") if repo_url else None

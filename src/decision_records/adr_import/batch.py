@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..files import write_new
 from ..findings import Loc
 from ..loader import display, load_record
-from ..model import RECORD_FILE, Record, Status
+from ..model import IN_FORCE, RECORD_FILE, Record, Status
 from ..newrecord import SCHEMA_LINE, next_number
 from ..yamlfile import YamlProblem, parse
 from .document import parse_document
@@ -32,7 +32,6 @@ from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind
 
 IMPORTED_FROM = "Imported from"
 MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is something else
-_IN_FORCE = {"accepted", "superseded", "deprecated"}  # as in rules.supersession
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Characters other than these would break the `url` pattern or change meaning in a link.
 _URL_SAFE = "/-._~!$&'()*+,;=:@"
@@ -321,7 +320,7 @@ def _link(plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
             newer, older = (plan, target) if rel.kind == SUPERSEDES else (target, plan)
             assert isinstance(newer, _Plan)
             if isinstance(older, str) and known.status.get(older) != "superseded" \
-                    and newer.status in _IN_FORCE and (newer, older) not in edges:
+                    and newer.status in IN_FORCE and (newer, older) not in edges:
                 # Listed all the same (it is what the ADR says); the old record's status is
                 # for a person to change, since existing records are never rewritten.
                 notes.append(f"{older}: set status to superseded; {newer.id} (from "
@@ -342,7 +341,7 @@ def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]])
     while changed:  # a record made superseded is in force and can make another superseded
         changed = False
         for plan in plans:
-            by = [n for n, o in edges if o is plan and n.status in _IN_FORCE]
+            by = [n for n, o in edges if o is plan and n.status in IN_FORCE]
             if by and plan.status != "superseded":
                 plan.check.append(f"status: set to superseded, since {by[0].id} replaces it "
                                   f"(the source says {plan.status})")
@@ -350,7 +349,7 @@ def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]])
                 changed = True
     for plan in plans:
         if plan.status == "superseded" and not any(
-                o is plan and n.status in _IN_FORCE for n, o in edges):
+                o is plan and n.status in IN_FORCE for n, o in edges):
             plan.status = "deprecated"
             plan.check.append("status: superseded in the source, but no imported record in force "
                               "replaces it; set to deprecated until one lists it in supersedes")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..model import APPROACHES, STATUSES, Config
 from ..rules import RULES, severity
 from .record import record_uri, status_badge
-from .text import esc, href
+from .text import esc, filter_select, href, sortable_head
 
 if TYPE_CHECKING:
     from ..loader import Entry
@@ -36,10 +36,6 @@ def _a(site: Site, from_uri: str, e: Entry, text: str) -> str:
     return f'<a href="{esc(href(from_uri, record_uri(e.id), site.directory_urls))}">{text}</a>'
 
 
-def _select(name: str, label: str, values: list[str]) -> str:
-    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return (f'<label>{label} <select data-filter="{name}"><option value="">all</option>'
-            f"{options}</select></label>")
 
 
 _COLUMNS = [("id", "Id"), ("title", "Title"), ("status", "Status"), ("team", "Team"),
@@ -68,13 +64,11 @@ def render_index(site: Site) -> str:
             f"<td>{esc(r.category)}</td><td>{approach}</td>"
             f'<td class="dr-num">{tokens}</td><td>{r.date.isoformat()}</td></tr>'
         )
-    head = "".join(
-        f'<th data-sort="{key}" aria-sort="none"><button type="button">{label}</button></th>'
-        for key, label in _COLUMNS
-    )
+    head = sortable_head(_COLUMNS)
     filters = " ".join([
-        _select("status", "Status", statuses), _select("team", "Team", teams),
-        _select("category", "Category", categories), _select("approach", "Approach", approaches),
+        filter_select("status", "Status", statuses), filter_select("team", "Team", teams),
+        filter_select("category", "Category", categories),
+        filter_select("approach", "Approach", approaches),
         '<button type="button" class="md-button dr-clear" data-clear>Clear filters</button>',
     ])
     return (

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Option
@@ -26,7 +25,7 @@ from ..signals.maturity import (
 from ..signals.settings import Thresholds
 from ..signals.snapshot import Snapshot
 from .record import package_link, record_uri
-from .text import esc, href
+from .text import esc, filter_select, href, sortable_head
 
 if TYPE_CHECKING:
     from ..loader import Entry
@@ -120,10 +119,6 @@ def _used_by(site: Site) -> dict[str, list[Entry]]:
     return by
 
 
-def _select(name: str, label: str, values: Sequence[str]) -> str:
-    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return (f'<label>{esc(label)} <select data-filter="{esc(name)}"><option value="">all'
-            f"</option>{options}</select></label>")
 
 
 def _cell(value: object, sort: object = None) -> str:
@@ -159,13 +154,11 @@ def render_signals_page(site: Site) -> str:
             + _cell(stars, f.stars)
             + f"<td>{links}</td>"
             + _cell(f.fetched.date().isoformat() if f.fetched else "") + "</tr>")
-    head = "".join(
-        f'<th data-sort="{key}" aria-sort="none"><button type="button">{label}</button></th>'
-        for key, label in _COLUMNS)
+    head = sortable_head(_COLUMNS)
     present = [c for c in CATEGORIES if any(v.category == c for v in verdicts.values())]
     kinds = sorted({ref.partition(":")[0] for ref in by})
     filters = " ".join([
-        _select("category", "Category", present), _select("kind", "Source", kinds),
+        filter_select("category", "Category", present), filter_select("kind", "Source", kinds),
         '<button type="button" class="md-button dr-clear" data-clear>Clear filters</button>'])
     dates = sorted(e.fetched.date() for e in snapshot.packages.values() if e.fetched)
     span = (f"fetched between {dates[0].isoformat()} and {dates[-1].isoformat()}" if dates

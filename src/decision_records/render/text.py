@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -84,6 +85,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&])")
 def md_text(text: str) -> str:
     """Plain text made inert for Markdown: no emphasis, no links, no HTML."""
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def filter_select(name: str, label: str, values: Iterable[str]) -> str:
+    """A filter of a sortable table (read by docs/assets/decisions.js)."""
+    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return (f'<label>{esc(label)} <select data-filter="{esc(name)}"><option value="">all'
+            f"</option>{options}</select></label>")
+
+
+def sortable_head(columns: Iterable[tuple[str, str]]) -> str:
+    """The header cells of a sortable table: (sort key, label) each."""
+    return "".join(f'<th data-sort="{esc(key)}" aria-sort="none"><button type="button">'
+                   f"{esc(label)}</button></th>" for key, label in columns)
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..model import LIVE
 from ..rules import Check, Context, Rule, register
 from .maturity import SOURCE, OptionVerdict, assess_option
 from .snapshot import Snapshot
-
-_LIVE = {"proposed", "accepted"}
 
 RULES = [
     Rule("signals-snapshot", "error",
@@ -66,7 +65,7 @@ def tokens_below_signals(ctx: Context) -> Iterator[Finding | None]:
     if snapshot is None:
         return
     for e in ctx.entries:
-        if e.record.status not in _LIVE:
+        if e.record.status not in LIVE:
             continue  # history: a rejected or retired record spends nothing
         for i, option in enumerate(e.record.options):
             verdict = _verdict(ctx, snapshot, option.packages)
@@ -89,7 +88,7 @@ def risky_choice(ctx: Context) -> Iterator[Finding | None]:
         return
     for e in ctx.entries:
         chosen = e.record.chosen
-        if e.record.status not in _LIVE or chosen is None:
+        if e.record.status not in LIVE or chosen is None:
             continue
         verdict = _verdict(ctx, snapshot, chosen.packages)
         if verdict is not None and verdict.category == "risky":

@@ -15,7 +15,7 @@ from .clients import parse_ref
 from .enrich import enrich as run_enrich
 from .enrich import is_fresh, option_refs
 from .settings import URL_ENV, SignalsConfig
-from .snapshot import SnapshotError, dump_snapshot, load_snapshot, snapshot_path, utc_now
+from .snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
 
 
 @click.command()
@@ -24,7 +24,7 @@ from .snapshot import SnapshotError, dump_snapshot, load_snapshot, snapshot_path
 @click.option("--offline", is_flag=True,
               help="Fetch nothing and change nothing; say what a run would fetch.")
 @click.pass_obj
-def enrich(root: Path | None, refs: tuple[str, ...], refresh: bool, offline: bool) -> None:
+def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> None:
     """Fetch maturity signals from PyPI, GitHub and npm into decisions/signals.json.
 
     Fetches the package references of every record's options (or only the REFs given, as
@@ -38,15 +38,14 @@ def enrich(root: Path | None, refs: tuple[str, ...], refresh: bool, offline: boo
     Exit status: 0 when the run completed (failures for single references are reported
     and keep the data held before), 2 for a usage or configuration error.
     """
-    root = root or Path("decisions")
     for ref in refs:
         try:
             parse_ref(ref)
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="REF") from None
     decisions = open_decisions(root)
-    settings = _settings(decisions.config.signals, Exit2)
-    try:
+    settings = _settings(decisions.config.signals)
+    try:  # read again, strictly: validate shows a corrupt file as a finding, enrich stops
         snapshot = load_snapshot(root)
     except SnapshotError as e:
         raise Exit2(str(e)) from None
@@ -74,21 +73,18 @@ def enrich(root: Path | None, refs: tuple[str, ...], refresh: bool, offline: boo
     else:
         new, summary = run()
     path = snapshot_path(root)
-    text = dump_snapshot(new)
     if new != snapshot or not path.exists():
-        from ..files import write_atomic
-
         try:
-            write_atomic(path, text)
+            save_snapshot(root, new)
         except OSError as e:
             raise click.ClickException(f"cannot write {path}: {e.strerror or e}") from None
     for line in summary.lines():
         click.echo(line, err=True)
 
 
-def _settings(config: SignalsConfig, error: type[click.ClickException]) -> SignalsConfig:
+def _settings(config: SignalsConfig) -> SignalsConfig:
     try:
         return config.with_env(os.environ)
     except ValidationError as e:
         field = str(e.errors(include_url=False)[0]["loc"][0])
-        raise error(f"{URL_ENV.get(field, field)}: not an http(s) base URL") from None
+        raise Exit2(f"{URL_ENV.get(field, field)}: not an http(s) base URL") from None
