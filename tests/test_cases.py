@@ -78,7 +78,7 @@ CASES: list[tuple[str, str]] = [
      f"{P}:6:1: error: priority: unknown field 'priority'; known fields: title, status, date, "
      "team, deciders, consulted, category, tags, core, context, drivers, options, decision, "
      "consequences, on_call, review_by, supersedes, tokens_released, ring, links, "
-     "waivers [schema]"),
+     "waivers, imported [schema]"),
     ("missing-title", f"{P}:2:1: error: title: missing required field 'title' [schema]"),
     ("missing-rationale",
      f"{P}:50:1: error: decision.rationale: missing required field 'rationale' [schema]"),
@@ -134,6 +134,9 @@ CASES: list[tuple[str, str]] = [
     ("todo-left",
      f"{P}:19:5: error: drivers[0]: fill in this placeholder: TODO list what matters most "
      "[todo]"),
+    ("import-guess",
+     f"{P}:51:11: warning: decision.chosen: guessed on import ('We will use PagerDuty' names "
+     "this option); check it, then remove its entry from imported.guesses [import-guess]"),
     ("unknown-team",
      f"{P}:5:7: error: team: team 'payments' is not in config.yaml; known teams: platform, "
      "commerce [unknown-team]"),
@@ -154,7 +157,8 @@ CASES: list[tuple[str, str]] = [
 
 def _validate_case(tmp_path: Path, content: bytes) -> tuple[int, str, str]:
     write_decisions(tmp_path, {"0001-case.yaml": content})
-    result = run_cli("--dir", "decisions", "validate", cwd=tmp_path)
+    # --strict: a case that is only a warning (a guess left from an import) must fail too
+    result = run_cli("--dir", "decisions", "validate", "--strict", cwd=tmp_path)
     return result.returncode, result.stdout, result.stderr
 
 

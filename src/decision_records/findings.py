@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -19,6 +20,14 @@ def field_path(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_field(path: str) -> Loc:
+    """'options[0].name' -> ('options', 0, 'name'): the inverse of field_path."""
+    return tuple(int(i) if i else name for name, i in _PART.findall(path))
 
 
 @dataclass(frozen=True, order=True)

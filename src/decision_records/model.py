@@ -149,6 +149,31 @@ class Link(_Strict):
     )
 
 
+class Guess(_Strict):
+    """A value `decisions import` inferred rather than read: reported until a person confirms it."""
+
+    field: Text = Field(
+        description="The guessed field, as validation names it: 'decision.chosen', "
+        "'options[1].approach', 'status'.",
+    )
+    note: Text = Field(description="What the guess was made from, e.g. \"'We will use Kafka' "
+                       "names this option\".")
+
+
+class Imported(_Strict):
+    """Where a record imported from a Markdown ADR came from, and what is still a guess."""
+
+    source: Text = Field(
+        description="The ADR file, as a path from the repository root (the folder that holds "
+        "decisions/), or as it was given when it lies outside the repository.",
+    )
+    date: dt.date = Field(description="The day the ADR was imported.")
+    guesses: list[Guess] = Field(
+        default_factory=list, description="Values inferred on import. Each one is reported "
+        "(rule import-guess) until a person checks the value and removes its entry.",
+    )
+
+
 class Record(_Strict):
     """A build-vs-buy or technology decision. The record's id is its file name without .yaml."""
 
@@ -207,6 +232,10 @@ class Record(_Strict):
     waivers: list[Waiver] = Field(
         default_factory=list, description="Rules this record knowingly does not follow, each "
         "with its reason; their findings are not reported for this record.",
+    )
+    imported: Imported | None = Field(
+        None, description="Set by `decisions import`: the ADR this record came from and the "
+        "values it had to guess.",
     )
 
     def option(self, name: str) -> Option | None:

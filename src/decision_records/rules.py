@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import ledger
-from .findings import Finding, Loc, field_path
+from .findings import Finding, Loc, field_path, parse_field
 from .ledger import Ledger
 from .model import IN_FORCE, Config, Severity
 from .yamlfile import Locator
@@ -68,6 +68,9 @@ _ALL = [
     Rule("tokens-release", "error",
          "Tokens are released after the record's date, by a record that spent some."),
     Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
+    Rule("import-guess", "warning",
+         "A value `decisions import` guessed is checked by a person (then its entry is removed "
+         "from imported.guesses)."),
     Rule("large-record", "warning", "A record stays under 256 KB; long documents are linked."),
     Rule("budget-overdrawn", "error", "Accepted records spend no more tokens than the team has."),
     Rule("budget-proposal", "warning",
@@ -344,9 +347,18 @@ def budgets(ctx: Context) -> Iterator[Finding | None]:
                              f"default_tokens ({team.budget})")
 
 
+def import_guesses(ctx: Context) -> Iterator[Finding | None]:
+    for e in ctx.entries:
+        imported = e.record.imported
+        for guess in imported.guesses if imported else ():
+            yield ctx.report("import-guess", e.path, parse_field(guess.field),
+                             f"guessed on import ({guess.note}); check it, then remove its entry "
+                             "from imported.guesses")
+
+
 CHECKS: list[Check] = [
     duplicate_numbers, supersession, teams_and_categories, options, dates, todos, budgets,
-    large_records,
+    large_records, import_guesses,
 ]
 
 
