@@ -21,7 +21,7 @@ from decision_records.adr_import.document import blocks, parse_document
 from decision_records.adr_import.emitter import dump, plain_ok, quoted
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import map_status, parse_date, section_kind
-from decision_records.cli import main
+from decision_records.cli.main import main
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
 from decision_records.yamlfile import parse

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from conftest import TODAY, MakeDecisions, run_cli
+from decision_records.config import Config
 from decision_records.ledger import compute
-from decision_records.loader import Entry, load_decisions
-from decision_records.model import Config, Record
+from decision_records.loader import load_decisions
+from decision_records.model import Entry, Record
 
 CONFIG = Config.model_validate({
     "default_tokens": 3,

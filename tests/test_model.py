@@ -8,9 +8,10 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from conftest import REPO, TODAY, VALID_RECORD, variant
+from decision_records.config import Config
 from decision_records.findings import Finding, field_path
 from decision_records.loader import load_decisions
-from decision_records.model import Config, Record
+from decision_records.model import Record
 from decision_records.yamlfile import parse
 
 

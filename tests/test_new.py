@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TODAY_ENV, MakeDecisions
-from decision_records.cli import main
+from decision_records.cli.main import main
 from decision_records.loader import load_decisions
 
 CONFIG = """\

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from decision_records.cli import main
+from decision_records.cli.main import main
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 MAKE_TARGETS = set(re.findall(r"^([A-Za-z.][\w./-]*):", (REPO / "Makefile").read_text(),

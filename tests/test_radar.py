@@ -20,19 +20,18 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import REPO, TODAY, TODAY_ENV
-from decision_records.loader import Decisions, Entry
-from decision_records.model import Config, Option, Record
+from decision_records.config import DEFAULT_QUADRANTS, Config, RadarConfig
+from decision_records.model import Entry, Option, Record
 from decision_records.radar import (
-    DEFAULT_QUADRANTS,
     GAP,
     RADII,
     RINGS,
-    RadarConfig,
     RadarEntry,
     capacity,
     place,
     radar_entries,
 )
+from decision_records.records import Decisions
 from decision_records.render.radar import (
     BACKSTAGE_URI,
     JSON_URI,
@@ -73,6 +72,10 @@ def rec(rid: str, *, status: str = "accepted", chosen: str = "PagerDuty", tokens
 
 def nothing(option: Option) -> str | None:
     return None
+
+
+def decided(entries: list[Entry], config: Config | None = None) -> Decisions:
+    return Decisions(Path("decisions"), config or Config(), entries)
 
 
 def site_of(entries: list[Entry], config: Config | None = None) -> Site:
@@ -140,14 +143,14 @@ EXPECTED: dict[str, tuple[str, str, str, int, list[tuple[str, str]], str]] = {
 
 
 def test_mapping_of_a_fixed_set_of_records() -> None:
-    entries = radar_entries(RECORDS, RadarConfig(), nothing)
+    entries = radar_entries(decided(RECORDS), nothing)
     got = {e.id: (e.label, e.ring, e.quadrant, e.moved,
                   [(s.ring, s.record_id) for s in e.history], e.source) for e in entries}
     assert got == EXPECTED
 
 
 def test_entries_come_in_numbering_order_ring_then_quadrant_then_label() -> None:
-    entries = radar_entries(RECORDS, RadarConfig(), nothing)
+    entries = radar_entries(decided(RECORDS), nothing)
     keys = [(RINGS.index(e.ring), QUADRANT_IDS.index(e.quadrant), e.label.casefold())
             for e in entries]
     assert keys == sorted(keys)
@@ -171,7 +174,7 @@ def test_accepted_ring_follows_maturity_and_tokens(maturity: str | None, tokens:
         assert option.name == "Thing"  # asked about the chosen option
         return maturity
 
-    [entry] = radar_entries([record], RadarConfig(), category_of)
+    [entry] = radar_entries(decided([record]), category_of)
     assert entry.ring == ring
 
 
@@ -179,7 +182,7 @@ def test_maturity_does_not_move_other_statuses_or_an_explicit_ring() -> None:
     records = [rec("0001-a", status="proposed", chosen="A"),
                rec("0002-b", status="rejected", chosen="B"),
                rec("0003-c", chosen="C", ring="hold")]
-    entries = {e.id: e.ring for e in radar_entries(records, RadarConfig(), lambda o: "boring")}
+    entries = {e.id: e.ring for e in radar_entries(decided(records), lambda o: "boring")}
     assert entries == {"0001-a": "assess", "0002-b": "hold", "0003-c": "hold"}
 
 
@@ -187,7 +190,7 @@ def test_a_proposal_does_not_yet_supersede() -> None:
     # the older record stays in force until the proposal is accepted: two entries, no move
     records = [rec("0001-old", chosen="Vault", tokens=1),
                rec("0002-new", status="proposed", chosen="Vault", supersedes=("0001-old",))]
-    entries = {e.id: (e.ring, e.moved) for e in radar_entries(records, RadarConfig(), nothing)}
+    entries = {e.id: (e.ring, e.moved) for e in radar_entries(decided(records), nothing)}
     assert entries == {"0001-old": ("trial", 0), "0002-new": ("assess", 0)}
 
 
@@ -195,7 +198,7 @@ def test_a_supersession_cycle_keeps_every_line_on_the_radar() -> None:
     # rules.py rejects cycles; the radar must still neither loop nor lose the records
     records = [rec("0001-a", status="superseded", chosen="X", supersedes=("0002-b",)),
                rec("0002-b", status="superseded", chosen="X", supersedes=("0001-a",))]
-    entries = radar_entries(records, RadarConfig(), nothing)
+    entries = radar_entries(decided(records), nothing)
     assert [e.id for e in entries] == ["0002-b"]
     assert [s.record_id for s in entries[0].history] == ["0001-a"]
 
@@ -206,7 +209,7 @@ def test_a_long_line_has_no_recursion_trouble_and_keeps_its_latest_history() -> 
                    date=(dt.date(2000, 1, 1) + dt.timedelta(days=i)).isoformat(),
                    supersedes=(f"{i - 1:04d}-v",) if i > 1 else ())
                for i in range(1, n + 1)]
-    [entry] = radar_entries(records, RadarConfig(), nothing)
+    [entry] = radar_entries(decided(records), nothing)
     assert entry.id == f"{n:04d}-v"
     assert entry.history[0].record_id == f"{n - 1:04d}-v"
     assert len(entry.history) == 20
@@ -303,7 +306,7 @@ def overlapping(blips: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def test_the_svg_has_one_titled_link_per_entry_and_no_overlap() -> None:
     site = site_of(RECORDS)
-    entries = radar_entries(RECORDS, RadarConfig(), nothing)
+    entries = radar_entries(decided(RECORDS), nothing)
     svg = render_svg(site, entries, place(entries, RadarConfig()))
     blips = svg_blips(svg)
     assert sorted(b["entry"] for b in blips) == sorted(e.id for e in entries)
@@ -322,7 +325,7 @@ def test_the_svg_has_one_titled_link_per_entry_and_no_overlap() -> None:
 
 
 def test_blips_sit_inside_their_ring_and_quadrant() -> None:
-    entries = radar_entries(RECORDS, RadarConfig(), nothing)
+    entries = radar_entries(decided(RECORDS), nothing)
     layout = place(entries, RadarConfig())
     signs = [(1, 1), (-1, 1), (-1, -1), (1, -1)]  # Zalando's places, SVG y downwards
     for e in entries:
@@ -423,7 +426,7 @@ def test_ten_thousand_records_stay_fast_and_complete() -> None:
 
 
 def test_the_page_survives_markdown_and_needs_no_script() -> None:
-    page = render_radar_page(site_of(RECORDS), radar_entries(RECORDS, RadarConfig(), nothing))
+    page = render_radar_page(site_of(RECORDS), radar_entries(decided(RECORDS), nothing))
     front, body = page.split("---\n", 2)[1:]
     assert json.loads(front) == {"title": "Technology radar"}
     html = markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"])
@@ -514,7 +517,7 @@ def test_both_json_files_have_the_shapes_their_readers_load() -> None:
     backstage = json.loads(pages[BACKSTAGE_URI])
     check_zalando(zalando)
     check_backstage(backstage)
-    entries = radar_entries(RECORDS, RadarConfig(), nothing)
+    entries = radar_entries(decided(RECORDS), nothing)
     assert [e["label"] for e in zalando["entries"]] == [e.label for e in entries]
     z = {e["label"]: e for e in zalando["entries"]}
     assert (z["elasticsearch"]["moved"], z["RabbitMQ"]["moved"], z["Kafka"]["moved"]) == (1, -1, 0)
@@ -571,6 +574,6 @@ def test_tokens_given_back_at_retirement_still_count_for_the_ring_it_had() -> No
     records = [rec("0001-old", status="superseded", chosen="Old", tokens=1, date="2024-05-01",
                    released="2024-05-01"),
                rec("0002-new", chosen="New", date="2024-05-01", supersedes=("0001-old",))]
-    entries = {e.id: e for e in radar_entries(records, RadarConfig(), nothing)}
+    entries = {e.id: e for e in radar_entries(decided(records), nothing)}
     assert [(s.ring, s.record_id) for s in entries["0001-old"].history] == [("trial", "0001-old")]
     assert entries["0001-old"].moved == -1

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import CONFIG, TODAY, record, variant, write_decisions
 from decision_records.findings import Finding
-from decision_records.loader import ConfigError, Decisions, load_decisions
+from decision_records.loader import ConfigError, load_decisions
+from decision_records.records import Decisions
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import decision_records.signals.checks as checks
+import decision_records.rules.signals as checks
 from conftest import CONFIG, TODAY, VALID_RECORD, variant, write_decisions
 from decision_records.findings import Finding
 from decision_records.loader import load_decisions
 from decision_records.model import Option
-from decision_records.rules import Context, Reporter
+from decision_records.records import Decisions
+from decision_records.rules import RULES
+from decision_records.rules.base import Context, Reporter
 from decision_records.signals.clients import parse_npm, parse_pypi
 from decision_records.signals.maturity import ago, assess, assess_option
 from decision_records.signals.settings import Thresholds
@@ -220,9 +222,17 @@ def run_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
     monkeypatch.chdir(tmp_path)
     folder = write_decisions(tmp_path, {"0001-buy-paging.yaml": text}, CONFIG)
     decisions = load_decisions(folder, today=TODAY)
-    ctx = Context(decisions.entries, decisions.config, TODAY, folder,
-                  Reporter(decisions.config), snapshot)
-    return [f for check in checks.CHECKS for f in check(ctx) if f is not None]
+    return [f for check in SIGNAL_CHECKS for f in check(_context(decisions, snapshot))
+            if f is not None]
+
+
+SIGNAL_CHECKS = (checks.package_not_found, checks.tokens_below_signals, checks.risky_choice)
+
+
+def _context(decisions: Decisions, snapshot: Snapshot | None) -> Context:
+    with_snapshot = Decisions(decisions.root, decisions.config, decisions.entries,
+                              snapshot=snapshot or Snapshot())
+    return Context(with_snapshot, TODAY, Reporter(decisions.config, RULES))
 
 
 def test_not_found_is_an_error_at_the_package(tmp_path: Path,
@@ -275,9 +285,8 @@ def test_rules_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     folder = write_decisions(tmp_path, {"0001-buy-paging.yaml": VALID_RECORD}, config)
     decisions = load_decisions(folder, today=TODAY)
     s = snap(pypi__requests=entry({**OLD, "inactive": True}), npm__react=entry(OLD))
-    ctx = Context(decisions.entries, decisions.config, TODAY, folder,
-                  Reporter(decisions.config), s)
-    found = [f.rule for c in checks.CHECKS for f in c(ctx) if f is not None]
+    ctx = _context(decisions, s)
+    found = [f.rule for c in SIGNAL_CHECKS for f in c(ctx) if f is not None]
     assert found == ["risky-choice"]
 
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
 
 Level = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(Path(path).absolute()) if rel.startswith("..") else rel
 
 
 def field_path(loc: Loc) -> str:

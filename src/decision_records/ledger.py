@@ -1,12 +1,8 @@
 """Innovation-token arithmetic, derived from the records alone (no I/O).
 
 After Dan McKinley's "Choose Boring Technology": each team has a small budget of tokens.
-- An accepted record spends its chosen option's `innovation_tokens`.
-- A proposed record's tokens are pending: what accepting it would spend.
-- Tokens come back when a record declares `tokens_released` (the technology has become
-  boring for the team, or was retired): our extension of McKinley's rule. A superseded or
-  deprecated record no longer spends; its successor, if any, spends its own.
-- remaining = budget - spent. Pending tokens are shown beside it, not taken from it.
+How they are counted is written once, in COUNTING below: the budget page shows it, and
+`effects()` is its code.
 """
 
 from __future__ import annotations
@@ -14,14 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from .model import Config
-
-if TYPE_CHECKING:
-    from .loader import Entry
+from .config import Config
+from .model import Entry
 
 Effect = Literal["spent", "pending", "released"]
+
+COUNTING = """\
+- **Spent**: an accepted record spends the `innovation_tokens` of the option it chose. A
+  boring choice (technology the company already runs well) is 0.
+- **Pending**: a proposed record shows what accepting it would spend. Validation warns
+  when a proposal would take its team over budget, and fails when accepted records already
+  have.
+- **Released**: a record that sets `tokens_released` (a date and a reason) gives its
+  tokens back: the technology has become boring for the team, or it has been retired.
+  This is our extension of Dan McKinley's rule, which treats the supply as fixed.
+- A **superseded** or **deprecated** record no longer spends; the record that replaces it
+  spends its own tokens.
+- **Remaining** is the budget minus what is spent. Budgets are set per team in
+  `decisions/config.yaml` (`default_tokens` for a team without its own).
+"""
 
 
 @dataclass(frozen=True)
@@ -92,15 +101,10 @@ def totals(teams: Iterable[TeamBudget]) -> dict[str, int]:
     return out
 
 
-def chosen_tokens(entry: Entry) -> int:
-    chosen = entry.record.chosen
-    return chosen.innovation_tokens if chosen else 0
-
-
 def effects(entry: Entry) -> list[Line]:
     """What one record does to its team's budget (an empty list: nothing)."""
     r = entry.record
-    tokens = chosen_tokens(entry)
+    tokens = r.chosen_tokens
     if tokens == 0:
         return []
     if r.status == "proposed":

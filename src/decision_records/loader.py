@@ -7,16 +7,17 @@ import difflib
 import gc
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from . import policies, rules  # noqa: F401  (importing policies registers its rules)
-from .findings import Finding, Loc, field_path
-from .model import RECORD_FILE, Config, Record
-from .signals import checks as signal_checks  # noqa: F401  (registers the signal rules)
+from . import rules
+from .config import Config
+from .findings import Finding, Loc, display, field_path
+from .model import RECORD_FILE, Entry, Record
+from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
 from .yamlfile import Locator, YamlProblem, load, parse, read_text
 
@@ -36,55 +37,12 @@ def today() -> dt.date:
         raise ValueError(f"DECISIONS_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
 
 
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(Path(path).absolute()) if rel.startswith("..") else rel
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A record file that parsed and matched the model."""
-
-    id: str
-    number: int
-    path: Path
-    record: Record
-    placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
-    size: int = 0  # characters in the file
-
-
 class ConfigError(Exception):
     """decisions/config.yaml cannot be used; carries the findings."""
 
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__("\n".join(f.format() for f in findings))
         self.findings = findings
-
-
-@dataclass
-class Decisions:
-    """Everything in a decisions folder: settings, valid records and the problems found."""
-
-    root: Path
-    config: Config
-    entries: list[Entry]
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0  # record files looked at, valid or not
-    snapshot: Snapshot = field(default_factory=lambda: Snapshot())  # decisions/signals.json
-
-    def get(self, record_id: str) -> Entry | None:
-        return self._by_id.get(record_id)
-
-    def __post_init__(self) -> None:
-        self._by_id = {e.id: e for e in self.entries}
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
 
 
 def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -> list[Finding]:
@@ -119,10 +77,8 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
 
 def _suggest(loc: Loc, err: ValidationError) -> str:
     """'; did you mean 'rationale'?' for a misspelt field name."""
-    from . import model
-
     # find the model that owns the field by walking the record model's annotations
-    cls: Any = model.Record if err.title == "Record" else model.Config
+    cls: Any = Record if err.title == "Record" else Config
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -138,8 +94,6 @@ def _suggest(loc: Loc, err: ValidationError) -> str:
 
 
 def _model_in(annotation: Any) -> Any:
-    from pydantic import BaseModel
-
     stack = [annotation]
     while stack:
         t = stack.pop()
@@ -254,19 +208,22 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None) -> Dec
         findings.append(e.finding())
     files, stray = record_files(root)
     entries: list[Entry] = []
+    misnamed: list[Path] = []
     for path in files:
         m = RECORD_FILE.match(path.name)
         loaded = load_record(path)
         findings.extend(loaded.findings)
         if m is None:
-            findings.extend(f for f in [rules.misnamed_file(path, config)] if f)
+            misnamed.append(path)
         elif loaded.record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
                                  loaded.placeholders, loaded.size))
-    findings.extend(f for p in stray if (f := rules.stray_file(p, config)))
-    findings.extend(rules.check(entries, config, today or dt.date.today(), root, snapshot))
-    findings = rules.apply_waivers(entries, config, findings)
+    findings.extend(rules.check_files(config, misnamed, stray))
+    decisions = Decisions(root, config, entries, checked=len(files), snapshot=snapshot)
+    findings.extend(rules.check(decisions, today or dt.date.today()))
+    findings = rules.apply_waivers(decisions, findings)
     if only is not None:
         wanted = {display(p.resolve()) for p in only}
         findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]
-    return Decisions(root, config, entries, sorted(set(findings)), len(files), snapshot)
+    decisions.findings = sorted(set(findings))
+    return decisions

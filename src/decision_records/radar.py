@@ -40,21 +40,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-
-if TYPE_CHECKING:  # model.py imports this module for RadarConfig: no runtime import back
-    from .loader import Entry
-    from .model import Option, Record
+from .config import RadarConfig
+from .model import Entry, Option, Record
+from .records import Decisions
 
 RINGS: tuple[str, ...] = ("adopt", "trial", "assess", "hold")  # inside out, as Zalando counts
 RING_NAMES = {"adopt": "Adopt", "trial": "Trial", "assess": "Assess", "hold": "Hold"}
@@ -72,98 +61,7 @@ MATURE = frozenset({"boring", "established"})
 YOUNG = frozenset({"emerging", "risky"})
 HISTORY_LIMIT = 20  # earlier positions kept per entry; a long line keeps its latest
 
-CategoryOf = Callable[["Option"], "str | None"]
-
-QuadrantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-QuadrantName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                max_length=60)]
-CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-
-
-class RadarQuadrant(BaseModel):
-    """One quarter of the radar."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: QuadrantId = Field(description="Lowercase id, used in `categories` and in the JSON.")
-    name: QuadrantName = Field(description="Name shown on the radar, e.g. 'Platforms'.")
-
-
-# Thoughtworks' four quadrants, in Zalando's order: bottom right, bottom left, top left, top
-# right (Backstage draws its quadrant list in the same places).
-DEFAULT_QUADRANTS: tuple[RadarQuadrant, ...] = (
-    RadarQuadrant(id="languages-and-frameworks", name="Languages & Frameworks"),
-    RadarQuadrant(id="platforms", name="Platforms"),
-    RadarQuadrant(id="techniques", name="Techniques"),
-    RadarQuadrant(id="tools", name="Tools"),
-)
-DEFAULT_CATEGORIES: dict[str, str] = {
-    **dict.fromkeys(["architecture", "delivery", "process", "practice", "practices",
-                     "reliability", "security", "testing", "methodology"], "techniques"),
-    **dict.fromkeys(["alerting", "build", "ci", "ci-cd", "developer-tools", "documentation",
-                     "feature-flags", "monitoring", "observability", "source-control",
-                     "tooling", "tools"], "tools"),
-    **dict.fromkeys(["cache", "caching", "cloud", "compute", "data", "database", "hosting",
-                     "infrastructure", "messaging", "networking", "platform", "queue",
-                     "search", "storage"], "platforms"),
-    **dict.fromkeys(["backend", "framework", "frameworks", "frontend", "language",
-                     "languages", "library", "libraries", "mobile", "ui"],
-                    "languages-and-frameworks"),
-}
-
-
-class RadarConfig(BaseModel):
-    """How decision records become radar entries (`radar:` in decisions/config.yaml)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    quadrants: list[RadarQuadrant] = Field(
-        default_factory=lambda: list(DEFAULT_QUADRANTS), min_length=4, max_length=4,
-        description="The four quadrants, in Zalando's order: bottom right, bottom left, top "
-        "left, top right. Default: languages-and-frameworks, platforms, techniques, tools.",
-    )
-    categories: dict[CategoryName, QuadrantId] = Field(
-        default_factory=lambda: dict(DEFAULT_CATEGORIES), validate_default=True,
-        description="Record category -> quadrant id. Entries here are added to the built-in "
-        "map (database: platforms, observability: tools, architecture: techniques, "
-        "language: languages-and-frameworks, ...) and win over it.",
-    )
-    default_quadrant: QuadrantId = Field(
-        "tools", description="Quadrant id of a category that `categories` does not map.",
-    )
-
-    @field_validator("categories")
-    @classmethod
-    def _merge_builtin(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        # only the built-in entries that point at a configured quadrant survive a renaming
-        quadrants = info.data.get("quadrants")
-        ids = {q.id for q in quadrants} if quadrants else {q.id for q in DEFAULT_QUADRANTS}
-        return {**{c: q for c, q in DEFAULT_CATEGORIES.items() if q in ids}, **value}
-
-    @model_validator(mode="after")
-    def _known_quadrants(self) -> RadarConfig:
-        ids = [q.id for q in self.quadrants]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"quadrant ids must differ: {', '.join(ids)}")
-        known = ", ".join(ids)
-        if self.default_quadrant not in ids:
-            raise ValueError(f"default_quadrant '{self.default_quadrant}' is not a quadrant id; "
-                             f"use one of: {known}")
-        wrong = sorted(c for c, q in self.categories.items() if q not in ids)
-        if wrong:
-            raise ValueError(f"categories {', '.join(wrong)} map to no quadrant; use one of: "
-                             f"{known}")
-        return self
-
-    def quadrant_for(self, category: str) -> str:
-        return self.categories.get(category, self.default_quadrant)
-
-    def quadrant_index(self, quadrant_id: str) -> int:
-        return next(i for i, q in enumerate(self.quadrants) if q.id == quadrant_id)
-
-    def quadrant_name(self, quadrant_id: str) -> str:
-        return self.quadrants[self.quadrant_index(quadrant_id)].name
-
+CategoryOf = Callable[[Option], str | None]
 
 # --- records -> entries ---------------------------------------------------------------
 
@@ -229,7 +127,7 @@ def ring_and_reason(record: Record, category_of: CategoryOf,
     if status != "accepted":
         return "hold", status
     chosen = record.chosen
-    tokens = chosen.innovation_tokens if chosen else 0
+    tokens = record.chosen_tokens
     maturity = category_of(chosen) if chosen else None
     released = record.tokens_released
     if as_accepted and released is not None and released.date >= record.date:
@@ -263,17 +161,13 @@ def _newest_first(steps: Sequence[Step]) -> list[Step]:
 class _Lines:
     """Supersession between records, and the same-technology history of each."""
 
-    def __init__(self, entries: Sequence[Entry], category_of: CategoryOf) -> None:
-        from .model import IN_FORCE  # model.py imports this module: no import at the top
-
+    def __init__(self, decisions: Decisions, category_of: CategoryOf) -> None:
         self.category_of = category_of
-        self.by_id = {e.id: e for e in entries}
-        self.successors: dict[str, list[Entry]] = defaultdict(list)
-        for e in entries:
-            if e.record.status in IN_FORCE:
-                for target in dict.fromkeys(e.record.supersedes):
-                    if target in self.by_id and target != e.id:
-                        self.successors[target].append(e)
+        self.by_id = decisions.by_id
+        # a record naming itself is a cycle the rules report; here it is no successor
+        self.successors = {
+            target: [s for s in by if s.id != target]
+            for target, by in decisions.superseded_by.items()}
         # same-technology predecessors: their entry is carried on by this one
         self.carried_by: dict[str, list[Entry]] = defaultdict(list)
         for target, succ in self.successors.items():
@@ -334,12 +228,12 @@ class _Lines:
         return self._history[start.id]
 
 
-def radar_entries(entries: Sequence[Entry], config: RadarConfig,
-                  category_of: CategoryOf) -> list[RadarEntry]:
+def radar_entries(decisions: Decisions, category_of: CategoryOf) -> list[RadarEntry]:
     """One entry per decision line and retired technology, in the radar's numbering order."""
-    lines = _Lines(entries, category_of)
+    config = decisions.config.radar
+    lines = _Lines(decisions, category_of)
     out: list[RadarEntry] = []
-    for e in entries:
+    for e in decisions.entries:
         if e.id in lines.carried:  # a later record on the same technology speaks for it
             continue
         r = e.record

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding, count
-from .ledger import Ledger, TeamBudget, chosen_tokens, compute
-from .loader import ConfigError, Decisions, Entry, display, load_decisions
-from .model import RECORD_FILE
+from .findings import Finding, count, display
+from .ledger import TeamBudget
+from .loader import ConfigError, load_decisions
+from .model import RECORD_FILE, Entry, short_id
+from .records import Decisions
 from .rules import RULES
 from .signals.maturity import assess
 
@@ -138,8 +139,8 @@ MaturityFn = Callable[[str], tuple[str, list[str]] | None]
 
 def build(changes: list[Change], now: Decisions, before: Decisions | None,
           maturity: MaturityFn | None = None) -> list[RecordReport]:
-    after_ledger = compute(now.entries, now.config)
-    before_ledger: Ledger | None = compute(before.entries, before.config) if before else None
+    after_ledger = now.ledger
+    before_ledger = before.ledger if before else None
     out = []
     for change in changes:
         entry = now.get(change.id) if change.kind != "removed" else None
@@ -200,7 +201,7 @@ def as_json(base: str, items: list[RecordReport]) -> str:
             "tokens": None if it.after is None else {
                 "team": it.after.team, "before": _figures(it.before),
                 "after": _figures(it.after),
-                "this_record": chosen_tokens(it.entry) if it.entry else 0},
+                "this_record": it.entry.record.chosen_tokens if it.entry else 0},
         })
     errors = sum(it.errors for it in items)
     warnings = sum(count(it.findings)[1] for it in items)
@@ -231,7 +232,7 @@ def _tokens_line(it: RecordReport) -> str:
     after = f"spent {a.spent}, pending {a.pending}, remaining {a.remaining} of {a.budget}"
     line = f"**Innovation tokens, team {a.team}:** before: {before} → after: {after}"
     if it.entry and it.entry.record.status == "proposed":
-        n = chosen_tokens(it.entry)
+        n = it.entry.record.chosen_tokens
         line += f". If accepted, this record spends {n}, leaving {a.remaining - n}."
     return line + "\n"
 
@@ -249,11 +250,11 @@ def as_markdown(base: str, items: list[RecordReport]) -> str:
         checks = ("removed" if it.change.kind == "removed" else
                   f"❌ {e} error{'s' * (e != 1)}" if e else
                   f"⚠️ {w} warning{'s' * (w != 1)}" if w else "✅ passes")
-        out.append(f"| {it.change.id.split('-', 1)[0]} {title} | "
+        out.append(f"| {short_id(it.change.id)} {title} | "
                    f"{it.change.kind} | {r.status if r else '-'} | {r.team if r else '-'} | "
                    f"{checks} |\n")
     for it in items:
-        out.append(f"\n### {it.change.id.split('-', 1)[0]} {_md(it.title)} "
+        out.append(f"\n### {short_id(it.change.id)} {_md(it.title)} "
                    f"({it.change.kind})\n\n")
         if it.change.kind == "removed":
             out.append(f"`{it.change.path}` is removed by this change.\n")

@@ -10,15 +10,16 @@ import datetime as dt
 import functools
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .ledger import Ledger, compute
-from .loader import ConfigError, Decisions, Entry, load_decisions, today
-from .model import IN_FORCE, Config, Option
+from .config import Config
+from .ledger import Ledger
+from .loader import ConfigError, load_decisions, today
+from .model import Entry, Option
+from .records import Decisions
 from .render import budget, pages, signals
 from .render.radar import radar_pages
 from .render.record import record_uri, render_record
@@ -122,15 +123,11 @@ def load_site(root: Path, directory_urls: bool = True, repo_url: str | None = No
                         "records (run `decisions validate` for the full list):\n"
                         + "\n".join(lines))
     notes = [f.format() for f in decisions.findings]
-    by: dict[str, list[str]] = defaultdict(list)
-    for entry in decisions.entries:
-        if entry.record.status in IN_FORCE:
-            for target in entry.record.supersedes:
-                by[target].append(entry.id)
+    by = {target: [e.id for e in named] for target, named in decisions.superseded_by.items()}
     edit_base = urljoin(repo_url.rstrip("/") + "/", edit_uri or "") if repo_url else None
     site = Site(decisions, day, directory_urls=directory_urls, edit_base=edit_base,
-                site_url=site_url, currency=decisions.config.currency, superseded_by=dict(by),
-                ledger=compute(decisions.entries, decisions.config))
+                site_url=site_url, currency=decisions.config.currency, superseded_by=by,
+                ledger=decisions.ledger)
     site.record_extras.append(lambda entry: budget.record_note(entry, site))
     thresholds = decisions.config.signals.thresholds
     site.option_extras.append(

@@ -20,8 +20,8 @@ from urllib.parse import quote, unquote
 from pydantic import ValidationError
 
 from ..files import write_new
-from ..findings import Loc
-from ..loader import display, load_record
+from ..findings import Loc, display
+from ..loader import load_record
 from ..model import IN_FORCE, RECORD_FILE, Record, Status
 from ..newrecord import SCHEMA_LINE, next_number
 from ..yamlfile import YamlProblem, parse

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..loader import display
+from ..findings import display
 from .batch import Outcome, Result
 
 

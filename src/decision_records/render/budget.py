@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..ledger import Ledger, TeamBudget, chosen_tokens, totals
+from ..ledger import COUNTING, Ledger, TeamBudget, totals
+from ..model import short_id
 from .record import record_uri
 from .text import esc, href, md_text
 
 if TYPE_CHECKING:
-    from ..loader import Entry
+    from ..model import Entry
     from ..site import Site
 
 BUDGET_URI = "budget.md"
@@ -60,7 +61,7 @@ def as_markdown(ledger: Ledger, teams: list[TeamBudget]) -> str:
               "| Team | Record | Status | Effect | Tokens | Date |", "|---|---|---|---|--:|---|"]
     for t in teams:
         for line in t.lines:
-            detail.append(f"| {t.team} | {line.id.split('-', 1)[0]} {md_text(line.title)} | "
+            detail.append(f"| {t.team} | {short_id(line.id)} {md_text(line.title)} | "
                           f"{line.status} | "
                           f"{line.effect} | {line.tokens} | {line.date} |")
     detail += ["", "</details>"]
@@ -160,7 +161,7 @@ def render_budget_page(site: Site) -> str:
             f'<li><span class="dr-effect dr-effect-{line.effect}">{EFFECT_LABEL[line.effect]} '
             f"{line.tokens}</span> "
             f'<a href="{esc(href(BUDGET_URI, record_uri(line.id), site.directory_urls))}">'
-            f"{esc(line.id.split('-', 1)[0])} {esc(line.title)}</a> "
+            f"{esc(short_id(line.id))} {esc(line.title)}</a> "
             f'<span class="dr-muted">{line.date.isoformat()}</span></li>'
             for line in t.lines)
         note = " (default budget)" if t.default_budget else ""
@@ -193,26 +194,12 @@ def render_budget_page(site: Site) -> str:
     return "".join(out)
 
 
-RULES_TEXT = """## How tokens are counted
-
-- **Spent**: an accepted record spends the `innovation_tokens` of the option it chose. A
-  boring choice (technology the company already runs well) is 0.
-- **Pending**: a proposed record shows what accepting it would spend. Validation warns
-  when a proposal would take its team over budget, and fails when accepted records already
-  have.
-- **Released**: a record that sets `tokens_released` (a date and a reason) gives its
-  tokens back: the technology has become boring for the team, or it has been retired.
-  This is our extension of Dan McKinley's rule, which treats the supply as fixed.
-- A **superseded** or **deprecated** record no longer spends; the record that replaces it
-  spends its own tokens.
-- **Remaining** is the budget minus what is spent. Budgets are set per team in
-  `decisions/config.yaml` (`default_tokens` for a team without its own).
-"""
+RULES_TEXT = "## How tokens are counted\n\n" + COUNTING
 
 
 def record_note(entry: Entry, site: Site) -> str:
     """What this decision does to its team's tokens, for the record page."""
-    tokens = chosen_tokens(entry)
+    tokens = entry.record.chosen_tokens
     team = site.ledger.team(entry.record.team)
     if team is None:
         return ""

@@ -7,13 +7,14 @@ import json
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from ..model import APPROACHES, STATUSES, Config
+from ..config import Config
+from ..model import APPROACHES, STATUSES, short_id
 from ..rules import RULES, severity
 from .record import record_uri, status_badge
 from .text import esc, filter_select, href, sortable_head
 
 if TYPE_CHECKING:
-    from ..loader import Entry
+    from ..model import Entry
     from ..site import Site
 
 INDEX_URI = "decisions/index.md"
@@ -58,7 +59,7 @@ def render_index(site: Site) -> str:
         rows.append(
             f'<tr data-status="{r.status}" data-team="{esc(r.team)}" '
             f'data-category="{esc(r.category)}" data-approach="{approach}">'
-            f"<td>{_a(site, INDEX_URI, e, e.id.split('-', 1)[0])}</td>"
+            f"<td>{_a(site, INDEX_URI, e, short_id(e.id))}</td>"
             f"<td>{_a(site, INDEX_URI, e, esc(r.title))}</td>"
             f"<td>{status_badge(r.status)}</td><td>{esc(r.team)}</td>"
             f"<td>{esc(r.category)}</td><td>{approach}</td>"
@@ -95,7 +96,7 @@ def _table(site: Site, from_uri: str, entries: list[Entry], extra: str) -> str:
     if not entries:
         return ""
     rows = "".join(
-        f"<tr><td>{_a(site, from_uri, e, esc(e.id.split('-', 1)[0]))}</td>"
+        f"<tr><td>{_a(site, from_uri, e, esc(short_id(e.id)))}</td>"
         f"<td>{_a(site, from_uri, e, esc(e.record.title))}</td>"
         f"<td>{status_badge(e.record.status)}</td><td>{esc(e.record.team)}</td>"
         f"<td>{getattr(e.record, extra) or ''}</td></tr>"

@@ -16,6 +16,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from ..config import RadarConfig
+from ..model import short_id
 from ..radar import (
     RADII,
     RING_COLORS,
@@ -24,7 +26,6 @@ from ..radar import (
     RINGS,
     CategoryOf,
     Layout,
-    RadarConfig,
     RadarEntry,
     place,
     radar_entries,
@@ -47,7 +48,7 @@ MOVED_MARK = {1: "▲", -1: "▼", 0: ""}
 def radar_pages(site: Site, category_of: CategoryOf,
                 base_url: str | None = None) -> dict[str, str]:
     """src_uri -> content of the radar page and its two JSON files."""
-    entries = radar_entries(site.decisions.entries, site.decisions.config.radar, category_of)
+    entries = radar_entries(site.decisions, category_of)
     return {
         RADAR_URI: render_radar_page(site, entries),
         JSON_URI: render_radar_json(site, entries, base_url),
@@ -57,10 +58,6 @@ def radar_pages(site: Site, category_of: CategoryOf,
 
 def _config(site: Site) -> RadarConfig:
     return site.decisions.config.radar
-
-
-def _short(record_id: str) -> str:
-    return record_id.split("-", 1)[0]
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -78,11 +75,11 @@ def _shape(moved: int, r: float, fill: str) -> str:
 
 def _blip_title(n: int, e: RadarEntry, config: RadarConfig) -> str:
     text = (f"{n}. {e.label}: {RING_NAMES[e.ring]}, {config.quadrant_name(e.quadrant)}. "
-            f"{_short(e.id)} {e.title} ({e.status}).")
+            f"{short_id(e.id)} {e.title} ({e.status}).")
     if e.moved:
         prev = e.history[0]
         text += (f" {MOVED_WORDS[e.moved].capitalize()} from {RING_NAMES[prev.ring]} "
-                 f"({_short(prev.record_id)}, {prev.date.isoformat()}).")
+                 f"({short_id(prev.record_id)}, {prev.date.isoformat()}).")
     return text
 
 
@@ -164,7 +161,7 @@ def _record_link(site: Site, record_id: str, text: str) -> str:
 
 def _history(site: Site, e: RadarEntry) -> str:
     return "<br>".join(
-        f"{RING_NAMES[s.ring]} in {_record_link(site, s.record_id, _short(s.record_id))} "
+        f"{RING_NAMES[s.ring]} in {_record_link(site, s.record_id, short_id(s.record_id))} "
         f'<span class="dr-muted">{s.date.isoformat()}</span>'
         for s in e.history)
 
@@ -180,9 +177,9 @@ def _ring_table(site: Site, rows: list[tuple[int, RadarEntry]], layout: Layout) 
                     "</span>")
         undrawn = ("" if e.id in layout.blips else
                    ' <span class="dr-muted">(not drawn: its segment is full)</span>')
-        record = _record_link(site, e.id, f"{_short(e.id)} {e.title}")
+        record = _record_link(site, e.id, f"{short_id(e.id)} {e.title}")
         if e.source != e.id:
-            record += f" (retired by {_record_link(site, e.source, _short(e.source))})"
+            record += f" (retired by {_record_link(site, e.source, short_id(e.source))})"
         body.append(
             f'<tr id="radar-{n}" data-ring="{e.ring}" data-quadrant="{esc(e.quadrant)}">'
             f'<td class="dr-num">{n}{mark}</td><td>{esc(e.label)}{undrawn}</td>'
@@ -285,18 +282,18 @@ def backstage_data(site: Site, entries: list[RadarEntry],
     for e in entries:
         timeline: list[dict[str, object]] = [{
             "moved": e.moved, "ringId": e.ring, "date": e.date.isoformat(),
-            "description": f"{_short(e.source)}: {e.reason}",
+            "description": f"{short_id(e.source)}: {e.reason}",
         }]
         for i, step in enumerate(e.history):
             older = e.history[i + 1].ring if i + 1 < len(e.history) else step.ring
             before, now = RINGS.index(older), RINGS.index(step.ring)
             timeline.append({"moved": (before > now) - (before < now), "ringId": step.ring,
                              "date": step.date.isoformat(),
-                             "description": f"{_short(step.record_id)}: {step.title}"})
-        links = [{"url": _url(site, e.id, base_url), "title": f"{_short(e.id)} {e.title}"}]
+                             "description": f"{short_id(step.record_id)}: {step.title}"})
+        links = [{"url": _url(site, e.id, base_url), "title": f"{short_id(e.id)} {e.title}"}]
         if e.source != e.id:
             links.append({"url": _url(site, e.source, base_url),
-                          "title": f"Retired by {_short(e.source)}"})
+                          "title": f"Retired by {short_id(e.source)}"})
         out.append({
             "key": e.id, "id": e.id, "quadrant": e.quadrant, "title": e.label,
             "url": _url(site, e.id, base_url),

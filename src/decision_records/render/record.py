@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ..model import Cost, Option
+from ..model import Cost, Option, short_id
+from ..rules import RULES
 from .text import esc, href, md_text, safe_html, safe_inline
 
 if TYPE_CHECKING:
-    from ..loader import Entry
+    from ..model import Entry
     from ..site import Site
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
@@ -97,12 +98,10 @@ def _link(site: Site, record_id: str) -> str:
     """A Markdown link to another record (MkDocs resolves and checks it)."""
     other = site.decisions.get(record_id)
     title = other.record.title if other else record_id
-    return f"[{md_text(record_id.split('-', 1)[0])} {md_text(title)}]({record_id}.md)"
+    return f"[{md_text(short_id(record_id))} {md_text(title)}]({record_id}.md)"
 
 
 def _rule_href(entry: Entry, rule: str, site: Site) -> str:
-    from ..rules import RULES
-
     doc = RULES[rule].doc if rule in RULES else "docs/rules/index.md"
     return href(record_uri(entry.id), doc.removeprefix("docs/"), site.directory_urls)
 

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..model import Option
+from ..model import Option, short_id
 from ..signals.maturity import (
     CATEGORIES,
     TOKENS,
@@ -28,7 +28,7 @@ from .record import package_link, record_uri
 from .text import esc, filter_select, href, sortable_head
 
 if TYPE_CHECKING:
-    from ..loader import Entry
+    from ..model import Entry
     from ..site import Site
 
 SIGNALS_URI = "signals.md"
@@ -139,7 +139,7 @@ def render_signals_page(site: Site) -> str:
         kind = ref.partition(":")[0]
         links = ", ".join(
             f'<a href="{esc(href(SIGNALS_URI, record_uri(e.id), site.directory_urls))}" '
-            f'title="{esc(e.record.title)}">{esc(e.id.split("-", 1)[0])}</a>'
+            f'title="{esc(e.record.title)}">{esc(short_id(e.id))}</a>'
             for e in by[ref])
         stars = f"{f.stars:,}" if f.stars is not None else (
             "no GitHub data in the snapshot" if f.github_missing else "")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
+
+from ..model import Strict
 
 DEFAULT_PYPI_URL = "https://pypi.org"
 DEFAULT_GITHUB_URL = "https://api.github.com"
@@ -25,12 +27,7 @@ URL_ENV = {
 BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+")]
 
 
-class _Strict(BaseModel):
-    # no inf or nan: every figure here ends up in a timeout, a size or a date sum
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Thresholds(_Strict):
+class Thresholds(Strict):
     """The figures behind the maturity categories (boring, established, emerging, risky)."""
 
     boring_min_age_years: float = Field(
@@ -62,7 +59,7 @@ class Thresholds(_Strict):
     )
 
 
-class SignalsConfig(_Strict):
+class SignalsConfig(Strict):
     """How `decisions enrich` fetches maturity signals, and how they are judged."""
 
     pypi_url: BaseUrl = Field(

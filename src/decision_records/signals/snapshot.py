@@ -12,10 +12,11 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 
 from ..files import write_atomic
-from ..findings import Finding
+from ..findings import Finding, display
+from ..model import Strict
 
 SNAPSHOT_NAME = "signals.json"
 
@@ -24,11 +25,7 @@ SignalValue = str | int | float | bool | list[str] | None
 Signals = dict[str, SignalValue]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Entry(_Frozen):
+class Entry(Strict):
     """What is known about one package reference, and how it was learnt."""
 
     status: Status = Field(
@@ -51,7 +48,7 @@ class Entry(_Frozen):
     )
 
 
-class Snapshot(_Frozen):
+class Snapshot(Strict):
     """Every reference's entry, keyed by reference ('pypi:requests')."""
 
     format: Literal[1] = Field(1, description="Version of this file's layout.")
@@ -73,8 +70,6 @@ class SnapshotError(Exception):
     """signals.json cannot be read; str() is one line naming the file and what to do."""
 
     def __init__(self, path: Path, problem: str, line: int = 1, col: int = 1) -> None:
-        from ..loader import display
-
         self.path, self.line, self.col, self.problem = display(path), line, col, problem
         super().__init__(
             f"{self.path}:{line}:{col}: {problem}; restore it from git "

@@ -1,7 +1,7 @@
 """Policy rules from "Production Oriented Development" and "Choose Boring Technology".
 
-Each rule has a stable id, a one-line summary and a page in docs/rules/ with an example;
-its severity is set in decisions/config.yaml under `rules:`. They apply to records that
+Each rule has a page in docs/rules/ with an example (the list is in rules/__init__.py); its
+severity is set in decisions/config.yaml under `rules:`. They apply to records that
 are in force or proposed: a rejected or retired record is history, not a plan.
 """
 
@@ -9,22 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .findings import Finding
-from .model import LIVE
-from .rules import Check, Context, Rule, register
-
-RULES = [
-    Rule("buy-before-build", "error",
-         "Building a non-core capability needs a buy or adopt option considered and a reason "
-         "why buying will not do."),
-    Rule("boring-first", "error",
-         "An option that spends innovation tokens says why the existing stack cannot do the "
-         "job and what it replaces."),
-    Rule("operate-what-you-own", "error",
-         "An accepted adopt or build decision names who is on call for it."),
-    Rule("exit-plan", "error", "An accepted buy decision says how we would leave the vendor."),
-    Rule("review-due", "warning", "An accepted record is reviewed by its review_by date."),
-]
+from ..findings import Finding
+from ..model import LIVE
+from .base import Context
 
 
 def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
@@ -90,8 +77,3 @@ def review_due(ctx: Context) -> Iterator[Finding | None]:
                              f"review was due on {r.review_by} ({days} day{'s' * (days != 1)} "
                              "ago): revisit the decision, then set a new review_by or change "
                              "its status")
-
-
-CHECKS: list[Check] = [buy_before_build, boring_first, operate_what_you_own, exit_plan,
-                       review_due]
-register(RULES, CHECKS)

@@ -1,4 +1,4 @@
-"""The `decisions enrich` command: a thin edge over enrich.py (terminal, files, environment)."""
+"""`decisions enrich`: a thin edge over signals/enrich.py (terminal, files, environment)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from ..clikit import Exit2, open_decisions
-from .clients import parse_ref
-from .enrich import enrich as run_enrich
-from .enrich import is_fresh, option_refs
-from .settings import URL_ENV, SignalsConfig
-from .snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
+from ..signals.clients import parse_ref
+from ..signals.enrich import enrich as run_enrich
+from ..signals.enrich import is_fresh, option_refs
+from ..signals.settings import URL_ENV, SignalsConfig
+from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
+from .common import Exit2, open_decisions
 
 
 @click.command()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .adr_import.batch import run
-from .adr_import.summary import report
-from .clikit import Exit2, today_or_exit
-from .loader import ConfigError, display, load_config
+from ..adr_import.batch import run
+from ..adr_import.summary import report
+from ..findings import display
+from .common import Exit2, open_config, today_or_exit
 
 
 @click.command("import")
@@ -38,10 +38,7 @@ def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | 
     if not root.is_dir():
         raise Exit2(f"{display(root)}: no decisions folder here; create it, run from the "
                     "project root or pass --dir")
-    try:
-        config = load_config(root)
-    except ConfigError as e:
-        raise Exit2(f"{e}\nfix decisions/config.yaml first") from None
+    config = open_config(root)
     if team is not None:
         team = team.strip()
         teams = [t.name for t in config.teams]

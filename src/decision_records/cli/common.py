@@ -1,0 +1,102 @@
+"""What every `decisions` command shares: exit status 2, today, the loaded folder, --format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..config import Config
+from ..findings import display
+from ..loader import ConfigError, load_config, load_decisions, today
+from ..records import Decisions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Exit2(click.ClickException):
+    """A usage or configuration problem: exit status 2."""
+
+    exit_code = 2
+
+
+def today_or_exit() -> dt.date:
+    try:
+        return today()
+    except ValueError as e:
+        raise Exit2(str(e)) from None
+
+
+def require_folder(root: Path) -> None:
+    if not root.is_dir():
+        raise Exit2(f"{display(root)}: no decisions folder here; run from the project root "
+                    "or pass --dir")
+
+
+def open_config(root: Path) -> Config:
+    require_folder(root)
+    try:
+        return load_config(root)
+    except ConfigError as e:
+        raise Exit2(f"{e}\nfix decisions/config.yaml first") from None
+
+
+def open_decisions(root: Path, only: list[Path] | None = None) -> Decisions:
+    require_folder(root)
+    try:
+        return load_decisions(root, today_or_exit(), only)
+    except ConfigError as e:
+        raise Exit2(f"{e}\nfix decisions/config.yaml first") from None
+    except OSError as e:
+        raise Exit2(f"{display(root)}: cannot read: {e.strerror or e}") from None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a formatter prints: the result on stdout, a note for people on stderr."""
+
+    out: str
+    err: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command hands to its formatter, and the exit status."""
+
+    result: Any
+    code: int = 0
+
+
+Formatter = Callable[[Any], "str | Shown"]
+
+
+def formats(help: str, **formatters: Formatter) -> Callable[[F], F]:
+    """Add --format (the first formatter is the default); the command returns an Outcome.
+
+    One formatter a format, so a new format is one function, not an elif in each command.
+    """
+    default = next(iter(formatters))
+
+    def wrap(fn: F) -> F:
+        @click.option("--format", "fmt", type=click.Choice(list(formatters)), default=default,
+                      show_default=True, help=help)
+        @functools.wraps(fn)
+        def command(*args: Any, fmt: str, **kwargs: Any) -> None:
+            outcome: Outcome = fn(*args, **kwargs)
+            shown = formatters[fmt](outcome.result)
+            if isinstance(shown, str):
+                shown = Shown(shown)
+            click.echo(shown.out, nl=False)
+            if shown.err:
+                click.echo(shown.err, err=True, nl=False)
+            sys.exit(outcome.code)
+
+        return command  # type: ignore[return-value]
+
+    return wrap

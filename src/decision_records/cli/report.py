@@ -1,0 +1,47 @@
+"""`decisions report`: the review summary of a change, for a pull request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import report as rep
+from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
+
+
+def _markdown(result: tuple[str, list[rep.RecordReport]]) -> str:
+    return rep.as_markdown(*result)
+
+
+def _json(result: tuple[str, list[rep.RecordReport]]) -> str:
+    return rep.as_json(*result)
+
+
+@click.command()
+@click.option("--base", metavar="REF",
+              help="Compare with this git ref. Default: the merge base with origin/main, or "
+                   "main.")
+@formats("markdown fits a pull-request comment or job summary.", markdown=_markdown,
+         json=_json)
+@click.pass_obj
+def report(root: Path, base: str | None) -> Outcome:
+    """Review summary of the records added, changed or removed since a git ref.
+
+    For each changed record: validation and policy findings with positions, each option's
+    maturity from decisions/signals.json, and the owning team's innovation tokens before
+    and after the change.
+
+    Exit status: 0, 1 when a changed record has an error, 2 when git cannot answer (not a
+    repository, unknown ref, shallow clone without the base).
+    """
+    decisions = open_decisions(root)
+    day = today_or_exit()
+    try:
+        commit = rep.resolve_base(root, base)
+        changes = rep.changed_records(root, commit)
+        before = rep.base_decisions(root, commit, day)
+    except rep.ReportError as e:
+        raise Exit2(str(e)) from None
+    items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
+    return Outcome((commit, items), 1 if any(it.errors for it in items) else 0)

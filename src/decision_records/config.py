@@ -1,0 +1,147 @@
+"""The organisation settings (decisions/config.yaml): teams, budgets, rules, signals, radar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .model import Name, Severity, Strict, Text
+from .signals.settings import SignalsConfig
+
+QuadrantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+QuadrantName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=60)]
+CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+
+class RadarQuadrant(Strict):
+    """One quarter of the radar."""
+
+    id: QuadrantId = Field(description="Lowercase id, used in `categories` and in the JSON.")
+    name: QuadrantName = Field(description="Name shown on the radar, e.g. 'Platforms'.")
+
+
+# Thoughtworks' four quadrants, in Zalando's order: bottom right, bottom left, top left, top
+# right (Backstage draws its quadrant list in the same places).
+DEFAULT_QUADRANTS: tuple[RadarQuadrant, ...] = (
+    RadarQuadrant(id="languages-and-frameworks", name="Languages & Frameworks"),
+    RadarQuadrant(id="platforms", name="Platforms"),
+    RadarQuadrant(id="techniques", name="Techniques"),
+    RadarQuadrant(id="tools", name="Tools"),
+)
+DEFAULT_CATEGORIES: dict[str, str] = {
+    **dict.fromkeys(["architecture", "delivery", "process", "practice", "practices",
+                     "reliability", "security", "testing", "methodology"], "techniques"),
+    **dict.fromkeys(["alerting", "build", "ci", "ci-cd", "developer-tools", "documentation",
+                     "feature-flags", "monitoring", "observability", "source-control",
+                     "tooling", "tools"], "tools"),
+    **dict.fromkeys(["cache", "caching", "cloud", "compute", "data", "database", "hosting",
+                     "infrastructure", "messaging", "networking", "platform", "queue",
+                     "search", "storage"], "platforms"),
+    **dict.fromkeys(["backend", "framework", "frameworks", "frontend", "language",
+                     "languages", "library", "libraries", "mobile", "ui"],
+                    "languages-and-frameworks"),
+}
+
+
+class RadarConfig(Strict):
+    """How decision records become radar entries (`radar:` in decisions/config.yaml)."""
+
+    quadrants: list[RadarQuadrant] = Field(
+        default_factory=lambda: list(DEFAULT_QUADRANTS), min_length=4, max_length=4,
+        description="The four quadrants, in Zalando's order: bottom right, bottom left, top "
+        "left, top right. Default: languages-and-frameworks, platforms, techniques, tools.",
+    )
+    categories: dict[CategoryName, QuadrantId] = Field(
+        default_factory=lambda: dict(DEFAULT_CATEGORIES), validate_default=True,
+        description="Record category -> quadrant id. Entries here are added to the built-in "
+        "map (database: platforms, observability: tools, architecture: techniques, "
+        "language: languages-and-frameworks, ...) and win over it.",
+    )
+    default_quadrant: QuadrantId = Field(
+        "tools", description="Quadrant id of a category that `categories` does not map.",
+    )
+
+    @field_validator("categories")
+    @classmethod
+    def _merge_builtin(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        # only the built-in entries that point at a configured quadrant survive a renaming
+        quadrants = info.data.get("quadrants")
+        ids = {q.id for q in quadrants} if quadrants else {q.id for q in DEFAULT_QUADRANTS}
+        return {**{c: q for c, q in DEFAULT_CATEGORIES.items() if q in ids}, **value}
+
+    @model_validator(mode="after")
+    def _known_quadrants(self) -> RadarConfig:
+        ids = [q.id for q in self.quadrants]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"quadrant ids must differ: {', '.join(ids)}")
+        known = ", ".join(ids)
+        if self.default_quadrant not in ids:
+            raise ValueError(f"default_quadrant '{self.default_quadrant}' is not a quadrant id; "
+                             f"use one of: {known}")
+        wrong = sorted(c for c, q in self.categories.items() if q not in ids)
+        if wrong:
+            raise ValueError(f"categories {', '.join(wrong)} map to no quadrant; use one of: "
+                             f"{known}")
+        return self
+
+    def quadrant_for(self, category: str) -> str:
+        return self.categories.get(category, self.default_quadrant)
+
+    def quadrant_index(self, quadrant_id: str) -> int:
+        return next(i for i, q in enumerate(self.quadrants) if q.id == quadrant_id)
+
+    def quadrant_name(self, quadrant_id: str) -> str:
+        return self.quadrants[self.quadrant_index(quadrant_id)].name
+
+
+
+class Team(Strict):
+    """A team that owns decisions."""
+
+    name: Name = Field(description="Lowercase team name, as used in records' `team`.")
+    tokens: Annotated[int, Field(ge=0, strict=True)] | None = Field(
+        None, description="This team's innovation-token budget; default_tokens when absent.",
+    )
+    description: str | None = Field(None, description="What the team does.")
+
+
+def _off(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as false; in a severity it can only mean "off"."""
+    return "off" if value is False else value
+
+
+class Config(Strict):
+    """Organisation settings, in decisions/config.yaml."""
+
+    teams: list[Team] = Field(default_factory=list, description="The teams that own decisions.")
+    default_tokens: Annotated[int, Field(ge=0, strict=True)] = Field(
+        3, description="Innovation tokens of a team without its own budget "
+        "(McKinley: about three).",
+    )
+    categories: list[Name] | None = Field(
+        None, description="Allowed categories; any lowercase name when absent.",
+    )
+    currency: Text = Field("USD", description="Currency of cost figures.")
+    rules: dict[str, Annotated[Severity, BeforeValidator(_off)]] = Field(
+        default_factory=dict, description="Severity per rule id: error, warning or off.",
+    )
+    signals: SignalsConfig = Field(
+        default_factory=SignalsConfig, description="Maturity signals: where `decisions enrich` "
+        "fetches them from, how, and the thresholds of the maturity categories.",
+    )
+    radar: RadarConfig = Field(
+        default_factory=RadarConfig, description="The technology radar: its quadrants and "
+        "which quadrant each record category falls in.",
+    )
+
+    def team(self, name: str) -> Team | None:
+        return next((t for t in self.teams if t.name == name), None)

@@ -1,0 +1,149 @@
+"""Every rule, its default severity and the page that explains it, and every check, in one list.
+
+A rule's severity comes from `rules:` in decisions/config.yaml (error, warning or off),
+falling back to its default here. Problems with the YAML or the model itself are always
+errors: a record that cannot be read cannot be waved through. A new rule is a Rule below and
+a check function in the module of its family (core, budget, policies, signals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..config import Config
+from ..findings import Finding, display
+from ..model import Severity
+from ..records import Decisions
+from . import budget, core, policies, signals
+from .base import Check, Context, Reporter, Rule, closest, is_todo
+from .base import severity as _severity
+
+__all__ = ["CHECKS", "RULES", "Rule", "apply_waivers", "check", "check_files", "is_todo",
+           "severity"]
+
+
+def _page(rule_id: str) -> str:
+    return f"docs/rules/{rule_id}.md"
+
+
+_ALL = [
+    # the file and the model: always errors
+    Rule("yaml", "error", "The file is valid YAML.", False),
+    Rule("yaml-alias", "error", "No anchors, aliases or merge keys.", False),
+    Rule("yaml-key", "error", "Keys are field names, not numbers or booleans.", False),
+    Rule("yaml-tag", "error", "No tags beyond plain strings, numbers, lists and mappings.", False),
+    Rule("yaml-top", "error", "The top level is a mapping of fields.", False),
+    Rule("duplicate-key", "error", "A key appears once per mapping.", False),
+    Rule("empty", "error", "The file is not empty.", False),
+    Rule("encoding", "error", "The file is UTF-8 text.", False),
+    Rule("io", "error", "The file can be read.", False),
+    Rule("schema", "error", "The record matches the record model.", False),
+    Rule("config", "error", "decisions/config.yaml matches the settings model.", False),
+    Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
+    Rule("signals-snapshot", "error",
+         "decisions/signals.json is readable JSON in the snapshot format.", False),
+    # core: records and the links between them
+    Rule("file-name", "error", "Record files are named NNNN-slug.yaml."),
+    Rule("stray-file", "error", "decisions/ holds only records, config.yaml and signals.json."),
+    Rule("duplicate-number", "error", "Each record number is used once."),
+    Rule("supersedes-unknown", "error", "`supersedes` names existing records."),
+    Rule("supersession-cycle", "error", "No record supersedes itself, directly or not."),
+    Rule("superseded-status", "error",
+         "A record is superseded exactly when an accepted record names it in `supersedes`."),
+    Rule("unknown-team", "error", "`team` is a team listed in the config."),
+    Rule("unknown-category", "error", "`category` is one of the config's categories."),
+    Rule("chosen-option", "error", "`decision.chosen` names one of the options."),
+    Rule("duplicate-option", "error", "Option names are unique within a record."),
+    Rule("future-date", "error", "`date` is not in the future."),
+    Rule("review-date", "error", "`review_by` falls after `date`."),
+    Rule("todo", "error", "No TODO placeholders are left."),
+    Rule("tokens-release", "error",
+         "Tokens are released after the record's date, by a record that spent some."),
+    Rule("import-guess", "warning",
+         "A value `decisions import` guessed is checked by a person (then its entry is removed "
+         "from imported.guesses)."),
+    Rule("large-record", "warning", "A record stays under 256 KB; long documents are linked."),
+    # budget: the innovation-token ledger
+    Rule("budget-overdrawn", "error", "Accepted records spend no more tokens than the team has."),
+    Rule("budget-proposal", "warning",
+         "A proposal would not overdraw its team's tokens if accepted."),
+    Rule("budget-default", "warning",
+         "A team that spends tokens has its own budget in config.yaml."),
+    # policies: "Production Oriented Development" and "Choose Boring Technology"
+    Rule("buy-before-build", "error",
+         "Building a non-core capability needs a buy or adopt option considered and a reason "
+         "why buying will not do.", doc=_page("buy-before-build")),
+    Rule("boring-first", "error",
+         "An option that spends innovation tokens says why the existing stack cannot do the "
+         "job and what it replaces.", doc=_page("boring-first")),
+    Rule("operate-what-you-own", "error",
+         "An accepted adopt or build decision names who is on call for it.",
+         doc=_page("operate-what-you-own")),
+    Rule("exit-plan", "error", "An accepted buy decision says how we would leave the vendor.",
+         doc=_page("exit-plan")),
+    Rule("review-due", "warning", "An accepted record is reviewed by its review_by date.",
+         doc=_page("review-due")),
+    # signals: the maturity snapshot
+    Rule("package-not-found", "error",
+         "Every package reference exists: the registry did not answer 404 for it."),
+    Rule("tokens-below-signals", "warning",
+         "An option spends at least the innovation tokens its maturity signals suggest."),
+    Rule("risky-choice", "warning",
+         "The chosen option of a live record is not classified risky by its signals."),
+]
+RULES: dict[str, Rule] = {r.id: r for r in _ALL}
+
+CHECKS: tuple[Check, ...] = (
+    core.duplicate_numbers, core.supersession, core.teams_and_categories, core.options,
+    core.dates, core.todos, core.large_records, core.import_guesses,
+    budget.budgets,
+    policies.buy_before_build, policies.boring_first, policies.operate_what_you_own,
+    policies.exit_plan, policies.review_due,
+    signals.package_not_found, signals.tokens_below_signals, signals.risky_choice,
+)
+
+
+def severity(rule_id: str, config: Config) -> Severity:
+    return _severity(RULES[rule_id], config)
+
+
+def reporter(config: Config) -> Reporter:
+    return Reporter(config, RULES)
+
+
+def check_files(config: Config, misnamed: Iterable[Path], stray: Iterable[Path]) -> list[Finding]:
+    """Findings about files in decisions/ that are not records of the right name."""
+    report = reporter(config)
+    found = [core.misnamed_file(report, p) for p in misnamed]
+    found += [core.stray_file(report, p) for p in stray]
+    return [f for f in found if f is not None]
+
+
+def check(decisions: Decisions, today: dt.date) -> list[Finding]:
+    """Every check over the loaded records."""
+    ctx = Context(decisions, today, reporter(decisions.config))
+    out: list[Finding] = []
+    for fn in CHECKS:
+        out.extend(f for f in fn(ctx) if f is not None)
+    return out
+
+
+def apply_waivers(decisions: Decisions, findings: list[Finding]) -> list[Finding]:
+    """Drop the findings a record waives; report waivers that name no waivable rule."""
+    waived: dict[str, set[str]] = {}
+    report = reporter(decisions.config)
+    extra = []
+    for e in decisions.entries:
+        for i, w in enumerate(e.record.waivers):
+            rule = RULES.get(w.rule)
+            if rule is None or not rule.configurable:
+                why = "no rule" if rule is None else "a rule that cannot be waived"
+                extra.append(report("waiver", e.path, ("waivers", i, "rule"),
+                                    f"'{w.rule}' is {why}" + closest(w.rule, [
+                                        r.id for r in RULES.values() if r.configurable])))
+            else:
+                waived.setdefault(display(e.path), set()).add(w.rule)
+    kept = [f for f in findings if f.rule not in waived.get(f.path, ())]
+    return kept + [f for f in extra if f is not None]

@@ -1,0 +1,93 @@
+"""What every rule module shares: the rule, what a check sees, and how it reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..findings import Finding, Loc, display, field_path
+from ..ledger import Ledger
+from ..model import Entry, Severity
+from ..records import Decisions
+from ..signals.snapshot import Snapshot
+from ..yamlfile import Locator
+
+INDEX_PAGE = "docs/rules/index.md"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    default: Severity
+    summary: str
+    configurable: bool = True  # problems of the file or model itself are always errors
+    doc: str = INDEX_PAGE  # the page that explains it; policy rules have one each
+
+
+def severity(rule: Rule, config: Config) -> Severity:
+    return config.rules.get(rule.id, rule.default) if rule.configurable else rule.default
+
+
+class Reporter:
+    """Builds findings at field paths, composing each file at most once for positions."""
+
+    def __init__(self, config: Config, rules: Mapping[str, Rule]) -> None:
+        self.config = config
+        self.rules = rules
+        self._locators: dict[Path, Locator] = {}
+
+    def __call__(self, rule: str, path: Path, loc: Loc, message: str) -> Finding | None:
+        level = severity(self.rules[rule], self.config)
+        if level == "off":
+            return None
+        locator = self._locators.setdefault(path, Locator(path))
+        line, col = locator.position(loc) if loc else (1, 1)
+        return Finding(display(path), line, col, level, rule, message, field_path(loc))
+
+
+@dataclass
+class Context:
+    """What a check sees: the loaded records with their settings, today, and where to report."""
+
+    decisions: Decisions
+    today: dt.date
+    report: Reporter
+    cache: dict[object, object] = field(default_factory=dict)  # results checks share in a run
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.decisions.entries
+
+    @property
+    def config(self) -> Config:
+        return self.decisions.config
+
+    @property
+    def root(self) -> Path:
+        return self.decisions.root
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.decisions.snapshot
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.decisions.ledger
+
+
+Check = Callable[[Context], Iterator[Finding | None]]
+
+
+def closest(word: str, choices: list[str]) -> str:
+    """'; did you mean 'x'?' when a choice is close to the word, else ''."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def is_todo(text: str) -> bool:
+    """A placeholder left by `decisions new` or `decisions import`."""
+    return text.lstrip().startswith("TODO") or text.strip() == "todo"
