@@ -8,8 +8,16 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from decision_records.records import Decisions
+from decision_records.render.context import RenderContext
+from decision_records.render.urls import Urls
+from decision_records.site import Site, load_site
 
 TODAY = dt.date(2026, 11, 26)
 TODAY_ENV = TODAY.isoformat()
@@ -169,3 +177,20 @@ def run_cli(
         cwd=cwd, env=dict(env) if env is not None else cli_env(), capture_output=True,
         text=True, encoding="utf-8", timeout=60, check=False,
     )
+
+
+def make_urls(directory_urls: bool = True, edit_base: str | None = None,
+              site_url: str | None = None) -> Urls:
+    """The page URLs as the hooks give them to the renderers: MkDocs' own rules."""
+    return Urls(page_url=lambda uri: File(uri, "", "", directory_urls).url,
+                relative=get_relative_url, edit_base=edit_base, site_url=site_url)
+
+
+def render_context(decisions: Decisions, today: dt.date = TODAY, **urls: Any) -> RenderContext:
+    """A render context for the given loaded decisions."""
+    return RenderContext(decisions, today, make_urls(**urls))
+
+
+def site_for_test(root: Path, **urls: Any) -> tuple[Site, list[str]]:
+    """(site, notes) as the hooks load them, with MkDocs' URL rules."""
+    return load_site(root, make_urls(**urls))

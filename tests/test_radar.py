@@ -19,7 +19,7 @@ import markdown
 import pytest
 from pydantic import ValidationError
 
-from conftest import REPO, TODAY, TODAY_ENV
+from conftest import REPO, TODAY, TODAY_ENV, render_context, site_for_test
 from decision_records.config import DEFAULT_QUADRANTS, Config, RadarConfig
 from decision_records.model import Entry, Option, Record
 from decision_records.radar import (
@@ -32,6 +32,7 @@ from decision_records.radar import (
     radar_entries,
 )
 from decision_records.records import Decisions
+from decision_records.render.context import RenderContext
 from decision_records.render.radar import (
     BACKSTAGE_URI,
     JSON_URI,
@@ -40,7 +41,6 @@ from decision_records.render.radar import (
     render_radar_page,
     render_svg,
 )
-from decision_records.site import Site, load_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 QUADRANT_IDS = [q.id for q in DEFAULT_QUADRANTS]
@@ -78,8 +78,8 @@ def decided(entries: list[Entry], config: Config | None = None) -> Decisions:
     return Decisions(Path("decisions"), config or Config(), entries)
 
 
-def site_of(entries: list[Entry], config: Config | None = None) -> Site:
-    return Site(Decisions(Path("decisions"), config or Config(), entries), TODAY)
+def site_of(entries: list[Entry], config: Config | None = None, **urls: Any) -> RenderContext:
+    return render_context(decided(entries, config), TODAY, **urls)
 
 
 # A fixed set of records covering every mapping rule; the expected entry of each follows.
@@ -448,7 +448,7 @@ def test_user_text_is_escaped_everywhere() -> None:
     pages = radar_pages(site, nothing)
     page = pages[RADAR_URI]
     assert "<img" not in page
-    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;" in page
     svg = page[page.index("<svg class=\"dr-radar-svg\""):page.index("</svg></div>") + 6]
     [blip] = svg_blips(svg)  # still well-formed XML
     assert evil in blip["title"]
@@ -537,7 +537,7 @@ def test_both_json_files_have_the_shapes_their_readers_load() -> None:
 
 
 def test_links_become_absolute_with_a_base_url() -> None:
-    pages = radar_pages(site_of(RECORDS[:1]), nothing, base_url="https://tech.example.com/adr")
+    pages = radar_pages(site_of(RECORDS[:1], site_url="https://tech.example.com/adr"), nothing)
     assert json.loads(pages[JSON_URI])["entries"][0]["link"] == (
         "https://tech.example.com/adr/decisions/0001-boring-db/")
     assert json.loads(pages[BACKSTAGE_URI])["entries"][0]["url"] == (
@@ -545,9 +545,7 @@ def test_links_become_absolute_with_a_base_url() -> None:
 
 
 def test_links_follow_directory_urls_off() -> None:
-    site = site_of(RECORDS[:1])
-    site.directory_urls = False
-    pages = radar_pages(site, nothing)
+    pages = radar_pages(site_of(RECORDS[:1], directory_urls=False), nothing)
     assert 'href="decisions/0001-boring-db.html"' in pages[RADAR_URI]
     assert json.loads(pages[JSON_URI])["entries"][0]["link"] == "decisions/0001-boring-db.html"
 
@@ -557,9 +555,9 @@ def test_links_follow_directory_urls_off() -> None:
 
 def test_the_shipped_records_give_entries_in_every_ring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DECISIONS_TODAY", TODAY_ENV)
-    site, _ = load_site(REPO / "decisions")
+    site, _ = site_for_test(REPO / "decisions")
     category_of: Callable[[Option], str | None] = lambda o: None  # noqa: E731
-    pages = radar_pages(site, category_of)
+    pages = radar_pages(site.context, category_of)
     zalando = json.loads(pages[JSON_URI])
     check_zalando(zalando)
     check_backstage(json.loads(pages[BACKSTAGE_URI]))

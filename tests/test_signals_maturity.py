@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 
 import decision_records.rules.signals as checks
-from conftest import CONFIG, TODAY, VALID_RECORD, variant, write_decisions
+from conftest import CONFIG, TODAY, VALID_RECORD, render_context, variant, write_decisions
+from decision_records.config import Config
 from decision_records.findings import Finding
 from decision_records.loader import load_decisions
 from decision_records.model import Option
 from decision_records.records import Decisions
+from decision_records.render.context import RenderContext
+from decision_records.render.signals import option_badges
 from decision_records.rules import RULES
 from decision_records.rules.base import Context, Reporter
 from decision_records.signals.clients import parse_npm, parse_pypi
@@ -306,15 +309,18 @@ def test_thresholds_in_config_are_checked(tmp_path: Path,
 # --- rendering ----------------------------------------------------------------------------------
 
 
+def _render_context(snapshot: Snapshot) -> RenderContext:
+    decisions = Decisions(Path("decisions"), Config(), [], snapshot=snapshot)
+    return render_context(decisions, TODAY)
+
+
 def test_option_badges_escape_and_say_what_is_missing() -> None:
     option = Option(name="X", approach="adopt", summary="s", innovation_tokens=0,
                     packages=["npm:evil", "github:o/r"])
     s = snap(npm__evil=entry({**OLD, "deprecated": "<script>alert(1)</script>",
                               "repository": "github:o/r"}),
              github__o_r=entry(status="error", error=GH_DOWN, fetched=None))
-    from decision_records.render.signals import option_badges
-
-    html = option_badges(option, s, T, TODAY)
+    html = option_badges(option, _render_context(s))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<span class="dr-maturity dr-maturity-risky"' in html
     assert "suggests 1 innovation token (declares 0)" in html
@@ -322,4 +328,4 @@ def test_option_badges_escape_and_say_what_is_missing() -> None:
     assert "data of 2026-11-20" in html
     assert "3 maintainers" in html
     empty = Option(name="Y", approach="buy", summary="s")
-    assert option_badges(empty, s, T, TODAY) == ""
+    assert option_badges(empty, _render_context(s)) == ""

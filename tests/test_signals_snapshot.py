@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, TODAY, VALID_RECORD, write_decisions
+from conftest import CONFIG, TODAY, VALID_RECORD, render_context, write_decisions
 from decision_records.loader import load_decisions
+from decision_records.render.signals import render_signals_page
 from decision_records.signals.clients import Result
 from decision_records.signals.enrich import is_fresh, merge
 from decision_records.signals.snapshot import (
@@ -158,9 +159,6 @@ def test_freshness(age_days: float, fresh: bool) -> None:
 
 
 def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from decision_records.render.signals import SIGNALS_URI, render_signals_page
-    from decision_records.site import Site
-
     monkeypatch.chdir(tmp_path)
     folder = write_decisions(tmp_path, {"0001-buy-paging.yaml": VALID_RECORD}, CONFIG)
     decisions = load_decisions(folder, today=TODAY)
@@ -170,9 +168,8 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             "licence": "Apache-2.0", "repository": "github:psf/requests"}}),
         "npm:react": Entry(status="not-found", checked=NOW, fetched=NOW, source="u"),
     })
-    decisions.snapshot = snapshot  # type: ignore[attr-defined]  # the loader will set it
-    page = render_signals_page(Site(decisions, TODAY))
-    assert SIGNALS_URI == "signals.md"
+    decisions.snapshot = snapshot
+    page = render_signals_page(render_context(decisions, TODAY))
     assert page.startswith('---\n{"title": "Maturity signals"')
     assert '<table class="dr-index" data-index>' in page
     assert ('<th data-sort="package" aria-sort="none"><button type="button">Package</button>'

@@ -13,10 +13,10 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import REPO, TODAY_ENV, run_cli
+from conftest import REPO, TODAY_ENV, run_cli, site_for_test
 from decision_records.loader import load_decisions
 from decision_records.render.record import render_record
-from decision_records.site import compact_html, load_site
+from decision_records.site import compact_html
 
 FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
 IDS = sorted(p.stem for p in FIXTURE.glob("0*.yaml"))
@@ -201,11 +201,11 @@ def test_shipped_records_build_strict(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_record_rendering_is_a_pure_function() -> None:
-    site, _ = load_site(FIXTURE)
-    entry = site.decisions.get("0002-buy-a-managed-queue")
+    site, _ = site_for_test(FIXTURE)
+    entry = site.context.decisions.get("0002-buy-a-managed-queue")
     assert entry is not None
-    text = render_record(entry, site)
-    assert text == render_record(entry, site)
+    text = render_record(entry, site.context)
+    assert text == render_record(entry, site.context)
     assert text.startswith('---\n{"title": "Buy a managed queue", "tags": ["queues", "managed"]}')
     assert "[0001 Self\\-host the message queue](0001-self-host-the-message-queue.md)" in text
 
@@ -234,13 +234,13 @@ def test_a_very_large_record_is_a_warning_and_still_renders(tmp_path: Path) -> N
     path.write_text(path.read_text(encoding="utf-8").replace(
         "context: Recommendations need many-hop queries.", "context: |\n  " + words),
         encoding="utf-8")
-    site, notes = load_site(folder)
+    site, notes = site_for_test(folder)
     assert [n for n in notes if "[large-record]" in n] == [
         f"{path}:1:1: warning: the record is 0.4 MB; keep it short and link to long documents "
         "in `links` (big pages are slow to read and build) [large-record]"]
-    entry = site.decisions.get("0003-adopt-a-graph-database")
+    entry = site.context.decisions.get("0003-adopt-a-graph-database")
     assert entry is not None
-    html = render_record(entry, site)
+    html = render_record(entry, site.context)
     assert html.count("<em>traversal</em>") == 600 * 12
     assert html.count("&lt;b&gt;tags&lt;/b&gt;") == 600 * 12 and "<b>tags" not in html
 

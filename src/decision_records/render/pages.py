@@ -5,23 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from ..config import Config
-from ..model import APPROACHES, STATUSES, short_id
+from ..model import APPROACHES, STATUSES, Entry, short_id
 from ..rules import RULES, severity
-from .record import record_uri, status_badge
-from .text import esc, filter_select, href, sortable_head
+from .context import RenderContext
+from .record import status_badge
+from .templates import render
+from .text import esc, filter_select, sortable_head
+from .urls import INDEX_URI, REVIEW_URI, TIMELINE_URI
 
-if TYPE_CHECKING:
-    from ..model import Entry
-    from ..site import Site
-
-INDEX_URI = "decisions/index.md"
-REVIEW_URI = "review.md"
-TIMELINE_URI = "timeline.md"
-JSON_URI = "decisions.json"
 REVIEW_WINDOW = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record in a table of records: the entry, its link and the extra column's value."""
+
+    entry: Entry
+    href: str
+    value: str
+
+
+def rows(ctx: RenderContext, from_uri: str, entries: list[Entry], field: str) -> list[Row]:
+    return [Row(e, ctx.urls.record(from_uri, e.id), str(getattr(e.record, field) or ""))
+            for e in entries]
 
 
 def _front(title: str, search: bool = True, wide: bool = False) -> str:
@@ -33,8 +42,8 @@ def _front(title: str, search: bool = True, wide: bool = False) -> str:
     return "---\n" + json.dumps(front) + "\n---\n\n"
 
 
-def _a(site: Site, from_uri: str, e: Entry, text: str) -> str:
-    return f'<a href="{esc(href(from_uri, record_uri(e.id), site.directory_urls))}">{text}</a>'
+def _a(ctx: RenderContext, from_uri: str, e: Entry, text: str) -> str:
+    return f'<a href="{esc(ctx.urls.record(from_uri, e.id))}">{text}</a>'
 
 
 
@@ -44,8 +53,8 @@ _COLUMNS = [("id", "Id"), ("title", "Title"), ("status", "Status"), ("team", "Te
             ("date", "Date")]
 
 
-def render_index(site: Site) -> str:
-    entries = site.decisions.entries
+def render_index(ctx: RenderContext) -> str:
+    entries = ctx.entries
     teams = sorted({e.record.team for e in entries})
     categories = sorted({e.record.category for e in entries})
     statuses = [s for s in STATUSES if any(e.record.status == s for e in entries)]
@@ -59,8 +68,8 @@ def render_index(site: Site) -> str:
         rows.append(
             f'<tr data-status="{r.status}" data-team="{esc(r.team)}" '
             f'data-category="{esc(r.category)}" data-approach="{approach}">'
-            f"<td>{_a(site, INDEX_URI, e, short_id(e.id))}</td>"
-            f"<td>{_a(site, INDEX_URI, e, esc(r.title))}</td>"
+            f"<td>{_a(ctx, INDEX_URI, e, short_id(e.id))}</td>"
+            f"<td>{_a(ctx, INDEX_URI, e, esc(r.title))}</td>"
             f"<td>{status_badge(r.status)}</td><td>{esc(r.team)}</td>"
             f"<td>{esc(r.category)}</td><td>{approach}</td>"
             f'<td class="dr-num">{tokens}</td><td>{r.date.isoformat()}</td></tr>'
@@ -92,12 +101,12 @@ def _approach(e: Entry) -> str:
     return chosen.approach if chosen else ""
 
 
-def _table(site: Site, from_uri: str, entries: list[Entry], extra: str) -> str:
+def _table(ctx: RenderContext, from_uri: str, entries: list[Entry], extra: str) -> str:
     if not entries:
         return ""
     rows = "".join(
-        f"<tr><td>{_a(site, from_uri, e, esc(short_id(e.id)))}</td>"
-        f"<td>{_a(site, from_uri, e, esc(e.record.title))}</td>"
+        f"<tr><td>{_a(ctx, from_uri, e, esc(short_id(e.id)))}</td>"
+        f"<td>{_a(ctx, from_uri, e, esc(e.record.title))}</td>"
         f"<td>{status_badge(e.record.status)}</td><td>{esc(e.record.team)}</td>"
         f"<td>{getattr(e.record, extra) or ''}</td></tr>"
         for e in entries
@@ -107,38 +116,27 @@ def _table(site: Site, from_uri: str, entries: list[Entry], extra: str) -> str:
             f"<th>Team</th><th>{label}</th></tr></thead><tbody>{rows}</tbody></table>\n")
 
 
-def review_queue(site: Site) -> list[Entry]:
+def review_queue(ctx: RenderContext) -> list[Entry]:
     """Accepted records whose review date has passed or falls within 30 days, oldest first."""
-    horizon = site.today + REVIEW_WINDOW
-    due = [e for e in site.decisions.entries
+    horizon = ctx.today + REVIEW_WINDOW
+    due = [e for e in ctx.entries
            if e.record.status == "accepted" and e.record.review_by is not None
            and e.record.review_by <= horizon]
     return sorted(due, key=lambda e: (e.record.review_by, e.id))
 
 
-def render_review(site: Site) -> str:
-    due = review_queue(site)
-    overdue = [e for e in due if e.record.review_by and e.record.review_by < site.today]
+def render_review(ctx: RenderContext) -> str:
+    due = review_queue(ctx)
+    overdue = [e for e in due if e.record.review_by and e.record.review_by < ctx.today]
     soon = [e for e in due if e not in overdue]
-    out = [_front("Review queue"),
-           "Accepted decisions come back for review on their `review_by` date: tools age, "
-           "vendors change, and what was boring can become risky. This page lists the "
-           f"decisions whose review date has passed or falls within {REVIEW_WINDOW.days} days "
-           f"of {site.today.isoformat()}, oldest first.\n\n"]
-    if not due:
-        out.append("Nothing is due for review.\n")
-    if overdue:
-        out.append(f"## Overdue ({len(overdue)})\n\n" + _table(site, REVIEW_URI, overdue,
-                                                                 "review_by"))
-    if soon:
-        out.append(f"\n## Due within {REVIEW_WINDOW.days} days ({len(soon)})\n\n"
-                   + _table(site, REVIEW_URI, soon, "review_by"))
-    return "".join(out)
+    return render("review.md", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
+                  overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
+                  soon=rows(ctx, REVIEW_URI, soon, "review_by"))
 
 
-def render_timeline(site: Site) -> str:
+def render_timeline(ctx: RenderContext) -> str:
     by_month: dict[str, list[Entry]] = defaultdict(list)
-    for e in site.decisions.entries:
+    for e in ctx.entries:
         by_month[e.record.date.strftime("%Y-%m")].append(e)
     out = [_front("Timeline", search=False),
            "Decisions by the month of their last status change, newest first.\n"]
@@ -147,26 +145,19 @@ def render_timeline(site: Site) -> str:
     for month in sorted(by_month, reverse=True):
         entries = sorted(by_month[month], key=lambda e: (e.record.date, e.id), reverse=True)
         label = dt.date.fromisoformat(month + "-01").strftime("%B %Y")
-        out.append(f"\n## {label}\n\n" + _table(site, TIMELINE_URI, entries, "date"))
+        out.append(f"\n## {label}\n\n" + _table(ctx, TIMELINE_URI, entries, "date"))
     return "".join(out)
 
 
-def render_summary(site: Site, from_uri: str = "index.md", latest: int = 8) -> str:
+def render_summary(ctx: RenderContext, from_uri: str = "index.md", latest: int = 8) -> str:
     """Figures for the home page: counts by status and the latest decisions."""
-    entries = site.decisions.entries
-    if not entries:
-        return ("There are no decisions yet. Start one with "
-                '`decisions new "Title"` and open a pull request.\n')
+    entries = ctx.entries
     counts: Counter[str] = Counter(e.record.status for e in entries)
-    cards = "".join(
-        f'<a class="dr-stat" href="{esc(href(from_uri, INDEX_URI, site.directory_urls))}'
-        f'?status={s}"><span class="dr-stat-n">{counts[s]}</span> {s}</a>'
-        for s in STATUSES if counts[s]
-    )
     recent = sorted(entries, key=lambda e: (e.record.date, e.id), reverse=True)[:latest]
-    return (f'<div class="dr-stats" markdown="0"><span class="dr-stat"><span class="dr-stat-n">'
-            f"{len(entries)}</span> decisions</span>{cards}</div>\n\n"
-            f"### Latest decisions\n\n" + _table(site, from_uri, recent, "date"))
+    return render("summary.md", total=len(entries),
+                  counts=[(s, counts[s]) for s in STATUSES if counts[s]],
+                  index_href=ctx.urls.href(from_uri, INDEX_URI),
+                  latest=rows(ctx, from_uri, recent, "date"))
 
 
 def render_rules(config: Config) -> str:
@@ -181,11 +172,11 @@ def render_rules(config: Config) -> str:
     return "\n".join(rows) + "\n"
 
 
-def render_json(site: Site) -> str:
+def render_json(ctx: RenderContext) -> str:
     # one compact record a line: small to download, still readable line by line
     lines = ",\n".join(
         json.dumps({"id": e.id, **e.record.model_dump(mode="json")}, sort_keys=True,
                    ensure_ascii=False, separators=(",", ":"))
-        for e in site.decisions.entries
+        for e in ctx.entries
     )
     return '{"records":[\n' + lines + "\n]}\n"

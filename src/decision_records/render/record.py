@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-from ..model import Cost, Option, short_id
+from ..model import Cost, Entry, Option, short_id
 from ..rules import RULES
-from .text import esc, href, md_text, safe_html, safe_inline
-
-if TYPE_CHECKING:
-    from ..model import Entry
-    from ..site import Site
+from .budget import record_note
+from .context import RenderContext
+from .signals import option_badges
+from .text import esc, md_text, package_link, safe_html, safe_inline
+from .urls import record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
 APPROACH_HELP = {
@@ -21,22 +20,8 @@ APPROACH_HELP = {
 }
 
 
-def record_uri(record_id: str) -> str:
-    return f"decisions/{record_id}.md"
-
-
 def status_badge(status: str) -> str:
     return f'<span class="dr-badge dr-status-{esc(status)}">{esc(status)}</span>'
-
-
-def package_link(ref: str) -> str:
-    kind, _, name = ref.partition(":")
-    url = {
-        "pypi": f"https://pypi.org/project/{name}/",
-        "npm": f"https://www.npmjs.com/package/{name}",
-        "github": f"https://github.com/{name}",
-    }[kind]
-    return f'<a href="{esc(url)}"><code>{esc(ref)}</code></a>'
 
 
 def _list(items: list[str], cls: str) -> str:
@@ -61,7 +46,7 @@ def _cost(cost: Cost | None, currency: str) -> str:
             f'{"; ".join(parts)}{notes}</p>')
 
 
-def _option(opt: Option, chosen: bool, site: Site) -> str:
+def _option(opt: Option, chosen: bool, ctx: RenderContext) -> str:
     head = [
         f'<span class="dr-approach dr-approach-{opt.approach}" title="'
         f'{APPROACH_HELP[opt.approach]}">{APPROACH_LABEL[opt.approach]}</span>',
@@ -80,8 +65,8 @@ def _option(opt: Option, chosen: bool, site: Site) -> str:
         body.append("<p><strong>Pros</strong></p>" + _list(opt.pros, "dr-pros"))
     if opt.cons:
         body.append("<p><strong>Cons</strong></p>" + _list(opt.cons, "dr-cons"))
-    body.append(_cost(opt.cost, site.currency))
-    extras = "".join(extra(opt) for extra in site.option_extras)
+    body.append(_cost(opt.cost, ctx.currency))
+    extras = option_badges(opt, ctx)
     if opt.packages and not extras:  # the maturity badges list the packages themselves
         links = " ".join(map(package_link, opt.packages))
         body.append(f'<p class="dr-packages" data-search-exclude>{links}</p>')
@@ -94,23 +79,23 @@ def _option(opt: Option, chosen: bool, site: Site) -> str:
     return "".join(body)
 
 
-def _link(site: Site, record_id: str) -> str:
+def _link(ctx: RenderContext, record_id: str) -> str:
     """A Markdown link to another record (MkDocs resolves and checks it)."""
-    other = site.decisions.get(record_id)
+    other = ctx.decisions.get(record_id)
     title = other.record.title if other else record_id
     return f"[{md_text(short_id(record_id))} {md_text(title)}]({record_id}.md)"
 
 
-def _rule_href(entry: Entry, rule: str, site: Site) -> str:
+def _rule_href(entry: Entry, rule: str, ctx: RenderContext) -> str:
     doc = RULES[rule].doc if rule in RULES else "docs/rules/index.md"
-    return href(record_uri(entry.id), doc.removeprefix("docs/"), site.directory_urls)
+    return ctx.urls.href(record_uri(entry.id), doc.removeprefix("docs/"))
 
 
 def _html_block(html: str) -> str:
     return f'<div class="dr-text" markdown="0">{html}</div>\n'
 
 
-def render_record(entry: Entry, site: Site) -> str:
+def render_record(entry: Entry, ctx: RenderContext) -> str:
     r = entry.record
     front = {"title": esc(r.title), "tags": list(r.tags)}
     meta = [
@@ -135,20 +120,19 @@ def render_record(entry: Entry, site: Site) -> str:
         f'<p class="dr-meta">{" ".join(meta)}</p>\n',
         f'<p class="dr-meta">{" ".join(people)}</p>\n',
     ]
-    by = site.superseded_by.get(entry.id, [])
+    by = ctx.decisions.superseded_by.get(entry.id, ())
     if by:
-        links = ", ".join(_link(site, b) for b in by)
+        links = ", ".join(_link(ctx, b.id) for b in by)
         out.append(f'\n!!! warning "Superseded"\n    Superseded by {links}.\n\n')
     if r.supersedes:
-        links = ", ".join(_link(site, s) for s in r.supersedes)
+        links = ", ".join(_link(ctx, s) for s in r.supersedes)
         out.append(f'\n!!! info "Supersedes"\n    This decision replaces {links}.\n\n')
-    for extra in site.record_extras:
-        out.append(extra(entry))
+    out.append(record_note(entry, ctx))
     out.append("\n## Context\n\n" + _html_block(safe_html(r.context)))
     if r.drivers:
         out.append("\n## Decision drivers\n\n" + _html_block(_list(r.drivers, "dr-drivers")))
     chosen = r.decision.chosen
-    cards = "".join(_option(o, o.name == chosen, site) for o in r.options)
+    cards = "".join(_option(o, o.name == chosen, ctx) for o in r.options)
     out.append(f'\n## Options\n\n<div class="dr-options" markdown="0">{cards}</div>\n')
     verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.status, "Chosen")
     decision = [f"<p><strong>{verb}:</strong> {esc(chosen)}</p>", safe_html(r.decision.rationale)]
@@ -167,7 +151,7 @@ def render_record(entry: Entry, site: Site) -> str:
         out.append("\n## Consequences\n\n" + _html_block("".join(parts)))
     if r.waivers:
         items = "".join(
-            f'<li><a href="{esc(_rule_href(entry, w.rule, site))}"><code>{esc(w.rule)}</code></a>'
+            f'<li><a href="{esc(_rule_href(entry, w.rule, ctx))}"><code>{esc(w.rule)}</code></a>'
             f": {safe_inline(w.reason)}</li>" for w in r.waivers)
         out.append("\n## Rules waived\n\n" + _html_block(
             "<p>This record knowingly does not follow these rules, for the reasons given:</p>"
@@ -181,7 +165,7 @@ def render_record(entry: Entry, site: Site) -> str:
         items = "".join(f'<li><a href="{esc(link.url)}">{esc(link.title)}</a></li>'
                         for link in r.links)
         out.append("\n## Links\n\n" + _html_block(f"<ul>{items}</ul>"))
-    edit = site.edit_url(entry)
+    edit = ctx.urls.edit(entry)
     if edit:
         out.append(f'\n<p class="dr-edit" data-search-exclude><a href="{esc(edit)}">'
                    "Edit this record</a> "

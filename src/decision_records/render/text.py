@@ -9,13 +9,14 @@ relative paths. The site's own Markdown pass then carries the result through unt
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+
+from .urls import package_url
 
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
@@ -100,22 +101,6 @@ def sortable_head(columns: Iterable[tuple[str, str]]) -> str:
                    f"{esc(label)}</button></th>" for key, label in columns)
 
 
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL MkDocs gives a Markdown source: 'decisions/x.md' -> 'decisions/x/'."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if not src_uri.endswith(".md"):
-        return src_uri
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5] if directory_urls else stem + ".html"
-    return stem + "/" if directory_urls else stem + ".html"
-
-
-def href(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
-    """A relative link between two sources, as it must appear in raw HTML."""
-    here = page_url(from_uri, directory_urls)
-    there = page_url(to_uri, directory_urls)
-    base = here if here.endswith("/") or not here else posixpath.dirname(here)
-    rel = posixpath.relpath(there or ".", base or ".")
-    if (there.endswith("/") or not there) and directory_urls and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
+def package_link(ref: str) -> str:
+    """A package reference as a link to its public page."""
+    return f'<a href="{esc(package_url(ref))}"><code>{esc(ref)}</code></a>'

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..config import Config
@@ -13,6 +14,7 @@ from ..findings import Finding, Loc, display, field_path
 from ..ledger import Ledger
 from ..model import Entry, Severity
 from ..records import Decisions
+from ..signals.maturity import Verdicts
 from ..signals.snapshot import Snapshot
 from ..yamlfile import Locator
 
@@ -56,7 +58,6 @@ class Context:
     decisions: Decisions
     today: dt.date
     report: Reporter
-    cache: dict[object, object] = field(default_factory=dict)  # results checks share in a run
 
     @property
     def entries(self) -> list[Entry]:
@@ -77,6 +78,11 @@ class Context:
     @property
     def ledger(self) -> Ledger:
         return self.decisions.ledger
+
+    @cached_property
+    def verdicts(self) -> Verdicts:
+        """Maturity verdicts, shared by every check of the run."""
+        return Verdicts(self.snapshot, self.config.signals.thresholds, self.today)
 
 
 Check = Callable[[Context], Iterator[Finding | None]]

@@ -6,19 +6,12 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import LIVE
-from ..signals.maturity import SOURCE, OptionVerdict, assess_option
+from ..signals.maturity import SOURCE, OptionVerdict
 from .base import Context
 
 
 def _verdict(ctx: Context, packages: list[str]) -> OptionVerdict | None:
-    """The maturity of a set of packages, worked out once per run (records share them)."""
-    key = ("maturity", tuple(packages))
-    if key not in ctx.cache:
-        ctx.cache[key] = assess_option(packages, ctx.snapshot, ctx.config.signals.thresholds,
-                                       ctx.today)
-    verdict = ctx.cache[key]
-    assert verdict is None or isinstance(verdict, OptionVerdict)
-    return verdict
+    return ctx.verdicts.option(packages)
 
 
 def package_not_found(ctx: Context) -> Iterator[Finding | None]:

@@ -36,6 +36,15 @@ TOKENS: dict[Category, int | None] = {
 _RANK: dict[Category, int] = {"unknown": -1, "boring": 0, "established": 1, "emerging": 2,
                               "risky": 3}
 SOURCE = {"pypi": "PyPI", "npm": "npm", "github": "GitHub"}
+CATEGORY_HELP: dict[str, str] = {
+    "boring": "old, maintained, widely backed: spends no innovation token",
+    "established": "settled but short of boring on some figure: spends no token",
+    "emerging": "young or still pre-1.0: suggests one innovation token",
+    "risky": "archived, deprecated, dormant or with unfixed advisories: one token and a "
+             "second look",
+    "unknown": "the snapshot holds nothing to judge by",
+}
+
 
 
 @dataclass(frozen=True)
@@ -287,3 +296,31 @@ def assess_option(packages: Iterable[str], snapshot: Snapshot, thresholds: Thres
     if not verdicts:
         return None
     return OptionVerdict(worst(verdicts), verdicts)
+
+
+class Verdicts:
+    """Every verdict of one run, each worked out once: many records share their packages."""
+
+    def __init__(self, snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> None:
+        self.snapshot, self.thresholds, self.today = snapshot, thresholds, today
+        self._packages: dict[str, Verdict] = {}
+        self._options: dict[tuple[str, ...], OptionVerdict | None] = {}
+
+    def package(self, ref: str) -> Verdict:
+        verdict = self._packages.get(ref)
+        if verdict is None:
+            verdict = self._packages[ref] = assess(ref, self.snapshot, self.thresholds,
+                                                   self.today)
+        return verdict
+
+    def option(self, packages: Iterable[str]) -> OptionVerdict | None:
+        """An option judged by its packages; None for an option without any."""
+        key = tuple(packages)
+        if key not in self._options:
+            verdicts = tuple(self.package(ref) for ref in key)
+            self._options[key] = OptionVerdict(worst(verdicts), verdicts) if verdicts else None
+        return self._options[key]
+
+    def category(self, packages: Iterable[str]) -> Category | None:
+        verdict = self.option(packages)
+        return verdict.category if verdict else None

@@ -1,0 +1,63 @@
+"""What every renderer receives: the loaded records and what the pages need to know of them.
+
+Frozen and built once per build, so a renderer is a function of this and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..config import Config
+from ..findings import Finding, display
+from ..ledger import Ledger
+from ..model import Entry, Option
+from ..records import Decisions
+from ..signals.maturity import Category, Verdicts
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    decisions: Decisions
+    today: dt.date
+    urls: Urls
+    verdicts: Verdicts = field(init=False)
+
+    def __post_init__(self) -> None:
+        config = self.decisions.config
+        object.__setattr__(self, "verdicts", Verdicts(
+            self.decisions.snapshot, config.signals.thresholds, self.today))
+
+    @property
+    def config(self) -> Config:
+        return self.decisions.config
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.decisions.entries
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.decisions.ledger
+
+    @property
+    def currency(self) -> str:
+        return self.decisions.config.currency
+
+    def category_of(self, option: Option) -> Category | None:
+        """The maturity category of an option's packages (boring, ...), None without any."""
+        return self.verdicts.category(option.packages)
+
+    @cached_property
+    def problems(self) -> dict[str, list[Finding]]:
+        """Findings by the file they are about, as the loader names it."""
+        by: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.decisions.findings:
+            by[f.path].append(f)
+        return dict(by)
+
+    def problems_of(self, entry: Entry) -> list[Finding]:
+        return self.problems.get(display(entry.path), [])
