@@ -191,6 +191,6 @@ def render_context(decisions: Decisions, today: dt.date = TODAY, **urls: Any) ->
     return RenderContext(decisions, today, make_urls(**urls))
 
 
-def site_for_test(root: Path, **urls: Any) -> tuple[Site, list[str]]:
-    """(site, notes) as the hooks load them, with MkDocs' URL rules."""
+def site_for_test(root: Path, **urls: Any) -> Site:
+    """The site as the hooks load it, with MkDocs' URL rules."""
     return load_site(root, make_urls(**urls))

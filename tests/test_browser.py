@@ -211,38 +211,72 @@ def test_screenshots_of_home_and_index(page: Any, base_url: str) -> None:
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
 
 
-def test_a_long_index_lists_500_rows_at_a_time(page: Any) -> None:
-    """With thousands of rows the script keeps at most 500 in the table, on every filter."""
-    rows = "".join(
-        f'<tr data-status="{"accepted" if i % 2 else "proposed"}" data-team="t{i % 3}" '
-        f'data-category="c" data-approach="buy"><td>{i:05d}</td><td>Title {i}</td>'
-        f"<td>s</td><td>t</td><td>c</td><td>buy</td><td>0</td><td>2024-01-01</td></tr>"
-        for i in range(1, 1201))
-    # the markup of the generated index page, cut down to what the script reads
+def _index_page(page: Any, records: list[list[object]], query: str = "") -> None:
+    """The index page's markup, fed a compact data file of the given rows (no network)."""
+    data = {"status": ["proposed", "accepted"], "team": ["t0", "t1", "t2"], "category": ["c"],
+            "approach": ["", "buy", "adopt", "build"], "records": records}
+    heads = "".join(f'<th data-sort="{k}" aria-sort="none"><button>{k}</button></th>'
+                    for k in ("id", "title", "status", "team", "category", "approach", "tokens",
+                              "date"))
     html = (
         '<form><select data-filter="status"><option value="">all</option>'
         '<option value="accepted">accepted</option></select>'
         '<select data-filter="team"><option value="">all</option>'
         '<option value="t1">t1</option></select>'
         '<button type="button" data-clear>Clear filters</button></form>'
-        '<p>Showing <span data-count>1200</span></p>'
-        '<table data-index><thead><tr>'
-        + "".join(f'<th data-sort="{k}"><button>{k}</button></th>'
-                  for k in ("id", "title", "status", "team", "category", "approach", "tokens",
-                            "date"))
-        + f"</tr></thead><tbody>{rows}</tbody></table>"
-        '<button type="button" data-more hidden>Show more</button>'
+        '<p>Showing <span data-count>0</span></p>'
+        '<table data-index data-source="index.json" data-record-href="{id}/" data-page-size="100">'
+        f"<thead><tr>{heads}</tr></thead><tbody></tbody></table>"
+        '<nav data-pager hidden><button data-page="prev">Previous</button> '
+        '<span data-page-label></span> <button data-page="next">Next</button></nav>'
         f"<script>{(REPO / 'docs' / 'assets' / 'decisions.js').read_text()}</script>")
-    page.set_content(html)
-    assert page.locator("tbody tr").count() == 500
-    assert page.locator("[data-more]").inner_text() == "Show 500 more (700 not listed)"
-    page.locator("[data-more]").click()
-    page.locator("[data-more]").click()
-    assert page.locator("tbody tr").count() == 1200
-    assert page.locator("[data-more]").is_hidden()
+    page.route(re.compile(r"^http://decisions\.test/decisions/(\?.*)?$"),
+               lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    page.route("http://decisions.test/decisions/index.json", lambda route: route.fulfill(
+        body=json.dumps(data), content_type="application/json"))
+    page.goto("http://decisions.test/decisions/" + query)
+
+
+def _records(n: int) -> list[list[object]]:
+    """Newest first, as the site writes them: odd numbers accepted, teams in turn."""
+    return [[f"{i:05d}-record-{i}", f"Title <b>{i}</b>", i % 2, i % 3, 0, 1, i % 4,
+             f"20{10 + i % 15}-01-01"] for i in range(n, 0, -1)]
+
+
+def test_the_index_pages_filters_and_sorts_every_record_of_its_data(page: Any) -> None:
+    """The page holds 100 rows at a time; filters and sorting work over all 1,200."""
+    _index_page(page, _records(1200))
+    rows = page.locator("tbody tr")
+    pager = page.locator("[data-pager]")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '1200'")
+    assert rows.count() == 100 and _visible_ids(page)[:2] == ["01200", "01199"]
+    assert page.locator("[data-page-label]").inner_text() == "Page 1 of 12 (rows 1\u2013100)"
+    page.locator('[data-page="next"]').click()
+    assert _visible_ids(page)[0] == "01100" and "page=2" in page.url
     page.select_option("select[data-filter=status]", "accepted")
     assert page.locator("[data-count]").inner_text() == "600"
-    assert page.locator("tbody tr").count() == 500
+    assert page.locator("[data-page-label]").inner_text() == "Page 1 of 6 (rows 1\u2013100)"
+    assert "page=" not in page.url and "status=accepted" in page.url
     page.select_option("select[data-filter=team]", "t1")
     assert page.locator("[data-count]").inner_text() == "200"
-    assert page.locator("tbody tr").count() == 200 and page.locator("[data-more]").is_hidden()
+    page.locator("th[data-sort=id] button").click()
+    assert _visible_ids(page)[:2] == ["00001", "00007"]  # ascending, accepted and t1 only
+    page.get_by_role("button", name="Clear filters").click()
+    assert page.locator("[data-count]").inner_text() == "1200"
+    # titles are text: markup in them is shown, never run
+    assert page.locator("tbody tr td:nth-child(2) a").first.inner_text() == "Title <b>1</b>"
+    assert page.locator("tbody tr td:nth-child(2) b").count() == 0
+    assert pager.is_visible()
+
+
+def test_a_shared_index_view_opens_where_it_was_left(page: Any) -> None:
+    _index_page(page, _records(1200), "?status=accepted&page=3")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '600'")
+    assert page.locator("[data-page-label]").inner_text() == "Page 3 of 6 (rows 201\u2013300)"
+
+
+def test_one_page_of_rows_shows_no_pager(page: Any) -> None:
+    _index_page(page, _records(40))
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '40'")
+    assert page.locator("tbody tr").count() == 40
+    assert page.locator("[data-pager]").is_hidden()

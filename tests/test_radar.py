@@ -555,7 +555,7 @@ def test_links_follow_directory_urls_off() -> None:
 
 def test_the_shipped_records_give_entries_in_every_ring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DECISIONS_TODAY", TODAY_ENV)
-    site, _ = site_for_test(REPO / "decisions")
+    site = site_for_test(REPO / "decisions")
     category_of: Callable[[Option], str | None] = lambda o: None  # noqa: E731
     pages = radar_pages(site.context, category_of)
     zalando = json.loads(pages[JSON_URI])

@@ -23,12 +23,13 @@ IDS = sorted(p.stem for p in FIXTURE.glob("0*.yaml"))
 
 
 def build_site(decisions: Path, site_dir: Path, monkeypatch: pytest.MonkeyPatch,
-               **overrides: object) -> Path:
+               strict: bool = True, **overrides: object) -> Path:
+    """`mkdocs build`, strict as CI runs it unless told otherwise (as `mkdocs serve` runs)."""
     monkeypatch.setenv("DECISIONS_DIR", str(decisions))
     monkeypatch.setenv("DECISIONS_TODAY", TODAY_ENV)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir),
-                         **overrides)
+                         strict=strict, **overrides)
     build(config)
     return site_dir
 
@@ -115,9 +116,12 @@ def test_review_queue_and_timeline(site: Path) -> None:
     assert "0002-buy-a-managed-queue/" in review
     assert "0005-hostile-markdown/" not in review
     timeline = page(site, "timeline")
-    months = re.findall(r'<h2 id="[^"]+">([A-Z][a-z]+ \d{4})', timeline)
-    assert months == ["October 2026", "September 2025", "February 2025", "May 2024",
-                      "March 2023"]
+    years = re.findall(r'<h2 id="[^"]+"><a href="(\d{4})/">\d{4}</a> \((\d+) decisions?\)',
+                       timeline)
+    assert years == [("2026", "1"), ("2025", "2"), ("2024", "1"), ("2023", "1")]
+    assert 'href="2025/#february-2025">February 2025</a> (1)' in timeline
+    months = re.findall(r'<h2 id="([a-z]+-\d{4})">([A-Z][a-z]+ \d{4})', page(site, "timeline/2025"))
+    assert months == [("september-2025", "September 2025"), ("february-2025", "February 2025")]
 
 
 def test_budget_page_figures_equal_the_cli_json(site: Path, tmp_path: Path) -> None:
@@ -147,11 +151,19 @@ def test_home_page_has_generated_figures(site: Path) -> None:
     assert "Latest decisions" in home
 
 
-def test_search_index_holds_rationale_words(site: Path) -> None:
+def test_search_reads_the_records_not_their_pages(site: Path) -> None:
+    docs = list(site_for_test(FIXTURE).search_documents(lambda uri: uri))
+    hits = [d.url for d in docs if "zanzibarquokka" in d.body]
+    assert hits == ["decisions/0002-buy-a-managed-queue.md"]
+    # Pagefind's shards: the hand-written pages first, then the records
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert shards == ["0", "1"]
+    for shard in shards:
+        assert (site / "pagefind" / shard / "pagefind-entry.json").is_file()
+    # Material's own index is left empty: its search box asks the Pagefind worker
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hits = {doc["location"].split("#")[0] for doc in index["docs"]
-            if "zanzibarquokka" in doc["text"]}
-    assert hits == {"decisions/0002-buy-a-managed-queue/"}
+    assert index["docs"] == []
+    assert 'config.search = "../assets/search-worker.js"' in page(site, "decisions")
 
 
 def test_no_request_leaves_the_site(site: Path) -> None:
@@ -201,13 +213,16 @@ def test_shipped_records_build_strict(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_record_rendering_is_a_pure_function() -> None:
-    site, _ = site_for_test(FIXTURE)
+    site = site_for_test(FIXTURE)
     entry = site.context.decisions.get("0002-buy-a-managed-queue")
     assert entry is not None
-    text = render_record(entry, site.context)
-    assert text == render_record(entry, site.context)
-    assert text.startswith('---\n{"title": "Buy a managed queue", "tags": ["queues", "managed"]}')
-    assert "[0001 Self\\-host the message queue](0001-self-host-the-message-queue.md)" in text
+    view = render_record(entry, site.context)
+    assert view == render_record(entry, site.context)
+    assert (view.title, view.tags) == ("Buy a managed queue", ["queues", "managed"])
+    assert ('<a href="../0001-self-host-the-message-queue/">0001 Self-host the message queue</a>'
+            in view.html)
+    assert view.toc[:3] == [("context", "Context"), ("decision-drivers", "Decision drivers"),
+                            ("options", "Options")]
 
 
 @pytest.mark.parametrize(("html", "expected"), [
@@ -234,13 +249,14 @@ def test_a_very_large_record_is_a_warning_and_still_renders(tmp_path: Path) -> N
     path.write_text(path.read_text(encoding="utf-8").replace(
         "context: Recommendations need many-hop queries.", "context: |\n  " + words),
         encoding="utf-8")
-    site, notes = site_for_test(folder)
+    site = site_for_test(folder)
+    notes = [f.format() for f in site.findings]
     assert [n for n in notes if "[large-record]" in n] == [
         f"{path}:1:1: warning: the record is 0.4 MB; keep it short and link to long documents "
         "in `links` (big pages are slow to read and build) [large-record]"]
     entry = site.context.decisions.get("0003-adopt-a-graph-database")
     assert entry is not None
-    html = render_record(entry, site.context)
+    html = render_record(entry, site.context).html
     assert html.count("<em>traversal</em>") == 600 * 12
     assert html.count("&lt;b&gt;tags&lt;/b&gt;") == 600 * 12 and "<b>tags" not in html
 
@@ -274,3 +290,59 @@ def test_the_build_never_touches_the_network(tmp_path: Path,
     monkeypatch.setattr(socket, "create_connection", refuse)
     site = build_site(REPO / "decisions", tmp_path / "site", monkeypatch)
     assert (site / "signals" / "index.html").is_file()
+
+
+def _break(folder: Path) -> tuple[Path, Path]:
+    """One record with a rule error (an unknown team), one that is not a record at all."""
+    team = folder / "0002-buy-a-managed-queue.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace("team: platform", "team: platfrom"),
+                    encoding="utf-8")
+    schema = folder / "0003-adopt-a-graph-database.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("status: proposed",
+                                                                 "status: maybe"),
+                      encoding="utf-8")
+    return team, schema
+
+
+def test_a_broken_record_still_gives_a_site_that_shows_the_problems(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    team, schema = _break(folder)
+    site = build_site(folder, tmp_path / "site", monkeypatch, strict=False)
+    record = page(site, "decisions/0002-buy-a-managed-queue")
+    assert '<div class="admonition failure dr-problems">' in record
+    assert (f"<code>{team}:4:7</code> error in <code>team</code>: team &#39;platfrom&#39; is "
+            "not in config.yaml; did you mean &#39;platform&#39;?") in record
+    assert "<h2 id=\"options\">" in record  # the rest of the record is still there
+    broken = page(site, "decisions/0003-adopt-a-graph-database")
+    assert f"<code>{schema}:2:9</code> error in <code>status</code>" in broken
+    assert "status: maybe" in broken  # the file as written, to see what is wrong
+    problems = page(site, "problems")
+    assert 'href="../decisions/0002-buy-a-managed-queue/"' in problems
+    assert 'href="../decisions/0003-adopt-a-graph-database/"' in problems
+    assert "2 errors" in problems
+    for other in ("", "decisions", "budget"):  # every page says there are problems
+        assert '<a href="' in page(site, other).split('class="md-banner', 1)[1][:400]
+    assert "2 errors in the records" in page(site, "")
+
+
+def test_with_strict_the_same_records_stop_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    team, _ = _break(folder)
+    with pytest.raises(Abort):
+        build_site(folder, tmp_path / "site", monkeypatch, strict=True)
+    assert f"{team}:4:7: error: team: team 'platfrom' is not in config.yaml" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+def test_a_broken_config_still_gives_a_site(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "config.yaml").write_text("teams: [\n", encoding="utf-8")
+    site = build_site(folder, tmp_path / "site", monkeypatch, strict=False)
+    assert "config.yaml" in page(site, "problems")
+    assert (site / "decisions" / "0002-buy-a-managed-queue" / "index.html").is_file()

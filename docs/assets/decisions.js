@@ -1,53 +1,120 @@
-// Filters and sorting for the decisions index, in the page: no server, no library.
-// Filter state lives in the query string (?status=accepted&team=sre) so a view can be shared.
-// The page ships every row, so it reads fine without script; with script, at most PAGE rows
-// sit in the table at once, because a browser lays out a 10,000-row table in seconds.
+// Filters, sorting and paging for the tables of records and packages, in the page: no server,
+// no library. Filter state lives in the query string (?status=accepted&team=sre&page=2) so a
+// view can be shared.
+//
+// The decisions index ships only its first page of rows in the HTML (it reads fine without
+// script, and links every year's page); its data-source attribute names a compact JSON file
+// with every record, which this script loads to filter, sort and page over all of them.
+// Other tables (the package signals) ship every row and are handled the same way.
 (function () {
   "use strict";
 
-  var PAGE = 500;
+  function text(el, value) {
+    el.textContent = value;
+    return el;
+  }
 
-  function setup() {
-    var table = document.querySelector("table[data-index]");
-    if (!table || table.dataset.ready) return;
-    table.dataset.ready = "1";
+  function element(name, attrs, children) {
+    var el = document.createElement(name);
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return el;
+  }
+
+  // A row: its filter values, its sort keys (one per column) and its <tr>, made when shown.
+  function sortKey(raw) {
+    var number = Number(raw);
+    return raw !== "" && !isNaN(number) ? number : String(raw).toLowerCase();
+  }
+
+  function rowsFromTable(tbody) {
+    return Array.prototype.map.call(tbody.rows, function (tr) {
+      return {
+        filters: tr.dataset,
+        keys: Array.prototype.map.call(tr.cells, function (cell) {
+          return sortKey(cell.dataset.value !== undefined ? cell.dataset.value
+                                                          : cell.textContent.trim());
+        }),
+        node: function () { return tr; }
+      };
+    });
+  }
+
+  // [id, title, status, team, category, approach, tokens, date]; four are table positions.
+  function rowsFromData(data, recordHref) {
+    return data.records.map(function (r) {
+      var values = { status: data.status[r[2]], team: data.team[r[3]],
+                     category: data.category[r[4]], approach: data.approach[r[5]] };
+      var short = r[0].split("-")[0];
+      var tr = null;
+      return {
+        filters: values,
+        keys: [Number(short), r[1].toLowerCase(), values.status, values.team,
+               values.category, values.approach, r[6], r[7]],
+        node: function () {
+          if (tr) return tr;
+          var href = recordHref.replace("{id}", r[0]);
+          tr = element("tr", { "data-status": values.status, "data-team": values.team,
+                               "data-category": values.category,
+                               "data-approach": values.approach }, [
+            element("td", {}, [text(element("a", { href: href }), short)]),
+            element("td", {}, [text(element("a", { href: href }), r[1])]),
+            element("td", {}, [text(element("span", {
+              "class": "dr-badge dr-status-" + values.status }), values.status)]),
+            text(element("td"), values.team), text(element("td"), values.category),
+            text(element("td"), values.approach),
+            text(element("td", { "class": "dr-num" }), String(r[6])), text(element("td"), r[7])
+          ]);
+          return tr;
+        }
+      };
+    });
+  }
+
+  function start(table, rows) {
     var tbody = table.tBodies[0];
-    var rows = Array.prototype.slice.call(tbody.rows);
     var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
     var counter = document.querySelector("[data-count]");
-    var more = document.querySelector("[data-more]");
+    var pager = document.querySelector("[data-pager]");
+    var label = pager && pager.querySelector("[data-page-label]");
+    var size = Number(table.dataset.pageSize) || 500;
     var matching = rows;
-    var limit = PAGE;
+    var page = 0;
+
+    function pages() { return Math.max(1, Math.ceil(matching.length / size)); }
 
     function render() {
       var frag = document.createDocumentFragment();
-      var shown = Math.min(matching.length, limit);
-      for (var i = 0; i < shown; i++) frag.appendChild(matching[i]);
+      var first = page * size;
+      matching.slice(first, first + size).forEach(function (row) { frag.appendChild(row.node()); });
       tbody.replaceChildren(frag);
       if (counter) counter.textContent = String(matching.length);
-      if (more) {
-        var left = matching.length - shown;
-        more.hidden = left <= 0;
-        more.textContent = "Show " + Math.min(left, PAGE) + " more (" + left + " not listed)";
+      if (pager) {
+        pager.hidden = pages() <= 1;
+        label.textContent = "Page " + (page + 1) + " of " + pages() + " (rows " +
+          (matching.length ? first + 1 : 0) + "\u2013" + Math.min(first + size, matching.length) + ")";
+        pager.querySelector('[data-page="prev"]').disabled = page === 0;
+        pager.querySelector('[data-page="next"]').disabled = page + 1 >= pages();
       }
+      var params = new URLSearchParams();
+      selects.forEach(function (s) { if (s.value) params.set(s.dataset.filter, s.value); });
+      if (page) params.set("page", String(page + 1));
+      var query = params.toString();
+      history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") +
+                           location.hash);
     }
 
     function apply() {
-      var wanted = selects
-        .filter(function (s) { return s.value; })
+      var wanted = selects.filter(function (s) { return s.value; })
         .map(function (s) { return [s.dataset.filter, s.value]; });
       matching = rows.filter(function (row) {
         for (var j = 0; j < wanted.length; j++) {
-          if (row.dataset[wanted[j][0]] !== wanted[j][1]) return false;
+          if (row.filters[wanted[j][0]] !== wanted[j][1]) return false;
         }
         return true;
       });
-      limit = PAGE;
-      render();
-      var params = new URLSearchParams();
-      wanted.forEach(function (w) { params.set(w[0], w[1]); });
-      var query = params.toString();
-      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
     }
 
     var params = new URLSearchParams(location.search);
@@ -56,15 +123,17 @@
       if (v !== null && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) {
         s.value = v;
       }
-      s.addEventListener("change", apply);
+      s.addEventListener("change", function () { apply(); page = 0; render(); });
     });
     var clear = document.querySelector("[data-clear]");
     if (clear) clear.addEventListener("click", function () {
       selects.forEach(function (s) { s.value = ""; });
-      apply();
+      apply(); page = 0; render();
     });
-    if (more) more.addEventListener("click", function () {
-      limit += PAGE;
+    if (pager) pager.addEventListener("click", function (ev) {
+      var button = ev.target.closest("[data-page]");
+      if (!button) return;
+      page = Math.min(Math.max(page + (button.dataset.page === "next" ? 1 : -1), 0), pages() - 1);
       render();
     });
 
@@ -74,22 +143,31 @@
         var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
         heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", dir);
-        // A cell may carry its sort key in data-value (numbers, category order).
-        var keyed = rows.map(function (row) {
-          var cell = row.cells[col];
-          var raw = cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent.trim();
-          var number = Number(raw);
-          return [raw !== "" && !isNaN(number) ? number : raw.toLowerCase(), row];
+        var sign = dir === "ascending" ? 1 : -1;
+        rows = rows.slice().sort(function (a, b) {
+          var x = a.keys[col], y = b.keys[col];
+          return sign * (x < y ? -1 : x > y ? 1 : 0);
         });
-        keyed.sort(function (a, b) {
-          var r = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-          return dir === "ascending" ? r : -r;
-        });
-        rows = keyed.map(function (k) { return k[1]; });
-        apply();
+        apply(); page = 0; render();
       });
     });
     apply();
+    page = Math.min(Math.max((Number(params.get("page")) || 1) - 1, 0), pages() - 1);
+    render();
+  }
+
+  function setup() {
+    var table = document.querySelector("table[data-index]");
+    if (!table || table.dataset.ready) return;
+    table.dataset.ready = "1";
+    if (!table.dataset.source) {
+      start(table, rowsFromTable(table.tBodies[0]));
+      return;
+    }
+    fetch(table.dataset.source)
+      .then(function (reply) { return reply.json(); })
+      .then(function (data) { start(table, rowsFromData(data, table.dataset.recordHref)); })
+      .catch(function (e) { console.warn("the index keeps its first page: " + e); });
   }
 
   // Material's instant navigation swaps pages without a reload and announces it on document$.

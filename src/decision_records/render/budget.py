@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from ..ledger import COUNTING, Ledger, TeamBudget, totals
 from ..model import Entry, short_id
 from .context import RenderContext
 from .templates import render, safe
-from .text import esc, md_text
-from .urls import BUDGET_URI, record_uri
+from .text import md_text
+from .urls import BUDGET_URI
 
 EFFECT_LABEL = {"spent": "spends", "pending": "pending", "released": "released"}
 
@@ -157,29 +159,28 @@ def render_budget_page(ctx: RenderContext) -> str:
         chart=_chart(ledger, ctx.today, ledger.total["budget"]), counting=safe(COUNTING))
 
 
-def record_note(entry: Entry, ctx: RenderContext) -> str:
+def tokens_note(entry: Entry, ctx: RenderContext) -> Markup | str:
     """What this decision does to its team's tokens, for the record page."""
-    tokens = entry.record.chosen_tokens
     team = ctx.ledger.team(entry.record.team)
     if team is None:
         return ""
     r = entry.record
-    left = f"team {esc(r.team)} has {team.remaining} of {team.budget} left"
+    tokens = r.chosen_tokens
+    left = f"team {r.team} has {team.remaining} of {team.budget} left"
+    spend = Markup("<b>{}</b> innovation token{}").format(tokens, _s(tokens))
     if r.status == "proposed":
         after = team.remaining - tokens
-        text = (f"Would spend <b>{tokens}</b> innovation token{_s(tokens)} if accepted; "
-                f"{left} now, {after} after." if tokens else
-                f"Spends no innovation tokens if accepted; {left}.")
-    elif r.tokens_released is not None:
-        text = (f"Spent <b>{tokens}</b> innovation token{_s(tokens)}, given back on "
-                f"{r.tokens_released.date.isoformat()}; {left}.")
-    elif r.status == "accepted":
-        text = (f"Spends <b>{tokens}</b> innovation token{_s(tokens)}; after it, {left}."
-                if tokens else f"Spends no innovation tokens; {left}.")
-    elif r.status == "rejected":
-        text = f"Rejected, so it spends nothing; {left}."
-    else:
-        text = f"No longer spends tokens ({r.status}); {left}."
-    link = esc(ctx.urls.href(record_uri(entry.id), BUDGET_URI))
-    return (f'<p class="dr-tokens-note" markdown="0" data-search-exclude>{text} '
-            f'<a href="{link}">Budgets</a></p>\n')
+        if tokens:
+            return Markup("Would spend {} if accepted; {} now, {} after.").format(
+                spend, left, after)
+        return f"Spends no innovation tokens if accepted; {left}."
+    if r.tokens_released is not None:
+        return Markup("Spent {}, given back on {}; {}.").format(
+            spend, r.tokens_released.date.isoformat(), left)
+    if r.status == "accepted":
+        if tokens:
+            return Markup("Spends {}; after it, {}.").format(spend, left)
+        return f"Spends no innovation tokens; {left}."
+    if r.status == "rejected":
+        return f"Rejected, so it spends nothing; {left}."
+    return f"No longer spends tokens ({r.status}); {left}."

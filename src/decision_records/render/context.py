@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from ..config import Config
 from ..findings import Finding, display
@@ -59,5 +60,8 @@ class RenderContext:
             by[f.path].append(f)
         return dict(by)
 
+    def problems_at(self, path: Path) -> list[Finding]:
+        return self.problems.get(display(path), [])
+
     def problems_of(self, entry: Entry) -> list[Finding]:
-        return self.problems.get(display(entry.path), [])
+        return self.problems_at(entry.path)

@@ -1,4 +1,8 @@
-"""The pages about many records: the index, the review queue, the timeline, the home figures."""
+"""The pages about many records: the index and its data, the review queue, the timeline, the
+problems, the home figures, the rules table and decisions.json.
+
+Each page's markup is a template; this module works out what goes in it.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..config import Config
-from ..model import APPROACHES, STATUSES, Entry, short_id
+from ..findings import Finding, count
+from ..model import APPROACHES, STATUSES, Entry
 from ..rules import RULES, severity
+from ..rules.base import INDEX_PAGE
 from .context import RenderContext
-from .record import status_badge
 from .templates import render
-from .text import esc, filter_select, sortable_head
-from .urls import INDEX_URI, REVIEW_URI, TIMELINE_URI
+from .urls import (
+    INDEX_DATA_URI,
+    INDEX_URI,
+    PROBLEMS_URI,
+    REVIEW_URI,
+    TIMELINE_URI,
+    timeline_uri,
+)
 
 REVIEW_WINDOW = dt.timedelta(days=30)
+PAGE_SIZE = 100  # rows in the index table at a time; the rest come from its data file
+PROBLEMS_SHOWN = 2000  # findings listed on the Problems page; validate lists them all
+COLUMNS = [("id", "Id"), ("title", "Title"), ("status", "Status"), ("team", "Team"),
+           ("category", "Category"), ("approach", "Approach"), ("tokens", "Tokens"),
+           ("date", "Date")]
 
 
 @dataclass(frozen=True)
@@ -25,95 +41,138 @@ class Row:
 
     entry: Entry
     href: str
-    value: str
+    value: str = ""
+
+    @property
+    def approach(self) -> str:
+        chosen = self.entry.record.chosen
+        return chosen.approach if chosen else ""
 
 
-def rows(ctx: RenderContext, from_uri: str, entries: list[Entry], field: str) -> list[Row]:
-    return [Row(e, ctx.urls.record(from_uri, e.id), str(getattr(e.record, field) or ""))
-            for e in entries]
+def rows(ctx: RenderContext, from_uri: str, entries: list[Entry], field: str = "") -> list[Row]:
+    return [Row(e, ctx.urls.record(from_uri, e.id),
+                str(getattr(e.record, field) or "") if field else "") for e in entries]
 
 
-def _front(title: str, search: bool = True, wide: bool = False) -> str:
-    front: dict[str, object] = {"title": title}
-    if wide:  # a table of many columns needs the room the side bars take
-        front["hide"] = ["navigation", "toc"]
-    if not search:  # long listings would swamp the search results; the records are indexed
-        front["search"] = {"exclude": True}
-    return "---\n" + json.dumps(front) + "\n---\n\n"
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    """By number, highest first: people look for the recent decisions."""
+    return list(reversed(entries))
 
 
-def _a(ctx: RenderContext, from_uri: str, e: Entry, text: str) -> str:
-    return f'<a href="{esc(ctx.urls.record(from_uri, e.id))}">{text}</a>'
-
-
-
-
-_COLUMNS = [("id", "Id"), ("title", "Title"), ("status", "Status"), ("team", "Team"),
-            ("category", "Category"), ("approach", "Approach"), ("tokens", "Tokens"),
-            ("date", "Date")]
+# --- the index ---------------------------------------------------------------------------
 
 
 def render_index(ctx: RenderContext) -> str:
     entries = ctx.entries
-    teams = sorted({e.record.team for e in entries})
-    categories = sorted({e.record.category for e in entries})
-    statuses = [s for s in STATUSES if any(e.record.status == s for e in entries)]
-    approaches = [a for a in APPROACHES if any(_approach(e) == a for e in entries)]
-    rows = []
-    for e in reversed(entries):  # newest number first, as people look for recent decisions
+    approaches = [a for a in APPROACHES if any(
+        e.record.chosen and e.record.chosen.approach == a for e in entries)]
+    sample = "0000-sample"  # the URL of any record, with its id as the placeholder
+    return render(
+        "index.md", total=len(entries), columns=COLUMNS, page_size=PAGE_SIZE,
+        rows=rows(ctx, INDEX_URI, newest_first(entries)[:PAGE_SIZE]),
+        years=[(y.year, y.count, y.href) for y in _years(ctx, INDEX_URI, markdown=True)],
+        statuses=[s for s in STATUSES if any(e.record.status == s for e in entries)],
+        teams=sorted({e.record.team for e in entries}),
+        categories=sorted({e.record.category for e in entries}), approaches=approaches,
+        data_href=ctx.urls.href(INDEX_URI, INDEX_DATA_URI),
+        record_href=ctx.urls.record(INDEX_URI, sample).replace(sample, "{id}"))
+
+
+def render_index_data(ctx: RenderContext) -> str:
+    """The index's rows as compact JSON: lookup tables, then one short array a record.
+
+    [id, title, status, team, category, approach, tokens, date], the four middle fields as
+    positions in their tables; newest first, as the page lists them.
+    """
+    entries = newest_first(ctx.entries)
+    tables: dict[str, list[str]] = {
+        "status": [s for s in STATUSES if any(e.record.status == s for e in entries)],
+        "team": sorted({e.record.team for e in entries}),
+        "category": sorted({e.record.category for e in entries}),
+        "approach": ["", *APPROACHES],
+    }
+    where = {name: {v: i for i, v in enumerate(values)} for name, values in tables.items()}
+    records = []
+    for e in entries:
         r = e.record
-        chosen = r.chosen
-        tokens = chosen.innovation_tokens if chosen else 0
-        approach = _approach(e)
-        rows.append(
-            f'<tr data-status="{r.status}" data-team="{esc(r.team)}" '
-            f'data-category="{esc(r.category)}" data-approach="{approach}">'
-            f"<td>{_a(ctx, INDEX_URI, e, short_id(e.id))}</td>"
-            f"<td>{_a(ctx, INDEX_URI, e, esc(r.title))}</td>"
-            f"<td>{status_badge(r.status)}</td><td>{esc(r.team)}</td>"
-            f"<td>{esc(r.category)}</td><td>{approach}</td>"
-            f'<td class="dr-num">{tokens}</td><td>{r.date.isoformat()}</td></tr>'
-        )
-    head = sortable_head(_COLUMNS)
-    filters = " ".join([
-        filter_select("status", "Status", statuses), filter_select("team", "Team", teams),
-        filter_select("category", "Category", categories),
-        filter_select("approach", "Approach", approaches),
-        '<button type="button" class="md-button dr-clear" data-clear>Clear filters</button>',
-    ])
-    return (
-        _front("All decisions", search=False, wide=True)
-        + f"{len(entries)} decision records, newest first. Filter and sort them here, or use "
-        "the search box for words inside the records. The same data, as JSON: "
-        f"[decisions.json](../decisions.json).\n\n"
-        f'<form class="dr-filters" markdown="0" onsubmit="return false">{filters}</form>\n\n'
-        f'<p class="dr-count" markdown="0" aria-live="polite">Showing <span data-count>'
-        f"{len(entries)}</span> of {len(entries)}</p>\n\n"
-        f'<div class="dr-table-wrap" markdown="0"><table class="dr-index" data-index>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\n\n"
-        '<p markdown="0"><button type="button" class="md-button" data-more hidden>Show more'
-        "</button></p>\n"
-    )
+        records.append([e.id, r.title, where["status"][r.status], where["team"][r.team],
+                        where["category"][r.category],
+                        where["approach"][r.chosen.approach if r.chosen else ""],
+                        r.chosen_tokens, r.date.isoformat()])
+    lines = ",\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+                       for x in records)
+    head = json.dumps(tables, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return head + ',"records":[\n' + lines + "\n]}\n"
 
 
-def _approach(e: Entry) -> str:
-    chosen = e.record.chosen
-    return chosen.approach if chosen else ""
+# --- the timeline ------------------------------------------------------------------------
 
 
-def _table(ctx: RenderContext, from_uri: str, entries: list[Entry], extra: str) -> str:
-    if not entries:
-        return ""
-    rows = "".join(
-        f"<tr><td>{_a(ctx, from_uri, e, esc(short_id(e.id)))}</td>"
-        f"<td>{_a(ctx, from_uri, e, esc(e.record.title))}</td>"
-        f"<td>{status_badge(e.record.status)}</td><td>{esc(e.record.team)}</td>"
-        f"<td>{getattr(e.record, extra) or ''}</td></tr>"
-        for e in entries
-    )
-    label = {"review_by": "Review by", "date": "Date"}[extra]
-    return (f'<table markdown="0"><thead><tr><th>Id</th><th>Title</th><th>Status</th>'
-            f"<th>Team</th><th>{label}</th></tr></thead><tbody>{rows}</tbody></table>\n")
+@dataclass(frozen=True)
+class _Month:
+    label: str
+    anchor: str
+    count: int
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class _Year:
+    year: int
+    href: str
+    months: list[_Month]
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+def _by_year(ctx: RenderContext) -> dict[int, dict[str, list[Entry]]]:
+    years: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for e in ctx.entries:
+        years[e.record.date.year][e.record.date.strftime("%Y-%m")].append(e)
+    return years
+
+
+def _years(ctx: RenderContext, from_uri: str, markdown: bool = False) -> list[_Year]:
+    out = []
+    for year, months in sorted(_by_year(ctx).items(), reverse=True):
+        parts = []
+        for month in sorted(months, reverse=True):
+            entries = sorted(months[month], key=lambda e: (e.record.date, e.id), reverse=True)
+            day = dt.date.fromisoformat(month + "-01")
+            parts.append(_Month(day.strftime("%B %Y"), day.strftime("%B-%Y").lower(),
+                                len(entries), rows(ctx, timeline_uri(year), entries, "date")))
+        # Markdown pages link to sources (MkDocs checks them); HTML needs the URL itself
+        href = (_md_link(from_uri, timeline_uri(year)) if markdown
+                else ctx.urls.href(from_uri, timeline_uri(year)))
+        out.append(_Year(year, href, parts))
+    return out
+
+
+def _md_link(from_uri: str, to_uri: str) -> str:
+    """A Markdown link between two sources, relative, as MkDocs resolves it."""
+    depth = from_uri.count("/")
+    return "../" * depth + to_uri
+
+
+def render_timeline(ctx: RenderContext) -> str:
+    return render("timeline.md", years=_years(ctx, TIMELINE_URI, markdown=True))
+
+
+def render_timeline_years(ctx: RenderContext) -> dict[str, str]:
+    """One page a year: that year's decisions by month."""
+    years = _years(ctx, TIMELINE_URI)
+    out = {}
+    for i, y in enumerate(years):
+        out[timeline_uri(y.year)] = render(
+            "timeline-year.md", year=y.year, count=y.count, months=y.months,
+            newer=years[i - 1].year if i else None,
+            older=years[i + 1].year if i + 1 < len(years) else None)
+    return out
+
+
+# --- the review queue and the problems ---------------------------------------------------
 
 
 def review_queue(ctx: RenderContext) -> list[Entry]:
@@ -125,28 +184,69 @@ def review_queue(ctx: RenderContext) -> list[Entry]:
     return sorted(due, key=lambda e: (e.record.review_by, e.id))
 
 
+@dataclass(frozen=True)
+class _Imported:
+    entry: Entry
+    href: str
+    todo: int
+    guesses: int
+    other: int
+
+
+def awaiting_review(ctx: RenderContext) -> list[_Imported]:
+    """Imported records with placeholders or guesses left, in number order."""
+    out = []
+    for e in ctx.entries:
+        if e.record.imported is None:
+            continue
+        rules = Counter(f.rule for f in ctx.problems_of(e))
+        todo, guesses = rules.pop("todo", 0), rules.pop("import-guess", 0)
+        if todo or guesses or rules:
+            out.append(_Imported(e, ctx.urls.record(REVIEW_URI, e.id), todo, guesses,
+                                 sum(rules.values())))
+    return out
+
+
 def render_review(ctx: RenderContext) -> str:
     due = review_queue(ctx)
     overdue = [e for e in due if e.record.review_by and e.record.review_by < ctx.today]
     soon = [e for e in due if e not in overdue]
     return render("review.md", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
                   overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
-                  soon=rows(ctx, REVIEW_URI, soon, "review_by"))
+                  soon=rows(ctx, REVIEW_URI, soon, "review_by"),
+                  imported=awaiting_review(ctx))
 
 
-def render_timeline(ctx: RenderContext) -> str:
-    by_month: dict[str, list[Entry]] = defaultdict(list)
-    for e in ctx.entries:
-        by_month[e.record.date.strftime("%Y-%m")].append(e)
-    out = [_front("Timeline", search=False),
-           "Decisions by the month of their last status change, newest first.\n"]
-    if not by_month:
-        out.append("\nThere are no decisions yet.\n")
-    for month in sorted(by_month, reverse=True):
-        entries = sorted(by_month[month], key=lambda e: (e.record.date, e.id), reverse=True)
-        label = dt.date.fromisoformat(month + "-01").strftime("%B %Y")
-        out.append(f"\n## {label}\n\n" + _table(ctx, TIMELINE_URI, entries, "date"))
-    return "".join(out)
+@dataclass(frozen=True)
+class _Problem:
+    finding: Finding
+    href: str | None
+    rule_href: str
+
+
+def render_problems(ctx: RenderContext, pages: dict[str, str]) -> str:
+    """Every finding with a link to the page that shows it. `pages`: file path -> record id."""
+    findings = ctx.decisions.findings
+    shown = []
+    for f in findings[:PROBLEMS_SHOWN]:
+        record_id = pages.get(f.path)
+        doc = RULES[f.rule].doc if f.rule in RULES else INDEX_PAGE
+        shown.append(_Problem(f, ctx.urls.record(PROBLEMS_URI, record_id) if record_id else None,
+                              ctx.urls.href(PROBLEMS_URI, doc.removeprefix("docs/"))))
+    errors, warnings = count(findings)
+    return render("problems.md", shown=shown, hidden=len(findings) - len(shown), errors=errors,
+                  warnings=warnings, today=ctx.today.isoformat())
+
+
+def problems_line(ctx: RenderContext) -> str:
+    """'3 errors and 1 warning in the records', or '' when there are none."""
+    errors, warnings = count(ctx.decisions.findings)
+    parts = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((errors, "error"),
+                                                          (warnings, "warning")) if n]
+    return " and ".join(parts) + " in the records" if parts else ""
+
+
+# --- the home page, the rules and the JSON -----------------------------------------------
 
 
 def render_summary(ctx: RenderContext, from_uri: str = "index.md", latest: int = 8) -> str:
@@ -157,19 +257,20 @@ def render_summary(ctx: RenderContext, from_uri: str = "index.md", latest: int =
     return render("summary.md", total=len(entries),
                   counts=[(s, counts[s]) for s in STATUSES if counts[s]],
                   index_href=ctx.urls.href(from_uri, INDEX_URI),
-                  latest=rows(ctx, from_uri, recent, "date"))
+                  latest=rows(ctx, from_uri, recent, "date"), problems=problems_line(ctx),
+                  problems_href=ctx.urls.href(from_uri, PROBLEMS_URI))
 
 
 def render_rules(config: Config) -> str:
     """Every rule with its default and its severity here (from the config)."""
-    rows = ["| Rule | Default | Here | What it checks |", "|---|---|---|---|"]
+    lines = ["| Rule | Default | Here | What it checks |", "|---|---|---|---|"]
     for rule in sorted(RULES.values(), key=lambda r: (r.configurable, r.id)):
         here = severity(rule.id, config)
         name = (f"[{rule.id}]({rule.id}.md)" if rule.doc.endswith(f"/{rule.id}.md")
                 else f"`{rule.id}`")
         fixed = "" if rule.configurable else " (fixed)"
-        rows.append(f"| {name} | {rule.default}{fixed} | {here} | {rule.summary} |")
-    return "\n".join(rows) + "\n"
+        lines.append(f"| {name} | {rule.default}{fixed} | {here} | {rule.summary} |")
+    return "\n".join(lines) + "\n"
 
 
 def render_json(ctx: RenderContext) -> str:
@@ -180,3 +281,4 @@ def render_json(ctx: RenderContext) -> str:
         for e in ctx.entries
     )
     return '{"records":[\n' + lines + "\n]}\n"
+

@@ -1,16 +1,30 @@
-"""One record -> the Markdown source of its page (front matter, headings, safe HTML)."""
+"""One record -> its finished page: the HTML of the article, its table of contents, and the
+words search should find it by.
+
+The page needs no Markdown pass: record text is converted here, safely, field by field, and
+the rest comes from templates/record.html.
+"""
 
 from __future__ import annotations
 
-import json
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
 
-from ..model import Cost, Entry, Option, short_id
+from markupsafe import Markup
+
+from ..model import Cost, Entry, Record, short_id
 from ..rules import RULES
-from .budget import record_note
+from ..rules.base import INDEX_PAGE
+from .budget import tokens_note
 from .context import RenderContext
 from .signals import option_badges
-from .text import esc, md_text, package_link, safe_html, safe_inline
-from .urls import record_uri
+from .templates import render, safe
+from .text import Resolve, safe_html, safe_inline
+from .urls import BUDGET_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
 APPROACH_HELP = {
@@ -18,156 +32,128 @@ APPROACH_HELP = {
     "adopt": "existing software we run ourselves",
     "build": "written by us",
 }
+HEADINGS = [("context", "Context"), ("decision-drivers", "Decision drivers"),
+            ("options", "Options"), ("decision", "Decision"), ("consequences", "Consequences"),
+            ("rules-waived", "Rules waived"), ("tokens-released", "Tokens released"),
+            ("links", "Links")]
+_HEADING = re.compile(r'<h2 id="([a-z-]+)">')
 
 
-def status_badge(status: str) -> str:
-    return f'<span class="dr-badge dr-status-{esc(status)}">{esc(status)}</span>'
+@dataclass(frozen=True)
+class RecordPage:
+    """What the site generator needs of a record's page."""
+
+    title: str
+    tags: list[str]
+    html: str  # the article, without the title (the theme adds it)
+    toc: list[tuple[str, str]]  # (anchor, heading) of each section shown
 
 
-def _list(items: list[str], cls: str) -> str:
-    if not items:
-        return ""
-    lis = "".join(f"<li>{safe_inline(i)}</li>" for i in items)
-    return f'<ul class="{cls}">{lis}</ul>'
+def status_badge(status: str) -> Markup:
+    return Markup('<span class="dr-badge dr-status-{0}">{0}</span>').format(status)
 
 
-def _cost(cost: Cost | None, currency: str) -> str:
-    if cost is None:
-        return ""
+def _cost(cost: Cost, currency: str) -> str:
     parts = []
     if cost.licence_per_year is not None:
-        parts.append(f"{cost.licence_per_year:,.0f} {esc(currency)} a year")
+        parts.append(f"{cost.licence_per_year:,.0f} {currency} a year")
     if cost.build_person_weeks is not None:
         parts.append(f"{cost.build_person_weeks:g} person-weeks to build")
     if cost.run_hours_per_month is not None:
         parts.append(f"{cost.run_hours_per_month:g} h a month to run")
-    notes = f" <span class='dr-muted'>({esc(cost.notes)})</span>" if cost.notes else ""
-    return (f'<p class="dr-cost" data-search-exclude><strong>Cost:</strong> '
-            f'{"; ".join(parts)}{notes}</p>')
+    return "; ".join(parts)
 
 
-def _option(opt: Option, chosen: bool, ctx: RenderContext) -> str:
-    head = [
-        f'<span class="dr-approach dr-approach-{opt.approach}" title="'
-        f'{APPROACH_HELP[opt.approach]}">{APPROACH_LABEL[opt.approach]}</span>',
-        f'<span class="dr-tokens" title="innovation tokens this option spends">'
-        f'{opt.innovation_tokens} token{"s" * (opt.innovation_tokens != 1)}</span>',
-    ]
-    if chosen:
-        head.insert(0, '<span class="dr-chosen-mark">✓ chosen</span>')
-    body = [
-        f'<div class="dr-option{" dr-chosen" if chosen else ""}">',
-        f'<p class="dr-option-name"><strong>{esc(opt.name)}</strong></p>',
-        f'<p class="dr-option-head">{" ".join(head)}</p>',
-        f"<p>{safe_inline(opt.summary)}</p>",
-    ]
-    if opt.pros:
-        body.append("<p><strong>Pros</strong></p>" + _list(opt.pros, "dr-pros"))
-    if opt.cons:
-        body.append("<p><strong>Cons</strong></p>" + _list(opt.cons, "dr-cons"))
-    body.append(_cost(opt.cost, ctx.currency))
-    extras = option_badges(opt, ctx)
-    if opt.packages and not extras:  # the maturity badges list the packages themselves
-        links = " ".join(map(package_link, opt.packages))
-        body.append(f'<p class="dr-packages" data-search-exclude>{links}</p>')
-    body.append(extras)
-    for label, text in (("Why not the existing stack", opt.why_not_existing_stack),
-                        ("Replaces", opt.replaces)):
-        if text:
-            body.append(f"<p><strong>{label}:</strong></p>{safe_html(text)}")
-    body.append("</div>")
-    return "".join(body)
+@dataclass(frozen=True)
+class _Link:
+    href: str
+    short: str
+    title: str
 
 
-def _link(ctx: RenderContext, record_id: str) -> str:
-    """A Markdown link to another record (MkDocs resolves and checks it)."""
-    other = ctx.decisions.get(record_id)
-    title = other.record.title if other else record_id
-    return f"[{md_text(short_id(record_id))} {md_text(title)}]({record_id}.md)"
+def link_resolver(ctx: RenderContext, from_uri: str) -> Resolve:
+    """Links in record text are relative to the record file: map them to the site's URLs."""
+
+    def resolve(url: str) -> str | None:
+        path, sep, fragment = url.partition("#")
+        target = posixpath.normpath(posixpath.join("decisions", unquote(path)))
+        tail = sep + fragment
+        if target.startswith("decisions/") and target.endswith(".yaml"):
+            record_id = target.removeprefix("decisions/").removesuffix(".yaml")
+            if ctx.decisions.get(record_id) is not None:
+                return ctx.urls.record(from_uri, record_id) + tail
+            return None
+        if target.startswith("docs/"):
+            return ctx.urls.href(from_uri, target.removeprefix("docs/")) + tail
+        repository = ctx.urls.in_repository(target)
+        return repository + tail if repository else None
+
+    return resolve
 
 
-def _rule_href(entry: Entry, rule: str, ctx: RenderContext) -> str:
-    doc = RULES[rule].doc if rule in RULES else "docs/rules/index.md"
-    return ctx.urls.href(record_uri(entry.id), doc.removeprefix("docs/"))
+def _rule_href(ctx: RenderContext, from_uri: str) -> Callable[[str], str]:
+    def href(rule: str) -> str:
+        doc = RULES[rule].doc if rule in RULES else INDEX_PAGE
+        return ctx.urls.href(from_uri, doc.removeprefix("docs/"))
+
+    return href
 
 
-def _html_block(html: str) -> str:
-    return f'<div class="dr-text" markdown="0">{html}</div>\n'
+def _links_to(ctx: RenderContext, from_uri: str, ids: list[str]) -> list[_Link]:
+    out = []
+    for record_id in ids:
+        other = ctx.decisions.get(record_id)
+        out.append(_Link(ctx.urls.record(from_uri, record_id), short_id(record_id),
+                         other.record.title if other else record_id))
+    return out
 
 
-def render_record(entry: Entry, ctx: RenderContext) -> str:
+def render_record(entry: Entry, ctx: RenderContext) -> RecordPage:
     r = entry.record
-    front = {"title": esc(r.title), "tags": list(r.tags)}
-    meta = [
-        status_badge(r.status),
-        f"<span><strong>Team</strong> {esc(r.team)}</span>",
-        f"<span><strong>Date</strong> {r.date.isoformat()}</span>",
-        f"<span><strong>Category</strong> {esc(r.category)}</span>",
-    ]
-    if r.review_by:
-        meta.append(f"<span><strong>Review by</strong> {r.review_by.isoformat()}</span>")
-    if r.core:
-        meta.append('<span class="dr-badge dr-core">core capability</span>')
-    people = [f"<span><strong>Deciders</strong> {esc(', '.join(r.deciders))}</span>"]
-    if r.consulted:
-        people.append(f"<span><strong>Consulted</strong> {esc(', '.join(r.consulted))}</span>")
-    if r.on_call:
-        people.append(f"<span><strong>On call</strong> {esc(r.on_call)}</span>")
-
-    out = [
-        "---\n" + json.dumps(front) + "\n---\n",
-        f'<p class="dr-id" data-search-exclude>{esc(entry.id)}</p>\n',
-        f'<p class="dr-meta">{" ".join(meta)}</p>\n',
-        f'<p class="dr-meta">{" ".join(people)}</p>\n',
-    ]
-    by = ctx.decisions.superseded_by.get(entry.id, ())
-    if by:
-        links = ", ".join(_link(ctx, b.id) for b in by)
-        out.append(f'\n!!! warning "Superseded"\n    Superseded by {links}.\n\n')
-    if r.supersedes:
-        links = ", ".join(_link(ctx, s) for s in r.supersedes)
-        out.append(f'\n!!! info "Supersedes"\n    This decision replaces {links}.\n\n')
-    out.append(record_note(entry, ctx))
-    out.append("\n## Context\n\n" + _html_block(safe_html(r.context)))
-    if r.drivers:
-        out.append("\n## Decision drivers\n\n" + _html_block(_list(r.drivers, "dr-drivers")))
-    chosen = r.decision.chosen
-    cards = "".join(_option(o, o.name == chosen, ctx) for o in r.options)
-    out.append(f'\n## Options\n\n<div class="dr-options" markdown="0">{cards}</div>\n')
+    uri = record_uri(entry.id)
+    resolve = link_resolver(ctx, uri)
     verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.status, "Chosen")
-    decision = [f"<p><strong>{verb}:</strong> {esc(chosen)}</p>", safe_html(r.decision.rationale)]
-    if r.decision.why_not_buy:
-        decision.append("<p><strong>Why not buy:</strong></p>" + safe_html(r.decision.why_not_buy))
-    if r.decision.exit_plan:
-        decision.append("<p><strong>Exit plan:</strong></p>" + safe_html(r.decision.exit_plan))
-    out.append("\n## Decision\n\n" + _html_block("".join(decision)))
-    good, bad = r.consequences.good, r.consequences.bad
-    if good or bad:
-        parts = []
-        if good:
-            parts.append("<p><strong>Good</strong></p>" + _list(good, "dr-pros"))
-        if bad:
-            parts.append("<p><strong>Bad</strong></p>" + _list(bad, "dr-cons"))
-        out.append("\n## Consequences\n\n" + _html_block("".join(parts)))
-    if r.waivers:
-        items = "".join(
-            f'<li><a href="{esc(_rule_href(entry, w.rule, ctx))}"><code>{esc(w.rule)}</code></a>'
-            f": {safe_inline(w.reason)}</li>" for w in r.waivers)
-        out.append("\n## Rules waived\n\n" + _html_block(
-            "<p>This record knowingly does not follow these rules, for the reasons given:</p>"
-            f"<ul>{items}</ul>"))
-    if r.tokens_released:
-        rel = r.tokens_released
-        out.append("\n## Tokens released\n\n" + _html_block(
-            f"<p>On {rel.date.isoformat()}: {safe_inline(rel.reason)}</p>"))
-    if r.links:
-        # the model only admits http(s), mailto and relative URLs
-        items = "".join(f'<li><a href="{esc(link.url)}">{esc(link.title)}</a></li>'
-                        for link in r.links)
-        out.append("\n## Links\n\n" + _html_block(f"<ul>{items}</ul>"))
-    edit = ctx.urls.edit(entry)
-    if edit:
-        out.append(f'\n<p class="dr-edit" data-search-exclude><a href="{esc(edit)}">'
-                   "Edit this record</a> "
-                   f"(<code>decisions/{esc(entry.path.name)}</code>)</p>\n")
-    return "".join(out)
+    links = [(link.title, resolve(link.url) or link.url) if not link.url.startswith(
+        ("http:", "https:", "mailto:")) else (link.title, link.url) for link in r.links]
+    html = render(
+        "record.html", entry=entry, problems=ctx.problems_of(entry),
+        rule_href=_rule_href(ctx, uri),
+        superseded_by=_links_to(ctx, uri, [e.id for e in ctx.decisions.superseded_by.get(
+            entry.id, ())]),
+        supersedes=_links_to(ctx, uri, r.supersedes),
+        tokens_note=tokens_note(entry, ctx), budget_href=ctx.urls.href(uri, BUDGET_URI),
+        block=lambda text: safe(safe_html(text, resolve)),
+        inline=lambda text: safe(safe_inline(text, resolve)),
+        cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx)),
+        approach_label=APPROACH_LABEL, approach_help=APPROACH_HELP, verb=verb, links=links,
+        imported_href=ctx.urls.in_repository(r.imported.source) if r.imported else None,
+        edit_href=ctx.urls.edit(entry))
+    shown = set(_HEADING.findall(html))
+    return RecordPage(r.title, list(r.tags), html,
+                      [(anchor, name) for anchor, name in HEADINGS if anchor in shown])
+
+
+def search_text(record: Record) -> str:
+    """Every word of a record that search should find it by, in reading order."""
+    parts = [record.title, record.team, record.category, " ".join(record.tags),
+             ", ".join(record.deciders), ", ".join(record.consulted), record.context,
+             *record.drivers]
+    for o in record.options:
+        parts += [o.name, o.summary, *o.pros, *o.cons, " ".join(o.packages),
+                  o.why_not_existing_stack or "", o.replaces or "",
+                  o.cost.notes if o.cost and o.cost.notes else ""]
+    d = record.decision
+    parts += [d.rationale, d.why_not_buy or "", d.exit_plan or "", *record.consequences.good,
+              *record.consequences.bad, record.on_call or "",
+              *(f"{w.rule} {w.reason}" for w in record.waivers),
+              *(link.title for link in record.links)]
+    return "\n".join(p for p in parts if p)
+
+
+def broken_page(path: Path, text: str, ctx: RenderContext) -> RecordPage:
+    """The page of a record file that could not be read into the model: its problems and text."""
+    uri = record_uri(path.stem)
+    problems = ctx.problems_at(path)
+    html = render("broken.html", name=path.name, problems=problems,
+                  rule_href=_rule_href(ctx, uri), text=text)
+    return RecordPage(path.name, [], html, [("problems", "Problems"), ("text", "The file")])

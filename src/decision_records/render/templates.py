@@ -45,8 +45,8 @@ ENV.filters["plural"] = _plural
 ENV.globals.update(category_help=CATEGORY_HELP, package_url=package_url)
 
 
-def render(name: str, **data: Any) -> str:
-    return ENV.get_template(name).render(**data)
+def render(template: str, **data: Any) -> str:
+    return ENV.get_template(template).render(**data)
 
 
 def safe(html: str) -> Markup:

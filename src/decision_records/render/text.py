@@ -3,14 +3,16 @@
 Record text is Markdown written by anyone who can open a pull request, so it is converted
 here, with a Markdown instance that has raw HTML switched off (tags come out as text) and a
 final pass that drops links and images to anything but http(s), mailto, anchors and
-relative paths. The site's own Markdown pass then carries the result through untouched.
+relative paths. A relative link is read as the record file sees it in the repository
+(`0009-help-scripts.yaml` is another record, `../docs/assets/x.png` a file of the site),
+and the caller's resolver turns it into the site's URL.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -33,20 +35,33 @@ def safe_url(value: str) -> bool:
     return bool(_SAFE_SCHEME.match(_INVISIBLE.sub("", html.unescape(value))))
 
 
+Resolve = Callable[[str], "str | None"]  # a relative link -> the site's URL, or None: as is
+_RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
+
+
 class _SafeLinks(Treeprocessor):
+    resolve: Resolve | None = None  # set for each conversion
+
     def run(self, root: Element) -> None:
         for el in root.iter():
             for attr in ("href", "src"):
                 value = el.get(attr)
-                if value is not None and not safe_url(value):
+                if value is None:
+                    continue
+                if not safe_url(value):
                     el.set(attr, "#unsafe-link-removed")
+                elif self.resolve is not None and _RELATIVE.match(value):
+                    el.set(attr, self.resolve(value) or value)
+
+
+_LINKS = _SafeLinks()
 
 
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+    md.treeprocessors.register(_LINKS, "safe_links", 0)
     return md
 
 
@@ -59,18 +74,22 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>&!|#~]|^[ \t]*(?:[-+=>]|\d+[.)])|^ {4}|\t| \n
                      re.MULTILINE)
 
 
-def safe_html(text: str) -> str:
+def safe_html(text: str, resolve: Resolve | None = None) -> str:
     """Markdown -> HTML with raw HTML escaped and unsafe link targets removed."""
     if not _MARKUP.search(text):  # most pros, cons and summaries: no Markdown pass needed
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
         return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
     _MD.reset()
-    return str(_MD.convert(text))
+    _LINKS.resolve = resolve
+    try:
+        return str(_MD.convert(text))
+    finally:
+        _LINKS.resolve = None
 
 
-def safe_inline(text: str) -> str:
+def safe_inline(text: str, resolve: Resolve | None = None) -> str:
     """A one-line Markdown string (a pro, a con, a driver) -> HTML without the <p>."""
-    out = safe_html(text)
+    out = safe_html(text, resolve)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         return out[3:-4]
     return out
