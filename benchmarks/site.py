@@ -42,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import ours  # noqa: E402
 import plain  # noqa: E402
 import realistic  # noqa: E402
 
@@ -117,14 +118,10 @@ def shown_words(page: Path) -> int:
 def prepare(work: Path, n: int) -> tuple[Path, Path, dict[str, str], dict[str, int]]:
     """(our mkdocs.yml, the plain mkdocs.yml, environment, word counts) for N records."""
     records = realistic.write(work / "decisions", n)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DECISIONS_TODAY": realistic.TODAY_ENV,
-           "DECISIONS_DIR": str(work / "decisions")}
-    ours = work / "ours"
-    shutil.copytree(ROOT / "docs", ours / "docs")
-    shutil.copytree(ROOT / "hooks", ours / "hooks")
-    shutil.copy(ROOT / "mkdocs.yml", ours / "mkdocs.yml")
+    env = ours.environment(work / "decisions")
+    config = ours.copy_project(work / "ours")
     plain_cfg, words = plain.write_site(work / "plain", records)
-    return ours / "mkdocs.yml", plain_cfg, env, words
+    return config, plain_cfg, env, words
 
 
 @dataclass
