@@ -16,9 +16,10 @@ waivers and Markdown. Only these change:
   is accepted and supersedes record k - 5, which becomes superseded. The shipped
   `supersedes` values are dropped;
 - team (from ten) and category (half the time the shipped one);
-- decision.rationale gains one made-up word only this record has, `unique_word(k)`:
-  "zq", k in base 36 on four digits, and "x" (zq002ax): every word has the same length and
-  an ending no English stemmer touches, so a search for it can only match this record.
+- decision.rationale gains a sentence, "Ticket zq002ax tracks this.", whose made-up word
+  only this record has, `unique_word(k)`: "zq", k in base 36 on four digits, and "x". Every
+  such word has the same length and an ending no English stemmer touches, so a search for
+  it (a prefix search too) can only match this record.
 
 Everything about record k depends only on k and the seed, so the other benchmarks can name
 a record's id, title and word without reading the files back. config.yaml lists the teams
@@ -273,9 +274,12 @@ def render(p: Plan) -> str:
     if p.supersedes:
         text = re.sub(r"^(core: .*\n)", lambda m: f"{m[1]}supersedes:\n  - {p.supersedes}\n",
                       text, count=1, flags=re.M)
-    # the word closes the rationale's first paragraph
+    # a sentence closing the rationale's first paragraph holds the word between spaces:
+    # Material's search splits on whitespace and hyphens only, so "(word)" or "word." would
+    # be indexed with the punctuation and never match
     text, n = re.subn(r"^(  rationale: [|>][-+]?\n(?:    .+\n)*?    .+?)(\n(?:\n|(?!    )))",
-                      lambda m: f"{m[1]} ({p.word}){m[2]}", text, count=1, flags=re.M)
+                      lambda m: f"{m[1]} Ticket {p.word} tracks this.{m[2]}", text, count=1,
+                      flags=re.M)
     if n != 1:
         raise ValueError(f"{source.slug}: no block rationale to put the word in")
     return text
