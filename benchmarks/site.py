@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import ours  # noqa: E402
 import plain  # noqa: E402
@@ -161,9 +160,10 @@ def measure(n: int, repeat: int, work: Path) -> Result:
     ours_size, ours_files = size_of(ours_site)
     plain_size, plain_files = size_of(plain_site)
     sample = [realistic.plan_id(k) for k in range(1, min(n, 15) + 1)]
-    shown = {name: round(sum(shown_words(site / "decisions" / i / "index.html") for i in sample)
-                         / len(sample))
-             for name, site in (("ours", ours_site), ("plain", plain_site))}
+    shown = {}
+    for name, site in (("ours", ours_site), ("plain", plain_site)):
+        pages = [p for i in sample if (p := site / "decisions" / i / "index.html").exists()]
+        shown[name] = round(sum(map(shown_words, pages)) / len(pages)) if pages else 0
     return Result(n, ours_t, plain_t, ours_m, plain_m, ours_size, plain_size, ours_files,
                   plain_files, search_index(ours_site), search_index(plain_site), words, shown)
 
