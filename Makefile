@@ -50,11 +50,20 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
 
-bench: $(VENV)/.installed  ## time `decisions validate` on 10,000 synthetic records
+bench: $(VENV)/.installed  ## time `decisions validate` on 10,000 realistic records
 	$(BIN)/python benchmarks/validate.py --records 10000
 
-bench-site: $(VENV)/.installed  ## build 1,000 and 10,000 synthetic records against plain MkDocs
+bench-site: $(VENV)/.installed  ## build 1,000 and 10,000 realistic records against plain MkDocs
 	$(BIN)/python benchmarks/site.py --records 1000 --records 10000
+
+# the editing loop and the reader's side; each script's docstring says what it measures
+.PHONY: bench-serve bench-browser
+
+bench-serve: $(VENV)/.installed  ## time from saving a record to seeing it under mkdocs serve
+	$(BIN)/python benchmarks/serve.py --records 1000
+
+bench-browser: $(VENV)/.installed-test browser  ## search, index, filter in Chromium (10,000)
+	$(BIN)/python benchmarks/browser.py --records 10000
 
 schema: $(VENV)/.installed  ## regenerate docs/decision.schema.json
 	$(BIN)/decisions schema > docs/decision.schema.json
