@@ -1,14 +1,17 @@
 """`decisions enrich`, minus the terminal: which references to fetch, fetching a few at a
 time, and merging the results into the snapshot without ever losing what it held.
+
+Interrupted (Ctrl-C), a run cuts its requests in flight and returns nothing: the caller
+saves nothing, so signals.json stays exactly as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import requests
@@ -81,6 +84,7 @@ class Summary:
     rate_limit_hit: bool = False
     reset: dt.datetime | None = None
     token: bool = False
+    notes: list[str] = field(default_factory=list)  # said once each, after the counts
 
     def add(self, result: Result) -> None:
         if result.outcome == "ok":
@@ -103,6 +107,7 @@ class Summary:
         if self.rate_limited:
             parts.append(f"skipped for GitHub's rate limit {len(self.rate_limited)}")
         out = ["enrich: " + ", ".join(parts)]
+        out += [f"  {note}" for note in self.notes]
         if self.not_found:
             out.append(f"  not found: {', '.join(sorted(self.not_found))}")
         by_reason: dict[str, list[str]] = defaultdict(list)
@@ -134,7 +139,7 @@ def enrich(
     too. With prune, entries for references neither given nor linked are dropped.
     """
     wanted = sorted(set(refs))
-    summary = Summary(token=bool(token))
+    summary = Summary()
     local = threading.local()
     sessions: list[requests.Session] = []
     lock = threading.Lock()
@@ -149,6 +154,7 @@ def enrich(
         return s
 
     fetcher = Fetcher(settings, session, now, token, GitHubGate())
+    summary.token = bool(fetcher.github_token)
     done = 0
     try:
         snapshot, done = _run(fetcher, snapshot, wanted, settings, refresh, summary, progress,
@@ -158,9 +164,13 @@ def enrich(
             linked = [r for r in linked_refs(snapshot, wanted) if r not in set(wanted)]
             snapshot, done = _run(fetcher, snapshot, linked, settings, refresh, summary,
                                   progress, done, len(wanted) + len(linked))
+    except BaseException:
+        fetcher.cancel.cancel()  # Ctrl-C: cut the requests in flight, start no more
+        raise
     finally:
         for s in sessions:
             s.close()
+    summary.notes += fetcher.notes
     if prune:
         snapshot = snapshot.only(set(wanted) | set(linked))
     return snapshot, summary
@@ -186,27 +196,49 @@ def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: Signal
     if not todo:
         return snapshot, done
     updates: dict[str, Entry] = {}
-    pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="enrich")
-    try:
-        futures = [pool.submit(fetcher.fetch, ref, _etag(snapshot.get(ref))) for ref in todo]
-        for future in as_completed(futures):
-            result = future.result()  # fetch turns every failure into a Result
-            summary.add(result)
-            entry = merge(snapshot.get(result.ref), result, fetcher.now)
-            if entry is not None:
-                updates[result.ref] = entry
-            done += 1
-            if progress:
-                progress(result.ref, total)
-    except BaseException:
-        # Ctrl-C: drop the queued fetches instead of running them all before exiting
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    jobs = [(ref, _etag(snapshot.get(ref))) for ref in todo]
+    for result in _fetch_all(fetcher, jobs, settings.concurrency):
+        summary.add(result)
+        entry = merge(snapshot.get(result.ref), result, fetcher.now)
+        if entry is not None:
+            updates[result.ref] = entry
+        done += 1
+        if progress:
+            progress(result.ref, total)
     if fetcher.gate.closed:
         summary.rate_limit_hit = True
         summary.reset = summary.reset or fetcher.gate.reset
     return snapshot.with_entries(updates), done
+
+
+def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
+                workers: int) -> Iterator[Result]:
+    """Results as they come, from a few daemon threads. Daemon, so an interrupted run exits
+    at once instead of joining workers stuck in a request (the cancel cuts those short)."""
+    todo: queue.SimpleQueue[tuple[str, str | None]] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.Queue[Result | BaseException] = queue.Queue()
+
+    def work() -> None:
+        while not fetcher.cancel.cancelled:
+            try:
+                ref, etag = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a Result
+            except BaseException as e:  # a bug: hand it to the caller rather than hang
+                done.put(e)
+                return
+
+    for _ in range(min(workers, len(jobs))):
+        threading.Thread(target=work, name="enrich", daemon=True).start()
+    for _ in jobs:
+        item = done.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _etag(entry: Entry | None) -> str | None:
