@@ -24,7 +24,7 @@ from decision_records.signals.enrich import enrich
 from decision_records.signals.http import make_session
 from decision_records.signals.settings import URL_ENV, SignalsConfig
 from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
-from test_signals_enrich import RECORD, SIGNALS_CONFIG, TOKEN, fixture, snapshot_of
+from test_signals_enrich import RECORD, SIGNALS_CONFIG, TOKEN, fixture, serve_all, snapshot_of
 
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
 REPO_DOC = fixture("github/psf-requests.json")
@@ -150,6 +150,34 @@ def test_token_never_follows_a_redirect_to_another_origin(httpserver: HTTPServer
     renamed = fetcher.fetch("github:old/name")
     assert renamed.outcome == "ok"
     assert authorizations(httpserver)[-2:] == [f"Bearer {TOKEN}"] * 2
+
+
+# --- row 5: a record that fails to load -------------------------------------------------------
+
+
+def test_nothing_is_pruned_while_a_record_fails_to_load(tmp_path: Path,
+                                                        httpserver: HTTPServer) -> None:
+    serve_all(httpserver)
+    broken = RECORD.replace("      - npm:left-pad\n", "      - npm:is-number\n") + "  : [\n"
+    folder = write_decisions(tmp_path, {"0001-buy-paging.yaml": RECORD,
+                                        "0002-broken.yaml": broken}, SIGNALS_CONFIG)
+    before = {"npm:is-number": held("npm:is-number"), "pypi:gone": held("pypi:gone")}
+    (folder / "signals.json").write_text(dump_snapshot(Snapshot(packages=before)),
+                                         encoding="utf-8")
+    base = httpserver.url_for("").rstrip("/")
+    env = clean_env(**{var: base for var in URL_ENV.values()})
+    result = run_cli("enrich", cwd=folder.parent, env=env)
+    assert result.returncode == 0, result.stderr
+    after = snapshot_of(folder)
+    assert {"npm:is-number", "pypi:gone"} <= set(after)  # kept: 0002 may still name them
+    assert "npm:left-pad" in after  # and the rest was fetched as usual
+    assert ("  nothing pruned: 1 record file did not load (decisions/0002-broken.yaml); "
+            "signals of references no loaded record names are kept") in result.stderr.splitlines()
+
+    (folder / "0002-broken.yaml").unlink()  # with every record loading, pruning resumes
+    result = run_cli("enrich", cwd=folder.parent, env=env)
+    assert "nothing pruned" not in result.stderr
+    assert not {"npm:is-number", "pypi:gone"} & set(snapshot_of(folder))
 
 
 # --- row 6: a deadline per request, and Ctrl-C -------------------------------------------------

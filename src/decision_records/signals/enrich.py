@@ -11,11 +11,12 @@ import datetime as dt
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import requests
 
+from ..loader import Decisions, display, record_files
 from ..model import Option
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
@@ -39,6 +40,14 @@ def linked_refs(snapshot: Snapshot, refs: Iterable[str]) -> list[str]:
         if isinstance(repo, str) and repo.startswith("github:"):
             out.add(repo)
     return sorted(out)
+
+
+def unloaded_records(decisions: Decisions) -> list[str]:
+    """Record files in the folder that did not load as records (unreadable, not YAML, not
+    matching the schema, misnamed): which references they name is unknown."""
+    loaded = {e.path.name for e in decisions.entries}
+    files, _ = record_files(decisions.root)
+    return [display(p) for p in files if p.name not in loaded]
 
 
 def is_fresh(entry: Entry | None, now: dt.datetime, max_age_days: float) -> bool:
@@ -130,13 +139,15 @@ class Summary:
 def enrich(
     snapshot: Snapshot, refs: Iterable[str], settings: SignalsConfig, *, now: dt.datetime,
     refresh: bool = False, token: str | None = None, follow_links: bool = True,
-    prune: bool = False, progress: Progress | None = None,
+    prune: bool = False, unloaded: Sequence[str] = (), progress: Progress | None = None,
     session_factory: Callable[[], requests.Session] | None = None,
 ) -> tuple[Snapshot, Summary]:
     """Fetch the stale or missing references (all with refresh) and merge them in.
 
     With follow_links, the GitHub repositories the fetched packages come from are fetched
-    too. With prune, entries for references neither given nor linked are dropped.
+    too. With prune, entries for references neither given nor linked are dropped, unless
+    `unloaded` names record files that failed to load: the references those name are not
+    known, so nothing is dropped and a note says why.
     """
     wanted = sorted(set(refs))
     summary = Summary()
@@ -171,7 +182,12 @@ def enrich(
         for s in sessions:
             s.close()
     summary.notes += fetcher.notes
-    if prune:
+    if prune and unloaded:
+        n = len(unloaded)
+        summary.notes.append(
+            f"nothing pruned: {n} record file{'s' * (n != 1)} did not load "
+            f"({', '.join(unloaded)}); signals of references no loaded record names are kept")
+    elif prune:
         snapshot = snapshot.only(set(wanted) | set(linked))
     return snapshot, summary
 
