@@ -5,6 +5,7 @@ that tries to print lines of its own."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pytest_httpserver import HTTPServer
 
 from conftest import CONFIG, cli_env, run_cli, write_decisions
 from decision_records.signals.clients import Fetcher, GitHubGate
-from decision_records.signals.enrich import enrich
+from decision_records.signals.enrich import Summary, enrich
 from decision_records.signals.http import make_session
 from decision_records.signals.settings import URL_ENV, SignalsConfig
 from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
@@ -309,3 +310,31 @@ def test_ctrl_c_stops_at_once_and_keeps_the_snapshot(tmp_path: Path) -> None:
     # interrupted means unchanged: nothing half-fetched is saved
     assert (folder / "signals.json").read_text(encoding="utf-8") == snapshot
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+# --- row 7: registry text prints no line of its own --------------------------------------------
+
+
+def test_registry_text_cannot_start_a_line(tmp_path: Path, httpserver: HTTPServer) -> None:
+    hostile = {"info": {"name": "x"},
+               "releases": {"1.0\n::error file=x::pwned\r::add-mask::\x1b[2J\u202e": 5}}
+    httpserver.expect_request("/pypi/x/json").respond_with_data(json.dumps(hostile))
+    folder = write_decisions(tmp_path, {"0001-buy-paging.yaml": RECORD}, SIGNALS_CONFIG)
+    base = httpserver.url_for("").rstrip("/")
+    result = run_cli("enrich", "pypi:x", cwd=folder.parent,
+                     env=clean_env(DECISIONS_PYPI_URL=base))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[1] == ("  failed: pypi:x: unexpected response: release '1.0\\n::error "
+                        "file=x::pwned\\n::add-mask::\\x1b[2J\\u202e' is not a list")
+    assert len(lines) == 2
+    assert not any(line.lstrip().startswith("::") for line in lines)
+
+
+def test_summary_lines_are_single_lines() -> None:
+    summary = Summary(notes=["GITHUB_TOKEN not sent to evil\n::warning::x"])
+    summary.failed["npm:a"] = "bad\r\n::error::y\x07"
+    summary.not_found.append("npm:b\u2028::notice::z")
+    for line in summary.lines():
+        assert line == line.strip("\n") and len(line.splitlines()) == 1
+        assert not line.startswith("::") and "\x07" not in line

@@ -2,7 +2,8 @@
 time, and merging the results into the snapshot without ever losing what it held.
 
 Interrupted (Ctrl-C), a run cuts its requests in flight and returns nothing: the caller
-saves nothing, so signals.json stays exactly as it was.
+saves nothing, so signals.json stays exactly as it was. Every line of the summary is one
+line whatever a registry sent (`textsafe.one_line`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import requests
 
 from ..loader import Decisions, display, record_files
 from ..model import Option
+from ..textsafe import one_line
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
 from .settings import SignalsConfig
@@ -126,7 +128,9 @@ class Summary:
             out.append(f"  failed: {', '.join(refs)}: {reason}")
         if self.rate_limit_hit:
             out.append(self.rate_limit_message())
-        return out
+        # reasons and notes quote registries and hosts: no line break may get through, or
+        # a reply could print a line of its own (on a CI runner, a `::` workflow command)
+        return [one_line(line) for line in out]
 
     def rate_limit_message(self) -> str:
         when = (f"it resets at {self.reset.strftime('%Y-%m-%d %H:%M')} UTC" if self.reset
