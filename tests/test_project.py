@@ -70,7 +70,9 @@ def test_pages_workflow_deploys_with_the_official_actions() -> None:
     for action in ("actions/configure-pages", "actions/upload-pages-artifact",
                    "actions/deploy-pages"):
         assert any(u.startswith(action + "@") for u in uses), action
-    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # granted per job: the deploy job writes, the build job only reads
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_pre_commit_hooks() -> None:

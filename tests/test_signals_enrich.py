@@ -205,7 +205,8 @@ def test_token_stays_out_of_logs(httpserver: HTTPServer, caplog: pytest.LogCaptu
     caplog.set_level(logging.DEBUG)
     serve_all(httpserver)
     base = httpserver.url_for("").rstrip("/")
-    settings = SignalsConfig(pypi_url=base, github_url=base, npm_url=base, retries=0)
+    settings = SignalsConfig(pypi_url=base, npm_url=base, retries=0).with_env(
+        {"DECISIONS_GITHUB_URL": base})
     snapshot, summary = enrich(Snapshot(), REFS, settings, now=dt.datetime.now(dt.UTC),
                                token=TOKEN)
     assert len(summary.fetched) == 4

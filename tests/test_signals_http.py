@@ -31,9 +31,12 @@ def fixture(name: str) -> str:
 
 
 def settings_for(base: str, **extra: object) -> SignalsConfig:
+    """Settings for a local server; its GitHub URL comes from the environment, as it must
+    for a token to be sent there."""
     return SignalsConfig.model_validate({
         "pypi_url": base, "github_url": base, "npm_url": base, "retries": 2, "backoff": 0,
-        "connect_timeout": 2, "read_timeout": 2, **extra})
+        "connect_timeout": 2, "read_timeout": 2, **extra}).with_env(
+            {"DECISIONS_GITHUB_URL": base})
 
 
 def make_fetcher(base: str, token: str | None = None, **extra: object) -> Fetcher:

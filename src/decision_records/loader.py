@@ -217,7 +217,7 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
         m = RECORD_FILE.match(path.name)
         loaded = load_record(path)
         findings.extend(loaded.findings)
-        if loaded.record is None:
+        if loaded.record is None or m is None:
             failed.append(path)
         if m is None:
             misnamed.append(path)

@@ -31,7 +31,8 @@ class Decisions:
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0  # record files looked at, valid or not
     snapshot: Snapshot = field(default_factory=Snapshot)  # decisions/signals.json
-    failed: list[Path] = field(default_factory=list)  # record files that did not load
+    # record files that are not entries: unreadable, not a record, or misnamed
+    failed: list[Path] = field(default_factory=list)
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:

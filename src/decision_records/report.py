@@ -23,6 +23,7 @@ from .model import RECORD_FILE, Entry, short_id
 from .records import Decisions
 from .rules import RULES
 from .signals.maturity import assess
+from .textsafe import md_code, md_inline
 
 
 class ReportError(Exception):
@@ -219,10 +220,6 @@ def _rule_link(rule: str) -> str:
     return f"[{rule}]({doc})"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _tokens_line(it: RecordReport) -> str:
     if it.after is None:
         return ""
@@ -230,57 +227,65 @@ def _tokens_line(it: RecordReport) -> str:
     before = (f"spent {b.spent}, pending {b.pending}, remaining {b.remaining} of {b.budget}"
               if b else "no records at the base")
     after = f"spent {a.spent}, pending {a.pending}, remaining {a.remaining} of {a.budget}"
-    line = f"**Innovation tokens, team {a.team}:** before: {before} → after: {after}"
+    line = f"**Innovation tokens, team {md_inline(a.team)}:** before: {before} → after: {after}"
     if it.entry and it.entry.record.status == "proposed":
         n = it.entry.record.chosen_tokens
         line += f". If accepted, this record spends {n}, leaving {a.remaining - n}."
     return line + "\n"
 
 
+def _number(it: RecordReport) -> str:
+    return md_inline(short_id(it.change.id))
+
+
 def as_markdown(base: str, items: list[RecordReport]) -> str:
+    """The review summary. Every piece of record, config or registry text goes through
+    md_inline or md_code: a pull request must not be able to rewrite the summary."""
     if not items:
-        return f"## Decision records\n\nNo record changed since `{base[:12]}`.\n"
+        return f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
     errors = sum(it.errors for it in items)
-    out = [f"## Decision records: {len(items)} changed since `{base[:12]}`\n\n",
+    out = [f"## Decision records: {len(items)} changed since {md_code(base[:12])}\n\n",
            "| Record | Change | Status | Team | Checks |\n|---|---|---|---|---|\n"]
     for it in items:
         r = it.entry.record if it.entry else None
         e, w = count(it.findings)
-        title = _md(it.title)
+        title = md_inline(it.title)
         checks = ("removed" if it.change.kind == "removed" else
                   f"❌ {e} error{'s' * (e != 1)}" if e else
                   f"⚠️ {w} warning{'s' * (w != 1)}" if w else "✅ passes")
-        out.append(f"| {short_id(it.change.id)} {title} | "
-                   f"{it.change.kind} | {r.status if r else '-'} | {r.team if r else '-'} | "
+        out.append(f"| {_number(it)} {title} | {it.change.kind} | "
+                   f"{md_inline(r.status) if r else '-'} | {md_inline(r.team) if r else '-'} | "
                    f"{checks} |\n")
     for it in items:
-        out.append(f"\n### {short_id(it.change.id)} {_md(it.title)} "
+        out.append(f"\n### {_number(it)} {md_inline(it.title)} "
                    f"({it.change.kind})\n\n")
         if it.change.kind == "removed":
-            out.append(f"`{it.change.path}` is removed by this change.\n")
+            out.append(f"{md_code(str(it.change.path))} is removed by this change.\n")
             continue
         if it.entry is None and not it.findings:
             out.append("The record could not be loaded.\n")
         if it.findings:
             for f in it.findings:
                 icon = "❌" if f.severity == "error" else "⚠️"
-                where = f"{f.path}:{f.line}:{f.col}"
-                field = f" `{f.field}`:" if f.field else ""
-                out.append(f"- {icon} `{where}` {_rule_link(f.rule)}:{field} {_md(f.message)}\n")
+                where = md_code(f"{f.path}:{f.line}:{f.col}")
+                field = f" {md_code(f.field)}:" if f.field else ""
+                out.append(f"- {icon} {where} {_rule_link(f.rule)}:{field} "
+                           f"{md_inline(f.message)}\n")
         else:
             out.append("✅ Valid, and follows every policy.\n")
         if it.options:
             out.append("\n| Option | Approach | Tokens | Maturity |\n|---|---|--:|---|\n")
             for o in it.options:
-                name = _md(str(o["name"]))
+                name = md_inline(str(o["name"]))
                 name = f"**{name}** (chosen)" if o["chosen"] else name
                 packages = o["packages"]
                 assert isinstance(packages, list)
                 maturity = "<br>".join(
-                    f"`{p['ref']}`: {p['category'] or 'no signals yet'}"
-                    + (f" ({_md('; '.join(p['reasons']))})" if p["reasons"] else "")
+                    f"{md_code(str(p['ref']))}: {md_inline(str(p['category'] or 'no signals yet'))}"
+                    + (f" ({md_inline('; '.join(p['reasons']))})" if p["reasons"] else "")
                     for p in packages) or "-"
-                out.append(f"| {name} | {o['approach']} | {o['tokens']} | {maturity} |\n")
+                out.append(f"| {name} | {md_inline(str(o['approach']))} | "
+                           f"{md_inline(str(o['tokens']))} | {maturity} |\n")
         tokens = _tokens_line(it)
         if tokens:
             out.append("\n" + tokens)

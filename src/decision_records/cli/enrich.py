@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ..signals.clients import parse_ref
 from ..signals.enrich import enrich as run_enrich
-from ..signals.enrich import is_fresh, option_refs
+from ..signals.enrich import is_fresh, option_refs, unloaded_records
 from ..signals.settings import URL_ENV, SignalsConfig
 from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
 from .common import Exit2, open_decisions
@@ -60,7 +60,7 @@ def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> N
         return
     token = os.environ.get("GITHUB_TOKEN", "").strip() or None
     run = functools.partial(run_enrich, snapshot, wanted, settings, now=now, refresh=refresh,
-                            token=token, prune=not refs)
+                            token=token, prune=not refs, unloaded=unloaded_records(decisions))
     if sys.stderr.isatty() and wanted:
         with click.progressbar(length=len(wanted), label="Fetching signals",
                                file=sys.stderr) as bar:

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ..model import PACKAGE_REF
-from .http import HttpError, Reply, get, rate_limited, scrub
+from ..textsafe import one_line
+from .http import Cancel, HttpError, Reply, get, rate_limited, scrub
 from .settings import SignalsConfig
 from .snapshot import Signals
 
@@ -98,7 +99,11 @@ class GitHubGate:
 
 @dataclass
 class Fetcher:
-    """What the clients share for one run: settings, sessions, the token, the clock."""
+    """What the clients share for one run: settings, sessions, the token, the clock.
+
+    The token is used only when the settings allow it for their GitHub base URL
+    (`SignalsConfig.github_token_refusal`); `notes` then say once why it was not sent.
+    """
 
     settings: SignalsConfig
     session: Callable[[], requests.Session]  # one per worker thread
@@ -106,6 +111,21 @@ class Fetcher:
     token: str | None = None
     gate: GitHubGate = field(default_factory=GitHubGate)
     hosts: Hosts = field(default_factory=Hosts)
+    cancel: Cancel = field(default_factory=Cancel)
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._notes_lock = threading.Lock()
+        refusal = self.settings.github_token_refusal() if self.token else None
+        self.github_token = None if refusal else self.token
+        if refusal:
+            self.note(f"GITHUB_TOKEN not sent: {refusal}")
+
+    def note(self, text: str) -> None:
+        """Say text once in the run's summary."""
+        with self._notes_lock:
+            if text not in self.notes:
+                self.notes.append(text)
 
     @property
     def _timeout(self) -> tuple[float, float]:
@@ -119,18 +139,25 @@ class Fetcher:
             return f"{s.npm_url.rstrip('/')}/{ref.name.replace('/', '%2f')}"
         return f"{s.github_url.rstrip('/')}/repos/{ref.name}"
 
-    def _get(self, url: str, headers: Mapping[str, str]) -> Reply:
+    def _get(self, url: str, headers: Mapping[str, str], github: bool = False) -> Reply:
         down = self.hosts.down(url)
         if down:
             raise HttpError(down, unreachable=True)
+        credentials = ({"Authorization": f"Bearer {self.github_token}"}
+                       if github and self.github_token else None)
         try:
-            return get(self.session(), url, headers=headers, timeout=self._timeout,
-                       max_bytes=int(self.settings.max_response_mb * 1024 * 1024),
-                       secret=self.token)
+            reply = get(self.session(), url, headers=headers, timeout=self._timeout,
+                        max_bytes=int(self.settings.max_response_mb * 1024 * 1024),
+                        secret=self.token, credentials=credentials,
+                        deadline=self.settings.deadline, cancel=self.cancel)
         except HttpError as e:
             if e.unreachable:
                 self.hosts.mark(url, str(e))
             raise
+        if reply.withheld_from:
+            self.note(f"GITHUB_TOKEN not sent to {one_line(reply.withheld_from)}: a redirect "
+                      "led away from the GitHub API's host")
+        return reply
 
     def fetch(self, text: str, etag: str | None = None) -> Result:
         """Fetch one reference; every failure comes back as a Result, never an exception."""
@@ -142,12 +169,10 @@ class Fetcher:
                 return Result(text, "rate-limited", url, reset=self.gate.reset,
                               reason="GitHub rate limit reached earlier in this run")
             headers.update(GITHUB_HEADERS)
-            if self.token:
-                headers["Authorization"] = f"Bearer {self.token}"
         if etag:
             headers["If-None-Match"] = etag
         try:
-            reply = self._get(url, headers)
+            reply = self._get(url, headers, github=ref.kind == "github")
         except HttpError as e:
             return Result(text, "error", url, reason=str(e))
         return self._result(ref, url, reply, headers)
@@ -185,7 +210,7 @@ class Fetcher:
     def _github_extras(self, ref: Ref, headers: dict[str, str]) -> dict[str, Any]:
         """The latest release and the contributor count: two more requests, so only with a
         token (60 requests an hour without one would not cover a single run)."""
-        if not self.token:
+        if not self.github_token:
             return {}
         base = f"{self.settings.github_url.rstrip('/')}/repos/{ref.name}"
         plain = {k: v for k, v in headers.items() if k != "If-None-Match"}
@@ -195,7 +220,7 @@ class Fetcher:
             if self.gate.closed:
                 break
             try:
-                reply = self._get(url, plain)
+                reply = self._get(url, plain, github=True)
             except HttpError:
                 continue  # the repository's own figures still stand
             if rate_limited(reply.status, reply.headers):

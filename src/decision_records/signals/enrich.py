@@ -1,19 +1,26 @@
 """`decisions enrich`, minus the terminal: which references to fetch, fetching a few at a
 time, and merging the results into the snapshot without ever losing what it held.
+
+Interrupted (Ctrl-C), a run cuts its requests in flight and returns nothing: the caller
+saves nothing, so signals.json stays exactly as it was. Every line of the summary is one
+line whatever a registry sent (`textsafe.one_line`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import requests
 
+from ..findings import display
 from ..model import Option
+from ..records import Decisions
+from ..textsafe import one_line
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
 from .settings import SignalsConfig
@@ -36,6 +43,12 @@ def linked_refs(snapshot: Snapshot, refs: Iterable[str]) -> list[str]:
         if isinstance(repo, str) and repo.startswith("github:"):
             out.add(repo)
     return sorted(out)
+
+
+def unloaded_records(decisions: Decisions) -> list[str]:
+    """Record files in the folder that did not load as records (unreadable, not YAML, not
+    matching the schema, misnamed): which references they name is unknown."""
+    return [display(p) for p in decisions.failed]
 
 
 def is_fresh(entry: Entry | None, now: dt.datetime, max_age_days: float) -> bool:
@@ -81,6 +94,7 @@ class Summary:
     rate_limit_hit: bool = False
     reset: dt.datetime | None = None
     token: bool = False
+    notes: list[str] = field(default_factory=list)  # said once each, after the counts
 
     def add(self, result: Result) -> None:
         if result.outcome == "ok":
@@ -103,6 +117,7 @@ class Summary:
         if self.rate_limited:
             parts.append(f"skipped for GitHub's rate limit {len(self.rate_limited)}")
         out = ["enrich: " + ", ".join(parts)]
+        out += [f"  {note}" for note in self.notes]
         if self.not_found:
             out.append(f"  not found: {', '.join(sorted(self.not_found))}")
         by_reason: dict[str, list[str]] = defaultdict(list)
@@ -112,7 +127,9 @@ class Summary:
             out.append(f"  failed: {', '.join(refs)}: {reason}")
         if self.rate_limit_hit:
             out.append(self.rate_limit_message())
-        return out
+        # reasons and notes quote registries and hosts: no line break may get through, or
+        # a reply could print a line of its own (on a CI runner, a `::` workflow command)
+        return [one_line(line) for line in out]
 
     def rate_limit_message(self) -> str:
         when = (f"it resets at {self.reset.strftime('%Y-%m-%d %H:%M')} UTC" if self.reset
@@ -125,16 +142,18 @@ class Summary:
 def enrich(
     snapshot: Snapshot, refs: Iterable[str], settings: SignalsConfig, *, now: dt.datetime,
     refresh: bool = False, token: str | None = None, follow_links: bool = True,
-    prune: bool = False, progress: Progress | None = None,
+    prune: bool = False, unloaded: Sequence[str] = (), progress: Progress | None = None,
     session_factory: Callable[[], requests.Session] | None = None,
 ) -> tuple[Snapshot, Summary]:
     """Fetch the stale or missing references (all with refresh) and merge them in.
 
     With follow_links, the GitHub repositories the fetched packages come from are fetched
-    too. With prune, entries for references neither given nor linked are dropped.
+    too. With prune, entries for references neither given nor linked are dropped, unless
+    `unloaded` names record files that failed to load: the references those name are not
+    known, so nothing is dropped and a note says why.
     """
     wanted = sorted(set(refs))
-    summary = Summary(token=bool(token))
+    summary = Summary()
     local = threading.local()
     sessions: list[requests.Session] = []
     lock = threading.Lock()
@@ -149,6 +168,7 @@ def enrich(
         return s
 
     fetcher = Fetcher(settings, session, now, token, GitHubGate())
+    summary.token = bool(fetcher.github_token)
     done = 0
     try:
         snapshot, done = _run(fetcher, snapshot, wanted, settings, refresh, summary, progress,
@@ -158,10 +178,19 @@ def enrich(
             linked = [r for r in linked_refs(snapshot, wanted) if r not in set(wanted)]
             snapshot, done = _run(fetcher, snapshot, linked, settings, refresh, summary,
                                   progress, done, len(wanted) + len(linked))
+    except BaseException:
+        fetcher.cancel.cancel()  # Ctrl-C: cut the requests in flight, start no more
+        raise
     finally:
         for s in sessions:
             s.close()
-    if prune:
+    summary.notes += fetcher.notes
+    if prune and unloaded:
+        n = len(unloaded)
+        summary.notes.append(
+            f"nothing pruned: {n} record file{'s' * (n != 1)} did not load "
+            f"({', '.join(unloaded)}); signals of references no loaded record names are kept")
+    elif prune:
         snapshot = snapshot.only(set(wanted) | set(linked))
     return snapshot, summary
 
@@ -186,27 +215,49 @@ def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: Signal
     if not todo:
         return snapshot, done
     updates: dict[str, Entry] = {}
-    pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="enrich")
-    try:
-        futures = [pool.submit(fetcher.fetch, ref, _etag(snapshot.get(ref))) for ref in todo]
-        for future in as_completed(futures):
-            result = future.result()  # fetch turns every failure into a Result
-            summary.add(result)
-            entry = merge(snapshot.get(result.ref), result, fetcher.now)
-            if entry is not None:
-                updates[result.ref] = entry
-            done += 1
-            if progress:
-                progress(result.ref, total)
-    except BaseException:
-        # Ctrl-C: drop the queued fetches instead of running them all before exiting
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    jobs = [(ref, _etag(snapshot.get(ref))) for ref in todo]
+    for result in _fetch_all(fetcher, jobs, settings.concurrency):
+        summary.add(result)
+        entry = merge(snapshot.get(result.ref), result, fetcher.now)
+        if entry is not None:
+            updates[result.ref] = entry
+        done += 1
+        if progress:
+            progress(result.ref, total)
     if fetcher.gate.closed:
         summary.rate_limit_hit = True
         summary.reset = summary.reset or fetcher.gate.reset
     return snapshot.with_entries(updates), done
+
+
+def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
+                workers: int) -> Iterator[Result]:
+    """Results as they come, from a few daemon threads. Daemon, so an interrupted run exits
+    at once instead of joining workers stuck in a request (the cancel cuts those short)."""
+    todo: queue.SimpleQueue[tuple[str, str | None]] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.Queue[Result | BaseException] = queue.Queue()
+
+    def work() -> None:
+        while not fetcher.cancel.cancelled:
+            try:
+                ref, etag = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a Result
+            except BaseException as e:  # a bug: hand it to the caller rather than hang
+                done.put(e)
+                return
+
+    for _ in range(min(workers, len(jobs))):
+        threading.Thread(target=work, name="enrich", daemon=True).start()
+    for _ in jobs:
+        item = done.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _etag(entry: Entry | None) -> str | None:

@@ -2,16 +2,25 @@
 
 The public API base URLs live here and nowhere else; tests and mirrors point elsewhere
 through the config or the DECISIONS_*_URL environment variables.
+
+Where GITHUB_TOKEN may go is decided here too (`github_token_refusal`). config.yaml is part
+of the repository, so a pull request can change it; the environment belongs to whoever runs
+the command. So the token goes to the public GitHub API, or to a base URL that came from
+DECISIONS_GITHUB_URL, and never to one that only config.yaml names. It never goes over plain
+http, with one exception: a loopback address (127.0.0.0/8, ::1, localhost) given by the
+environment, whose traffic does not leave the machine; the tests and local proxies use that.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, PrivateAttr, StringConstraints
 
 from ..model import Strict
+from .http import origin
 
 DEFAULT_PYPI_URL = "https://pypi.org"
 DEFAULT_GITHUB_URL = "https://api.github.com"
@@ -99,6 +108,11 @@ class SignalsConfig(Strict):
         60, ge=0, le=3600, description="Longest Retry-After, in seconds, worth waiting for; "
         "a server asking for longer gets no retry and the reference is reported as failed.",
     )
+    deadline: float = Field(
+        120, gt=0, le=3600, description="Most seconds one request may take in all: connecting, "
+        "every retry and its wait, redirects and reading the whole body. A request still "
+        "running then fails, and so does its reference for this run.",
+    )
     max_response_mb: float = Field(
         20, gt=0, le=1024,
         description="Largest response read, in megabytes; a larger one is a failure.",
@@ -107,9 +121,37 @@ class SignalsConfig(Strict):
         default_factory=Thresholds, description="The figures behind the maturity categories.",
     )
 
+    # set by with_env only: no config.yaml can claim its URL came from the environment
+    _github_url_from_env: bool = PrivateAttr(False)
+
     def with_env(self, environ: Mapping[str, str]) -> SignalsConfig:
         """These settings with the DECISIONS_*_URL overrides from environ applied."""
         update = {name: environ[var].strip() for name, var in URL_ENV.items()
                   if environ.get(var, "").strip()}
+        if not update:
+            return self
         # validate the overrides like the config itself, so a bad URL is a clear error
-        return SignalsConfig.model_validate({**self.model_dump(), **update}) if update else self
+        new = SignalsConfig.model_validate({**self.model_dump(), **update})
+        new._github_url_from_env = "github_url" in update
+        return new
+
+    def github_token_refusal(self) -> str | None:
+        """Why GITHUB_TOKEN must not be sent to github_url, or None when it may be."""
+        scheme, host, _ = origin(self.github_url)
+        if not self._github_url_from_env:
+            if origin(self.github_url) == origin(DEFAULT_GITHUB_URL):
+                return None
+            return ("signals.github_url in config.yaml is not the GitHub API, and a token goes "
+                    "only there or to a base URL set in DECISIONS_GITHUB_URL")
+        if scheme == "https" or _loopback(host):
+            return None
+        return "DECISIONS_GITHUB_URL is plain http to another machine; use https"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

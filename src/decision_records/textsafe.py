@@ -1,0 +1,91 @@
+"""Text the project did not write (record fields, config values, registry replies), made safe
+to print on one line of a terminal or a CI log, or to put inside a line of Markdown.
+
+Pure functions with no imports from the rest of the package, so every command can use them.
+
+- `one_line`: nothing can start a new line (a CI runner reads a line starting with `::` as a
+  workflow command), move the cursor, or reorder what is shown (bidi controls). Each such
+  character becomes a visible escape, so tampering shows instead of vanishing.
+- `md_inline`: line breaks collapsed to a space, `one_line` for the rest, then every
+  Markdown or HTML construct shown as literal text; URLs, e-mail addresses, @mentions,
+  #123 references and commit hashes go into code spans, where GitHub makes no link,
+  mention or image of them.
+- `md_code`: a code span that the text inside cannot close early.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters that end a line somewhere: terminals, Python's str.splitlines, CI log readers.
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+# Explicit bidirectional formatting: they make text display in another order than it reads.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# C0 and C1 controls, DEL, bidi controls, line and paragraph separators, lone surrogates
+# (which cannot even be encoded for output).
+_UNSAFE = re.compile(f"\r\n|[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch == "\r\n" or ch in _BREAKS:
+        return "\\n"
+    if ch == "\t":
+        return " "
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """text as one printable line: line breaks shown as \\n, a tab as a space, other controls
+    and bidi overrides as \\xNN or \\uNNNN. Text without any of them comes back unchanged."""
+    return _UNSAFE.sub(_escape, text)
+
+
+# ASCII punctuation that means something inline in GitHub Markdown (emphasis, code, links,
+# images, HTML, entities, tables, strikethrough, math, footnotes, mentions, references).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~^&$@])")
+# A word GitHub would turn into a link or a notification by itself, even with its
+# punctuation escaped: URLs (bare or <autolinks>), www. hosts, e-mail addresses and
+# @mentions, #123 and GH-123 references, and commit hashes.
+_LINKISH = re.compile(
+    r"://|www\.|@\w|#\d|\bgh-\d|(?<![0-9a-z])(?=[0-9a-f]{0,39}\d)(?=[0-9a-f]{0,39}[a-f])"
+    r"[0-9a-f]{7,40}(?![0-9a-z])", re.IGNORECASE)
+# Words and the separators between them; a pipe is always its own piece, so a code span
+# never holds one (inside a table cell no escape of it is reliable there).
+_PIECES = re.compile(r"(\s+|\|)")
+_BREAK_RUN = re.compile(f"\\s*[{_BREAKS}]\\s*")
+
+
+def md_inline(text: str) -> str:
+    """text as literal inline Markdown on one line, safe in a table cell or a heading."""
+    out = []
+    for piece in _PIECES.split(one_line(_BREAK_RUN.sub(" ", text))):
+        if not piece:
+            continue
+        if piece == "|":
+            out.append("\\|")
+        elif piece.isspace():
+            out.append(" ")
+        elif _LINKISH.search(piece):
+            out.append(_span(piece))
+        else:
+            out.append(_SPECIAL.sub(r"\\\1", piece))
+    return "".join(out)
+
+
+def md_code(text: str) -> str:
+    """text in a code span no backtick inside can close; pipes make it escaped plain text
+    instead, since a table cell gives no safe way to write a pipe inside a code span."""
+    text = one_line(_BREAK_RUN.sub(" ", text))
+    if not text.strip() or "|" in text:
+        return md_inline(text)
+    return _span(text)
+
+
+def _span(text: str) -> str:
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    # a space on both sides is stripped again by the parser; it keeps an edge backtick
+    # or space from merging with the fence
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

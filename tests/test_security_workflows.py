@@ -1,0 +1,122 @@
+"""The GitHub Actions workflows keep their hardening: least privilege per job, no event
+values spliced into scripts, a time limit on every job, no credentials left in checkouts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
+# Triggers that run with the base repository's secrets and write token on a fork's
+# behalf: none of the workflows needs one.
+PRIVILEGED_TRIGGERS = {"pull_request_target", "workflow_run"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    return data
+
+
+def jobs(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = load(path).get("jobs")
+    assert isinstance(found, dict) and found, f"{path.name}: no jobs"
+    return list(found.items())
+
+
+def triggers(data: dict[str, Any]) -> set[str]:
+    on = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` key as true
+    if isinstance(on, str):
+        return {on}
+    return set(on) if isinstance(on, (dict, list)) else set()
+
+
+def writes(permissions: object) -> set[str]:
+    if permissions == "write-all":
+        return {"*"}
+    if isinstance(permissions, dict):
+        return {scope for scope, level in permissions.items() if level == "write"}
+    return set()
+
+
+def runs_repository_code(job: dict[str, Any]) -> bool:
+    """Checks the repository out or runs a script: the code of a push or a pull request."""
+    return any("run" in step or str(step.get("uses", "")).startswith("actions/checkout")
+               for step in job.get("steps", []))
+
+
+def test_there_are_workflows() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"pages.yml", "pull-request.yml"}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_privileged_triggers(path: Path) -> None:
+    assert not triggers(load(path)) & PRIVILEGED_TRIGGERS
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_permissions_are_granted_per_job(path: Path) -> None:
+    data = load(path)
+    top = data.get("permissions")
+    assert top is not None, f"{path.name}: no top-level permissions (the default may write)"
+    assert top == {} or (isinstance(top, dict) and set(top.values()) <= {"read", "none"}), top
+    for name, job in jobs(path):
+        assert "permissions" in job, f"{path.name}: job {name} names no permissions"
+        granted = writes(job["permissions"])
+        assert "*" not in granted and "contents" not in granted, (name, granted)
+        # a job holding a write permission runs only actions, never the repository's code
+        assert not (granted and runs_repository_code(job)), (name, granted)
+
+
+def test_only_the_pages_deploy_job_writes() -> None:
+    granted = {(p.name, name): writes(job["permissions"]) for p in WORKFLOWS
+               for name, job in jobs(p) if writes(job.get("permissions"))}
+    assert granted == {("pages.yml", "deploy"): {"pages", "id-token"}}
+    build = dict(jobs(REPO / ".github" / "workflows" / "pages.yml"))["build"]
+    assert build["permissions"] == {"contents": "read"}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_job_has_a_time_limit(path: Path) -> None:
+    for name, job in jobs(path):
+        limit = job.get("timeout-minutes")
+        assert isinstance(limit, int) and 0 < limit <= 60, f"{path.name}: job {name}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials(path: Path) -> None:
+    for name, job in jobs(path):
+        for step in job.get("steps", []):
+            if str(step.get("uses", "")).startswith("actions/checkout"):
+                assert (step.get("with") or {}).get("persist-credentials") is False, name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_expressions_inside_scripts(path: Path) -> None:
+    """${{ }} in a script is pasted in before the shell parses it: a branch name or title
+    with quotes and `;` would run as commands. Values go in through env: instead."""
+    for name, job in jobs(path):
+        for step in job.get("steps", []):
+            script = step.get("run")
+            if script is not None:
+                assert "${{" not in str(script), f"{path.name}: job {name}: {script!r}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_env_values_are_used_quoted(path: Path) -> None:
+    """A variable set from an expression is only ever expanded inside double quotes."""
+    for name, job in jobs(path):
+        for step in job.get("steps", []):
+            script = str(step.get("run") or "")
+            for var, value in (step.get("env") or {}).items():
+                if "${{" not in str(value):
+                    continue
+                for m in re.finditer(rf"\$\{{?{re.escape(var)}\b", script):
+                    before = script[:m.start()].split("\n")[-1]
+                    assert before.count('"') % 2 == 1, f"{path.name}: {name}: ${var} unquoted"
