@@ -192,7 +192,7 @@ def _names(value: Any) -> list[str]:
 
 def _capital(text: str) -> str:
     """'it is fast' -> 'It is fast', leaving words like 'iOS' or 'macOS' alone."""
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].rstrip(",.;:!?")
     plain_word = first[:1].isalpha() and all(c.isalpha() or c in "-'" for c in first)
     return text[:1].upper() + text[1:] if plain_word and first.islower() else text
 
