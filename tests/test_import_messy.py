@@ -22,7 +22,7 @@ from conftest import TODAY, run_cli, write_decisions
 from decision_records.adr_import import batch
 from decision_records.adr_import.batch import Result, run
 from decision_records.adr_import.document import parse_document
-from decision_records.adr_import.mapping import map_document
+from decision_records.adr_import.mapping import NotAnAdr, map_document
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import (
     clean_title,
@@ -636,3 +636,13 @@ def test_templates_by_name(name: str, template: bool) -> None:
 def test_partial_dates(text: object, expected: dt.date | None) -> None:
     got = partial_date(text)
     assert (got[0] if got else None) == expected
+
+
+@pytest.mark.parametrize("title", [
+    "NUMBER. TITLE", "[short title of solved problem and solution]",
+    "{short title, representative of solved problem and found solution}", "<Title>",
+])
+def test_templates_by_placeholder_title(title: str) -> None:
+    with pytest.raises(NotAnAdr, match="an ADR template: the title is a placeholder"):
+        _map(f"# {title}\n\n## Status\n\nSTATUS\n\n## Decision\n\nWhat we decided.\n",
+             name="0042-draft.md")
