@@ -30,11 +30,24 @@ FIXTURES = Path(__file__).parent / "fixtures" / "adr"
 TODO_OPTION = {"name": "TODO another option that was considered", "approach": "adopt",
                "summary": "TODO one sentence on what this option is"}
 ON_CALL = "TODO who is paged when it breaks"
-APPROACH = "approach of each option (set to adopt on import: buy, adopt or build?)"
+ADOPT = "adopt is the import default; set buy, adopt or build"
+TITLE_OPTION = ("options[0].name", "named after the title (the source lists no options); rename "
+                "it to the option itself")
+CONSEQUENCES = ("consequences: text not marked good or bad is kept under Imported sections; "
+                "sort it into consequences.good and .bad")
 
 
-def imported_from(path: str) -> dict[str, str]:
-    return {"title": "Imported from", "url": f"../adr/{path}"}
+def approaches(*notes: str) -> list[tuple[str, str]]:
+    """Guesses of each option's approach, in order; ADOPT for the default."""
+    return [(f"options[{i}].approach", note) for i, note in enumerate(notes)]
+
+
+def imported(path: str, *guesses: tuple[str, str]) -> dict[str, Any]:
+    """The `imported` block of a record imported from adr/<path> in the tests."""
+    block: dict[str, Any] = {"source": f"adr/{path}", "date": TODAY}
+    if guesses:
+        block["guesses"] = [{"field": f, "note": n} for f, n in guesses]
+    return block
 
 
 @pytest.fixture
@@ -107,7 +120,8 @@ def test_nygard_record_field_by_field(project: Path) -> None:
         ],
         "decision": {"chosen": "Record architecture decisions", "rationale": decision},
         "on_call": ON_CALL,
-        "links": [imported_from("nygard/0001-record-architecture-decisions.md")],
+        "imported": imported("nygard/0001-record-architecture-decisions.md",
+                             *approaches(ADOPT), TITLE_OPTION, *approaches(ADOPT, ADOPT)[1:]),
     }
 
 
@@ -126,9 +140,8 @@ def test_nygard_sorted_consequences_and_extra_sections(project: Path) -> None:
         "#### Consequences\n\nDashboards keep their parsers for another year.\n\n"
         "#### Notes\n\nThe team agreed to revisit this once the shipper is upgraded.\n")
     assert [link.model_dump() for link in logs.links] == [
-        imported_from("nygard/0003-write-logs-as-json.md"),
         {"title": "Amended by 5. Retire the nightly FTP export",
-         "url": "../adr/nygard/0005-retire-the-nightly-ftp-export.md"},
+         "url": "./0005-retire-the-nightly-ftp-export.yaml"},
     ]
 
 
@@ -176,11 +189,11 @@ def test_madr2_record_field_by_field(project: Path) -> None:
         },
         "on_call": ON_CALL,
         "links": [
-            imported_from("madr2/0001-use-markdown-decision-records.md"),
-            {"title": "Refined by Keep decisions short",
-             "url": "../adr/madr2/0002-keep-decisions-short.md"},
+            {"title": "Refined by Keep decisions short", "url": "./0002-keep-decisions-short.yaml"},
             {"title": "Markdown guide", "url": "https://example.com/markdown-guide"},
         ],
+        "imported": imported("madr2/0001-use-markdown-decision-records.md",
+                             *approaches(ADOPT, ADOPT, ADOPT)),
     }
 
 
@@ -201,7 +214,7 @@ def test_madr3_record_field_by_field(project: Path) -> None:
             "code host.\nWe want a searchable site that builds from the same files.\n\n"
             "### Imported sections\n\n"
             "#### Metadata\n\n- Informed: All engineers\n\n"
-            "#### Consequences\n\n- Neutral, because the build needs Python in CI\n\n"
+            "#### Consequences\n\n* Neutral, because the build needs Python in CI\n\n"
             "#### Validation\n\nThe first build of the handbook must pass with no broken "
             "links.\n\n"
             "#### More Information\n\nWe will look at this again if the handbook grows past a "
@@ -210,7 +223,7 @@ def test_madr3_record_field_by_field(project: Path) -> None:
                     "Little to maintain"],
         "options": [
             {"name": "MkDocs", "approach": "adopt",
-             "summary": "A Python tool that turns a folder of Markdown into a site. "
+             "summary": "A Python tool that turns a folder of Markdown into a site.\n\n"
                         "Neutral: Plugins vary in quality.",
              "pros": ["The configuration is one small file"],
              "cons": ["Versioned docs need a plugin"]},
@@ -218,7 +231,7 @@ def test_madr3_record_field_by_field(project: Path) -> None:
              "summary": "TODO one sentence on what this option is",
              "pros": ["Cross-references are powerful"],
              "cons": ["Markdown support is an extension"]},
-            {"name": "A hosted documentation product", "approach": "adopt",
+            {"name": "A hosted documentation product", "approach": "buy",
              "summary": "TODO one sentence on what this option is",
              "pros": ["Nothing to run"], "cons": ["It charges per editor"]},
         ],
@@ -227,7 +240,8 @@ def test_madr3_record_field_by_field(project: Path) -> None:
         "consequences": {"good": ["Writers keep using the files they know"],
                          "bad": ["Theme updates are now ours to apply"]},
         "on_call": ON_CALL,
-        "links": [imported_from("madr3/0001-pick-a-static-site-generator.md")],
+        "imported": imported("madr3/0001-pick-a-static-site-generator.md", *approaches(
+            ADOPT, ADOPT, "set to buy on import, since the name says 'hosted'")),
     }
 
 
@@ -253,7 +267,7 @@ def test_madr4_record_field_by_field(project: Path) -> None:
             "#### More Information\n\nPricing was checked in December 2022.\n"),
         "drivers": ["Percentage roll-outs", "An audit trail of changes"],
         "options": [
-            {"name": "Hosted flag service", "approach": "adopt",
+            {"name": "Hosted flag service", "approach": "buy",
              "summary": "Neutral: The SDK adds a small dependency.",
              "pros": ["Percentage roll-outs work out of the box"],
              "cons": ["Flag data leaves our network"]},
@@ -266,7 +280,9 @@ def test_madr4_record_field_by_field(project: Path) -> None:
         "consequences": {"good": ["No build work before the first roll-out"],
                          "bad": ["A per-seat fee"]},
         # superseded: no on_call to fill in, and no link left (the newer record names it)
-        "links": [imported_from("madr4/0001-buy-a-feature-flag-service.md")],
+        "imported": imported(
+            "madr4/0001-buy-a-feature-flag-service.md",
+            *approaches("set to buy on import, since the name says 'Hosted'", ADOPT)),
     }
     assert new_id == "0002-build-flags-into-the-config-service"
 
@@ -294,7 +310,8 @@ def test_log4brains_record_field_by_field(project: Path) -> None:
         "decision": {"chosen": "Log4brains",
                      "rationale": "It previews the records while we write them."},
         "on_call": ON_CALL,
-        "links": [imported_from("log4brains/20200924-use-log4brains-to-manage-the-adrs.md")],
+        "imported": imported("log4brains/20200924-use-log4brains-to-manage-the-adrs.md",
+                             ("date", "taken from the file name"), *approaches(ADOPT, ADOPT)),
     }
     _, split = got["20210510-split-the-repository-by-team.md"]
     assert split.tags == ["repository", "ci"]
@@ -337,17 +354,21 @@ def test_statuses(project: Path, source: str, status: str) -> None:
     assert record is not None and record.status == status
 
 
-def test_unknown_status_becomes_proposed_with_a_note(project: Path) -> None:
+def test_other_status_words_are_mapped_and_guessed(project: Path) -> None:
     copy_adrs(project, "nygard")
     result = do_import(project, "adr/nygard/0007-evaluate-a-service-mesh.md")
     (outcome,) = result.imported
     _, record = records(result)["0007-evaluate-a-service-mesh.md"]
     assert record.status == "proposed"
     assert "#### Metadata\n\n- Original status: On hold\n" in record.context
-    assert "status: 'On hold' is not a known status; set to proposed" in outcome.check
-    # no Date: line and no date in the file name: the import date, flagged
+    # no Date: line and no date in the file name: the import date, as a guess
     assert record.date == TODAY
-    assert "date: not found in the source; set to the import date" in outcome.check
+    assert record.imported is not None
+    assert [(g.field, g.note) for g in record.imported.guesses][:2] == [
+        ("status", "the source says 'On hold', read as proposed"),
+        ("date", "the source gives no date; set to the import day"),
+    ]
+    assert outcome.guesses == tuple((g.field, g.note) for g in record.imported.guesses)
 
 
 def test_nygard_supersession_chain(project: Path) -> None:
@@ -361,9 +382,9 @@ def test_nygard_supersession_chain(project: Path) -> None:
     assert middle.supersedes == [first_id]
     assert last.supersedes == [middle_id]
     # resolved links become supersedes ids, not links
-    assert [link.title for link in middle.links] == ["Imported from"]
+    assert middle.links == []
     decisions = load_decisions(project / "decisions", today=TODAY)
-    assert {f.rule for f in decisions.findings} == {"todo"}
+    assert {f.rule for f in decisions.findings} == {"todo", "import-guess"}
 
 
 @pytest.mark.parametrize(("folder", "older", "newer"), [
@@ -392,12 +413,15 @@ def test_superseded_by_a_file_not_imported_becomes_deprecated(project: Path) -> 
     (outcome,) = result.imported
     _, record = records(result)["0002-store-orders-in-postgresql.md"]
     assert record.status == "deprecated"
-    assert record.links[1].model_dump() == {
+    assert [link.model_dump() for link in record.links] == [{
         "title": "Superseded by 4. Store orders in a managed PostgreSQL",
-        "url": "../adr/nygard/0004-store-orders-in-a-managed-postgresql.md"}
-    assert any(c.startswith("status: superseded in the source") for c in outcome.check)
+        "url": "../adr/nygard/0004-store-orders-in-a-managed-postgresql.md"}]
+    assert outcome.guesses[0] == (
+        "status", "superseded in the source, but no imported record in force replaces it; set "
+                  "to deprecated until one lists it in supersedes")
+    assert outcome.unresolved[0].target == "0004-store-orders-in-a-managed-postgresql.md"
     assert {f.rule for f in load_decisions(project / "decisions", today=TODAY).findings} == {
-        "todo"}
+        "todo", "import-guess"}
 
 
 def test_supersedes_a_record_from_an_earlier_run(project: Path) -> None:
@@ -428,11 +452,14 @@ def test_validate_lists_exactly_what_is_left_to_fill_in(project: Path) -> None:
         "category", "a second option (the source names only one)",
         "summary of option 'A CDN in front of the storefront'",
         "decision.rationale (the source gives no reason)")
-    assert outcome.check == (APPROACH,)
+    assert outcome.check == ()
+    assert outcome.guesses == tuple(approaches(ADOPT, ADOPT))
     findings = load_decisions(project / "decisions", today=TODAY).findings
+    # in the order of the file: each guess is reported at the value it is about
     assert [(f.rule, f.field) for f in findings] == [
         ("todo", "team"), ("todo", "deciders[0]"), ("todo", "category"),
-        ("todo", "options[0].summary"), ("todo", "options[1].name"),
+        ("import-guess", "options[0].approach"), ("todo", "options[0].summary"),
+        ("todo", "options[1].name"), ("import-guess", "options[1].approach"),
         ("todo", "options[1].summary"), ("todo", "decision.rationale"),
     ]
 
@@ -443,19 +470,20 @@ def test_every_import_fails_validation_only_through_todos(project: Path) -> None
     assert len(result.imported) == 20
     decisions = load_decisions(project / "decisions", today=TODAY)
     assert decisions.checked == 20 and len(decisions.entries) == 20
-    assert {f.rule for f in decisions.findings} == {"todo"}
+    assert {f.rule for f in decisions.findings} == {"todo", "import-guess"}
     assert {Path(f.path).name for f in decisions.findings} == {
         o.record.name for o in result.imported if o.record}
 
 
-def test_approach_is_guessed_and_flagged_in_report_and_file(project: Path) -> None:
+def test_every_approach_is_a_guess_in_report_and_file(project: Path) -> None:
     copy_adrs(project, "madr2")
     result = do_import(project, "adr/madr2")
-    for outcome in result.imported:
-        assert outcome.check[0] == APPROACH
-        assert outcome.text.count("approach: adopt  # guessed on import: buy, adopt or build?") \
-            == outcome.text.count("approach:")
-        assert f"#   - {APPROACH}\n" in outcome.text
+    text = report(result)
+    for outcome, (_, record) in zip(result.imported, records(result).values(), strict=True):
+        assert record.imported is not None
+        approach = [g.field for g in record.imported.guesses if g.field.endswith(".approach")]
+        assert approach == [f"options[{i}].approach" for i in range(len(record.options))]
+        assert f"    guess: options[0].approach: {outcome.guesses[0][1]}\n" in text
 
 
 def test_team_option_fills_the_team(project: Path) -> None:
@@ -474,10 +502,9 @@ def test_written_file_exactly(project: Path) -> None:
     path = project / "decisions" / "0001-cache-product-pages.yaml"
     assert path.read_text(encoding="utf-8") == result.imported[0].text == f"""\
 # yaml-language-server: $schema=../docs/decision.schema.json
-# Imported from adr/madr3/0002-cache-product-pages.md
-# Read as MADR 3. Replace each TODO (`decisions validate` lists them)
-# and check:
-#   - {APPROACH}
+# Imported from adr/madr3/0002-cache-product-pages.md (read as MADR 3).
+# Replace each TODO and check each entry under imported.guesses, then remove it;
+# `decisions validate` lists both.
 title: Cache product pages
 status: proposed
 date: 2022-07-01
@@ -488,17 +515,22 @@ category: todo
 context: Product pages are rendered on every request.
 options:
   - name: A CDN in front of the storefront
-    approach: adopt  # guessed on import: buy, adopt or build?
+    approach: adopt
     summary: TODO one sentence on what this option is
   - name: TODO another option that was considered
-    approach: adopt  # guessed on import: buy, adopt or build?
+    approach: adopt
     summary: TODO one sentence on what this option is
 decision:
   chosen: A CDN in front of the storefront
   rationale: TODO Why this option? The source gives no reason.
-links:
-  - title: Imported from
-    url: ../adr/madr3/0002-cache-product-pages.md
+imported:
+  source: adr/madr3/0002-cache-product-pages.md
+  date: {TODAY.isoformat()}
+  guesses:
+    - field: options[0].approach
+      note: {ADOPT}
+    - field: options[1].approach
+      note: {ADOPT}
 """
 
 
@@ -575,7 +607,7 @@ def test_bad_files_are_skipped_or_marked_never_raised(project: Path) -> None:
                       "again", True),
         "meeting-notes.md": ("not an ADR: no status, decision or considered options", False),
         "README.md": ("not an ADR: no status, decision or considered options", False),
-        "template.md": ("an ADR template: the title is a placeholder", False),
+        "template.md": ("an ADR template (by its file name)", False),
     }
     assert result.failed
     after = snapshot(project / "decisions")
@@ -626,7 +658,7 @@ def test_front_matter_that_is_not_yaml_is_kept(project: Path) -> None:
     assert "#### Front matter\n\n```yaml\nstatus: [accepted\n```" in record.context
     assert any(c.startswith("front matter not readable (line 3: invalid YAML") for c in
                outcome.check)
-    assert any(c.startswith("status: none in the source") for c in outcome.check)
+    assert ("status", "the source states no status; set to proposed") in outcome.guesses
 
 
 # --- the pieces -------------------------------------------------------------------------------
@@ -649,19 +681,31 @@ def test_parse_date(text: object, expected: dt.date | None) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("Accepted", ("accepted", True)),
-    ("accepted on 2020-01-01", ("accepted", True)),
-    ("Approved", ("accepted", True)),
-    ("Proposed", ("proposed", True)),
-    ("draft", ("proposed", True)),
-    ("Rejected", ("rejected", True)),
-    ("not accepted", ("rejected", True)),
-    ("Superseded by [3. Use X](0003-use-x.md)", ("superseded", True)),
-    ("Deprecated", ("deprecated", True)),
-    ("On hold", ("proposed", False)),
-    ("", (None, True)),
+    ("Accepted", ("accepted", "standard")),
+    ("accepted on 2020-01-01", ("accepted", "standard")),
+    ("**Status:** Accepted", ("accepted", "standard")),
+    ("~~Proposed~~ Accepted", ("accepted", "standard")),
+    ("Approved", ("accepted", "mapped")),
+    ("Implemented", ("accepted", "mapped")),
+    ("Implemented in [!4678](https://git.example.com/mr/4678)", ("accepted", "mapped")),
+    ("Done.", ("accepted", "mapped")),
+    ("Proposed", ("proposed", "standard")),
+    ("draft", ("proposed", "mapped")),
+    ("In progress", ("proposed", "mapped")),
+    ("On hold", ("proposed", "mapped")),
+    ("Rejected", ("rejected", "standard")),
+    ("not accepted", ("rejected", "mapped")),
+    ("Abandoned", ("rejected", "mapped")),
+    ("Superseded by [3. Use X](0003-use-x.md)", ("superseded", "standard")),
+    ("Superceded", ("superseded", "mapped")),
+    ("Deprecated", ("deprecated", "standard")),
+    ("Depreciated", ("deprecated", "mapped")),
+    ("Acepted", ("accepted", "close")),
+    ("Rejeted", ("rejected", "close")),
+    ("Whenever", ("proposed", "unknown")),
+    ("", (None, "standard")),
 ])
-def test_map_status(text: str, expected: tuple[str | None, bool]) -> None:
+def test_map_status(text: str, expected: tuple[str | None, str]) -> None:
     assert map_status(text) == expected
 
 
@@ -736,7 +780,8 @@ def test_cli_imports_and_reimports(tmp_path: Path) -> None:
         "imported adr/madr2/0001-use-markdown-decision-records.md -> "
         "decisions/0001-use-markdown-decision-records.yaml (MADR 2)\n")
     assert "\nSummary: 4 imported, 4 need attention, 0 skipped.\n" in first.stdout
-    assert "\nNeeding attention (fill in each TODO; `decisions validate` lists them):\n" \
+    assert "\nNeeding attention (fill in each TODO and check each guess, then remove it from " \
+           "imported.guesses; `decisions validate` lists both):\n" \
            "  decisions/0001-use-markdown-decision-records.yaml <- " \
            "adr/madr2/0001-use-markdown-decision-records.md\n" in first.stdout
     assert len(list((tmp_path / "decisions").glob("0*.yaml"))) == 4
@@ -784,8 +829,8 @@ def test_links_loops_and_devices_are_skipped_not_fatal(tmp_path: Path) -> None:
     (folder / "loop2.md").symlink_to(folder / "loop1.md")
     os.mkfifo(folder / "pipe.md")
     found = find_sources([folder])
-    assert sorted(p.name for p in found) == ["loop1.md", "loop2.md", "pipe.md"]
-    for path in found:
+    assert sorted(p.path.name for p in found) == ["loop1.md", "loop2.md", "pipe.md"]
+    for source in found:
         with pytest.raises(Exception) as info:
-            read_source(path)
+            read_source(source.path)
         assert type(info.value).__name__ == "Skip"

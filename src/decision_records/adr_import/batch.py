@@ -3,6 +3,7 @@
 Records already in the decisions folder are never changed: each new record goes through
 `write_new`, and what would need a change in an existing record is reported instead.
 Every record is read back with the loader after writing and must equal what was meant.
+Every file found gets an outcome, so the summary can say what happened to each one.
 """
 
 from __future__ import annotations
@@ -10,31 +11,40 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from pydantic import ValidationError
 
 from ..files import write_new
-from ..findings import Loc, display
+from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, RECORD_FILE, Record, Status
+from ..model import IN_FORCE, LIVE, RECORD_FILE, Record, Status
 from ..newrecord import SCHEMA_LINE, next_number
 from ..yamlfile import YamlProblem, parse
 from .document import parse_document
 from .emitter import dump
-from .mapping import TODO_ON_CALL, Draft, NotAnAdr, map_document
-from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind
+from .links import MARKDOWN_SUFFIXES, SCHEME, Image, Resolver, Unresolved, relative
+from .mapping import (
+    TODO_EXIT_PLAN,
+    TODO_ON_CALL,
+    TODO_WHY_NOT_BUY,
+    Draft,
+    NotAnAdr,
+    map_document,
+    raw_draft,
+)
+from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
-IMPORTED_FROM = "Imported from"
+IMPORTED_FROM = "Imported from"  # the link older imports left; still recognised
 MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is something else
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# Characters other than these would break the `url` pattern or change meaning in a link.
-_URL_SAFE = "/-._~!$&'()*+,;=:@"
+MAX_IMAGE_BYTES = 20_000_000
 
 
 class Skip(Exception):
@@ -57,12 +67,15 @@ class Outcome:
     record: Path | None = None
     form: str = ""
     todo: tuple[str, ...] = ()
-    check: tuple[str, ...] = ()
+    check: tuple[str, ...] = ()  # notes for a person
+    guesses: tuple[tuple[str, str], ...] = ()  # (field, note), as in imported.guesses
+    unresolved: tuple[Unresolved, ...] = ()
+    images: tuple[Image, ...] = ()
     text: str = ""  # the YAML written, or that a dry run would write
 
     @property
     def attention(self) -> bool:
-        return bool(self.todo or self.check)
+        return bool(self.todo or self.check or self.guesses or self.unresolved)
 
 
 @dataclass
@@ -84,16 +97,30 @@ class Result:
         return any(o.problem for o in self.outcomes)
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file to look at: as named (for messages), and the folder it was found in."""
+
+    path: Path
+    folder: Path | None = None  # None when named on the command line
+
+    @property
+    def named(self) -> bool:
+        return self.folder is None
+
+
 @dataclass(eq=False)
 class _Plan:
     given: Path  # as the user named it, for messages
     source: Path  # resolved, to compare
+    shown: str  # for imported.source: from the repository root, or as given
     draft: Draft
     status: Status
     number: int = 0
     supersedes: list[_Plan | str] = field(default_factory=list)  # str: an existing record's id
-    links: list[dict[str, str]] = field(default_factory=list)
+    relation_links: list[tuple[str, str]] = field(default_factory=list)  # (title, target)
     check: list[str] = field(default_factory=list)
+    guesses: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -109,17 +136,19 @@ class _Known:
     status: dict[str, str] = field(default_factory=dict)
 
 
-def find_sources(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and *.md under folders (recursively, sorted, hidden ones left out)."""
-    out: list[Path] = []
+def find_sources(paths: Iterable[Path]) -> list[Source]:
+    """Files as given, and every file under folders (recursively, sorted, hidden folders
+    left out), each once."""
+    out: list[Source] = []
     seen: set[Path] = set()
     for path in paths:
-        files = _walk(path) if path.is_dir() else [path]
-        for f in files:
-            key = Path(os.path.realpath(f))  # never raises, even on a link loop
+        found = [Source(f, path) for f in _walk(path)] if path.is_dir() else [Source(path)]
+        for source in found:
+            key = Path(os.path.abspath(source.path)) if source.path.is_symlink() else \
+                Path(os.path.realpath(source.path))  # never raises, even on a link loop
             if key not in seen:
                 seen.add(key)
-                out.append(f)
+                out.append(source)
     return out
 
 
@@ -127,8 +156,7 @@ def _walk(folder: Path) -> list[Path]:
     found: list[Path] = []
     for here, dirs, names in os.walk(folder):  # does not follow links: no loops
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(here, n) for n in sorted(names)
-                     if n.lower().endswith(".md") and not n.startswith("."))
+        found.extend(Path(here, n) for n in sorted(names))
     return found
 
 
@@ -164,32 +192,31 @@ def read_source(path: Path) -> str:
 
 
 def link_url(target: str, source: Path, root: Path) -> str | None:
-    """A link target from the source file as a record link: http(s) and mailto as they are,
-    relative paths made relative to the decisions folder; None for anchors and the rest."""
-    target = target.strip()
-    if re.match(r"^(https?://|mailto:)\S+$", target):
-        return target
-    if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
-        return None
-    path, _, fragment = target.partition("#")
-    url = _relative(Path(os.path.normpath(source.parent / unquote(path))), root)
-    return url + ("#" + quote(fragment, safe=_URL_SAFE) if fragment else "")
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        rel = os.path.relpath(path, root)
-    except ValueError:  # another drive on Windows: only an absolute path will do
-        return quote(path.as_posix(), safe=_URL_SAFE)
-    url = quote(PurePosixPath(*Path(rel).parts).as_posix(), safe=_URL_SAFE)
-    return url if url.startswith(".") else "./" + url
+    """A link target from the source file as a link from the decisions folder: http(s) and
+    mailto as they are, relative paths made relative to the decisions folder; None for
+    anchors and the rest."""
+    resolver = Resolver(source, root, "", lambda _: None)
+    return resolver.link(target) if not target.strip().startswith("/") else None
 
 
 def _title_key(title: str) -> str:
     return " ".join(title.casefold().split())
 
 
-def _known(root: Path) -> _Known:
+def _repo(root_abs: Path) -> Path:
+    """The repository root: the folder that holds the decisions folder."""
+    return root_abs.parent
+
+
+def _source_paths(text: str, root_abs: Path) -> list[Path]:
+    """Where an `imported.source` may point: from the repository root, or as given."""
+    path = Path(unquote(text))
+    if path.is_absolute():
+        return [Path(os.path.realpath(path))]
+    return [Path(os.path.realpath(_repo(root_abs) / path)), Path(os.path.realpath(path))]
+
+
+def _known(root: Path, root_abs: Path) -> _Known:
     known = _Known()
     for path in sorted(root.glob("*.yaml")):
         if not RECORD_FILE.match(path.name):
@@ -200,17 +227,21 @@ def _known(root: Path) -> _Known:
         rid = path.name[:-5]
         known.status[rid] = record.status
         known.by_title[(_title_key(record.title), record.date)] = rid
+        if record.imported is not None:
+            for where in _source_paths(record.imported.source, root_abs):
+                known.by_source.setdefault(where, rid)
         for link in record.links:
-            if link.title == IMPORTED_FROM and not _SCHEME.match(link.url):
-                known.by_source[(root / unquote(link.url)).resolve()] = rid
+            if link.title == IMPORTED_FROM and not SCHEME.match(link.url):
+                known.by_source.setdefault(Path(os.path.realpath(root / unquote(link.url))),
+                                           rid)
     return known
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
         dry_run: bool) -> Result:
     """Import the ADRs under `paths` into the decisions folder `root`."""
-    root_abs = root.resolve()
-    known = _known(root)
+    root_abs = Path(os.path.realpath(root))
+    known = _known(root, root_abs)
     slots: list[Outcome | _Plan] = []
     by_source: dict[Path, _Plan] = {}
     titles: dict[tuple[str, dt.date], Path] = {}
@@ -218,7 +249,7 @@ def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
         try:
             plan = _plan(src, root_abs, known, titles, team, today)
         except Skip as s:
-            slots.append(Outcome(src, False, s.reason, s.problem))
+            slots.append(Outcome(src.path, False, s.reason, s.problem))
             continue
         slots.append(plan)
         by_source[plan.source] = plan
@@ -227,45 +258,90 @@ def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
     for i, plan in enumerate(plans):
         plan.number = first + i
     notes: list[str] = []
-    _link(plans, by_source, known, notes)
+    _link(plans, by_source, known, notes, root_abs)
     done: dict[int, Outcome] = {}
     for plan in plans:
-        done[id(plan)] = _write(plan, plans, root, root_abs, dry_run, notes)
+        done[id(plan)] = _write(plan, plans, by_source, known, root, root_abs, today, dry_run,
+                                notes)
     outcomes = [done[id(s)] if isinstance(s, _Plan) else s for s in slots]
     return Result(outcomes, notes, dry_run)
 
 
-def _plan(src: Path, root_abs: Path, known: _Known, titles: dict[tuple[str, dt.date], Path],
+def _classify(src: Source) -> str:
+    """'markdown' for a Markdown file, 'bare' for a file without an extension; otherwise
+    raises Skip with the reason."""
+    path = src.path
+    name = path.name
+    if src.folder is not None:
+        if name.startswith("."):
+            raise Skip("a hidden file")
+        if path.is_symlink():
+            real = Path(os.path.realpath(path))
+            folder = Path(os.path.realpath(src.folder))
+            if folder != real and folder not in real.parents:
+                raise Skip(f"a link to a file outside {display(src.folder)}; name the file "
+                           "itself to import it")
+    suffix = path.suffix.lower() if "." in name[1:] else ""
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if not suffix:
+        return "bare"
+    if src.named:
+        return "markdown"  # named on the command line: read it as Markdown whatever its name
+    raise Skip(f"not a Markdown file ({suffix})")
+
+
+def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt.date], Path],
           team: str | None, today: dt.date) -> _Plan:
-    source = src.resolve()
+    kind = _classify(src)
+    source = Path(os.path.realpath(src.path))
     if source in known.by_source:
         raise Skip(f"already imported as {known.by_source[source]}")
-    text = read_source(src)
+    if template_name(src.path.name):
+        raise Skip("an ADR template (by its file name)")
+    try:
+        text = read_source(src.path)
+    except Skip as s:
+        if kind == "bare" and not src.named:  # a tool or a data file beside the ADRs
+            raise Skip(f"no file extension, and not an ADR: {s.reason}") from None
+        raise
+    name = src.path.name
     try:
         doc = parse_document(text, lambda heading: section_kind(heading) is not None)
-        draft = map_document(doc, file_name=src.name, team=team, today=today,
-                             url_for=lambda target: link_url(target, source, root_abs))
+        draft = map_document(doc, file_name=name, team=team, today=today)
     except NotAnAdr as e:
+        if kind == "bare":
+            raise Skip(f"no file extension, and {e}") from None
         raise Skip(str(e)) from None
-    except Exception as e:  # one odd file must not stop a run of hundreds
-        raise Skip(f"could not be read as an ADR ({type(e).__name__}: {e}); please report "
-                   "this", problem=True) from None
+    except Exception as e:  # one odd file must not stop a run of hundreds, nor be dropped
+        draft = raw_draft(text, file_name=name, team=team, today=today,
+                          why=f"{type(e).__name__}: {e}; please report this")
     key = (_title_key(draft.title), draft.date)
     if key in known.by_title:
         raise Skip(f"already imported: {known.by_title[key]} has the same title and date")
     if key in titles:
         raise Skip(f"same title and date as {display(titles[key])}, imported in this run")
-    titles[key] = src
-    plan = _Plan(src, source, draft, draft.fields["status"])
-    plan.links.append({"title": IMPORTED_FROM, "url": _relative(source, root_abs)})
-    plan.links.extend(draft.links)
+    plan = _Plan(src.path, source, _shown(src.path, source, root_abs), draft,
+                 draft.fields["status"])
     plan.check.extend(draft.check)
+    plan.guesses.extend(draft.guesses)
     try:  # the fields alone, before numbering: a mapping bug must not cost a number
-        Record.model_validate(_fields(plan))
+        Record.model_validate(_plain_fields(plan, today))
     except ValidationError as e:
-        raise Skip(f"could not be mapped to a valid record ({_first_error(e)}); please report "
-                   "this", problem=True) from None
+        draft = raw_draft(text, file_name=name, team=team, today=today,
+                          why=f"{_first_error(e)}; please report this")
+        plan = _Plan(src.path, source, plan.shown, draft, draft.fields["status"],
+                     check=list(draft.check), guesses=list(draft.guesses))
+    titles[key] = src.path
     return plan
+
+
+def _shown(given: Path, source: Path, root_abs: Path) -> str:
+    """The source for imported.source: from the repository root, or as given outside it."""
+    repo = _repo(root_abs)
+    if repo in source.parents:
+        return source.relative_to(repo).as_posix()
+    return given.as_posix()
 
 
 def _first_error(err: ValidationError) -> str:
@@ -273,47 +349,51 @@ def _first_error(err: ValidationError) -> str:
     return f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
 
 
+def _lookup(by_source: dict[Path, _Plan], known: _Known) -> dict[Path, _Plan | str]:
+    found: dict[Path, _Plan | str] = dict(known.by_source)
+    found.update(by_source)
+    return found
+
+
 def _target(target: str, plan: _Plan, by_source: dict[Path, _Plan],
             known: _Known) -> _Plan | str | None:
     """The record a link points at: one imported now (a plan) or earlier (its id)."""
     path = unquote(target.split("#", 1)[0])
-    if not path or _SCHEME.match(path):
+    if not path or SCHEME.match(path):
         return None
+    everything = _lookup(by_source, known)
     base = plan.source.parent
     for candidate in (path, path + ".md"):
         where = Path(os.path.realpath(base / candidate.lstrip("/") if not
                                       candidate.startswith("/") else candidate))
-        if where in by_source:
-            return by_source[where]
-        if where in known.by_source:
-            return known.by_source[where]
+        if where in everything:
+            return everything[where]
     # log4brains and others link pages by name, without the folder or the .md
-    stem = PurePosixPath(path).name.removesuffix(".md")
-    matches: list[_Plan | str] = [p for p in by_source.values() if p.source.stem == stem]
-    matches += [rid for src, rid in known.by_source.items() if src.stem == stem]
-    return matches[0] if len(matches) == 1 else None
+    stem = Path(path).name.removesuffix(".md")
+    matches = [p for src, p in everything.items() if src.stem == stem]
+    unique = list({id(m): m for m in matches}.values())
+    return unique[0] if len(unique) == 1 else None
 
 
 def _link(plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
-          notes: list[str]) -> None:
-    """Supersession links -> `supersedes` ids, other links -> `links`, statuses made to agree
-    with the rules (superseded exactly when a record in force replaces it)."""
+          notes: list[str], root_abs: Path) -> None:
+    """Supersession links -> `supersedes` ids, other relations -> `links`, statuses made to
+    agree with the rules (superseded exactly when a record in force replaces it)."""
     edges: list[tuple[_Plan, _Plan | str]] = []
     for plan in plans:
         for rel in plan.draft.relations:
+            title = f"{rel.verb} {rel.text}"
             if rel.kind not in (SUPERSEDES, SUPERSEDED_BY):
-                continue  # already a link
+                plan.relation_links.append((title, rel.target))
+                continue
             target = _target(rel.target, plan, by_source, known)
-            as_link = {"title": f"{rel.verb} {rel.text}", "url": rel.url or ""}
             if target is None or target is plan:
-                if rel.url:
-                    plan.links.append(as_link)
+                plan.relation_links.append((title, rel.target))
                 plan.check.append(f"{rel.verb.lower()} {rel.text!r}: not among the imported "
                                   "records; kept as a link")
                 continue
             if rel.kind == SUPERSEDED_BY and isinstance(target, str):
-                if rel.url:
-                    plan.links.append(as_link)
+                plan.relation_links.append((title, rel.target))
                 notes.append(f"{target}: add {plan.id} (from {display(plan.given)}) to its "
                              "supersedes, then set that record's status to superseded")
                 continue
@@ -336,6 +416,14 @@ def _link(plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
     _settle_statuses(plans, edges)
 
 
+def _guess(plan: _Plan, path: str, note: str) -> None:
+    for i, (f, old) in enumerate(plan.guesses):
+        if f == path:
+            plan.guesses[i] = (f, f"{old}; then {note}")
+            return
+    plan.guesses.insert(0, (path, note))
+
+
 def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]]) -> None:
     changed = True
     while changed:  # a record made superseded is in force and can make another superseded
@@ -343,45 +431,105 @@ def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]])
         for plan in plans:
             by = [n for n, o in edges if o is plan and n.status in IN_FORCE]
             if by and plan.status != "superseded":
-                plan.check.append(f"status: set to superseded, since {by[0].id} replaces it "
-                                  f"(the source says {plan.status})")
+                _guess(plan, "status", f"set to superseded, since {by[0].id} (from "
+                                       f"{display(by[0].given)}) replaces it (the source says "
+                                       f"{plan.status})")
                 plan.status = "superseded"
                 changed = True
     for plan in plans:
         if plan.status == "superseded" and not any(
                 o is plan and n.status in IN_FORCE for n, o in edges):
             plan.status = "deprecated"
-            plan.check.append("status: superseded in the source, but no imported record in force "
-                              "replaces it; set to deprecated until one lists it in supersedes")
+            _guess(plan, "status", "superseded in the source, but no imported record in force "
+                                   "replaces it; set to deprecated until one lists it in "
+                                   "supersedes")
 
 
-def _fields(plan: _Plan) -> dict[str, Any]:
-    fields = dict(plan.draft.fields)
+def _plain_fields(plan: _Plan, today: dt.date) -> dict[str, Any]:
+    """The fields with links as written, to check the mapping before numbers are given."""
+    return _assemble(plan, dict(plan.draft.fields), [], today)
+
+
+def _assemble(plan: _Plan, fields: dict[str, Any], links: list[dict[str, str]],
+              today: dt.date) -> dict[str, Any]:
     fields["status"] = plan.status
-    if plan.status == "accepted":
-        # The operate-what-you-own policy asks an accepted adopt or build choice (and every
-        # option is `adopt` until someone checks) to name who is paged.
+    todo = _policy_todo(plan, fields)
+    if "on_call" in todo:
         fields["on_call"] = TODO_ON_CALL
+    if "decision.why_not_buy" in todo or "decision.exit_plan" in todo:
+        fields["decision"] = dict(fields["decision"])
+        if "decision.why_not_buy" in todo:
+            fields["decision"]["why_not_buy"] = TODO_WHY_NOT_BUY
+        if "decision.exit_plan" in todo:
+            fields["decision"]["exit_plan"] = TODO_EXIT_PLAN
     if plan.supersedes:
         fields["supersedes"] = [s if isinstance(s, str) else s.id for s in plan.supersedes]
-    fields["links"] = plan.links
+    if links:
+        fields["links"] = links
+    fields["imported"] = {
+        "source": plan.shown, "date": today,
+        "guesses": [{"field": f, "note": n} for f, n in plan.guesses],
+    }
+    if not plan.guesses:
+        del fields["imported"]["guesses"]
     return fields
 
 
-def render(plan: _Plan, root_abs: Path) -> str:
-    try:
-        shown = Path(os.path.relpath(plan.source, root_abs.parent)).as_posix()
-    except ValueError:
-        shown = plan.source.as_posix()
-    header = [SCHEMA_LINE.removeprefix("# "), f"{IMPORTED_FROM} {shown}",
-              f"Read as {plan.draft.form}. Replace each TODO (`decisions validate` lists them)",
-              "and check:"]
-    header += [f"  - {c}" for c in plan.check]
-    fields = _fields(plan)
-    guess = "guessed on import: buy, adopt or build?"
-    comments: dict[Loc, str] = {("options", i, "approach"): guess
-                                for i in range(len(fields["options"]))}
-    return dump(fields, header, comments)
+def _policy_todo(plan: _Plan, fields: dict[str, Any]) -> dict[str, str]:
+    """What the policies ask of the record as imported, which no ADR says: who is paged for
+    what we run (accepted adopt or build), how we would leave a vendor (accepted buy), why
+    nothing could be bought (a live build). Field -> what to say in the summary."""
+    chosen = next((o for o in fields["options"] if o["name"] == fields["decision"]["chosen"]),
+                  None)
+    approach = chosen["approach"] if chosen else None
+    todo: dict[str, str] = {}
+    if plan.status == "accepted" and approach in ("adopt", "build"):
+        todo["on_call"] = "on_call (who is paged when it breaks)"
+    if plan.status in LIVE and approach == "build":
+        todo["decision.why_not_buy"] = "decision.why_not_buy (why no product would do)"
+    if plan.status == "accepted" and approach == "buy":
+        todo["decision.exit_plan"] = "decision.exit_plan (how we would leave the vendor)"
+    return todo
+
+
+def _resolved(plan: _Plan, by_source: dict[Path, _Plan], known: _Known, root_abs: Path,
+              today: dt.date) -> tuple[dict[str, Any], Resolver]:
+    """The fields with every link rewritten for the record's current id."""
+    everything = _lookup(by_source, known)
+
+    def record_for(path: Path) -> str | None:
+        found = everything.get(path)
+        return found if isinstance(found, str) or found is None else found.id
+
+    resolver = Resolver(plan.source, root_abs, plan.id, record_for)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return resolver.text(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    fields = walk(dict(plan.draft.fields))
+    links: list[dict[str, str]] = []
+    for title, raw in [*plan.relation_links, *plan.draft.links]:
+        url = resolver.link(raw)
+        if url is not None and all(link["url"] != url for link in links):
+            links.append({"title": resolver.text(title), "url": url})
+    return _assemble(plan, fields, links, today), resolver
+
+
+def render(fields: dict[str, Any], plan: _Plan) -> str:
+    header = [SCHEMA_LINE.removeprefix("# "),
+              f"{IMPORTED_FROM} {plan.shown} (read as {plan.draft.form}).",
+              "Replace each TODO and check each entry under imported.guesses, then remove it;",
+              "`decisions validate` lists both."]
+    if plan.check:
+        header.append("Also check:")
+        header += [f"  - {c}" for c in plan.check]
+    return dump(fields, header)
 
 
 def _verify(text: str, expected: Record) -> None:
@@ -394,12 +542,38 @@ def _verify(text: str, expected: Record) -> None:
         raise ValueError("the record read back differs")
 
 
-def _write(plan: _Plan, plans: list[_Plan], root: Path, root_abs: Path, dry_run: bool,
+def copy_new(source: Path, dest: Path) -> None:
+    """Copy an image unless the same bytes are there already; never replaces a file."""
+    if dest.exists():
+        if dest.is_file() and _same_bytes(source, dest):
+            return
+        raise FileExistsError(f"{display(dest)} exists and differs")
+    if source.stat().st_size > MAX_IMAGE_BYTES:
+        raise OSError(f"{display(source)} is over {MAX_IMAGE_BYTES:,} bytes")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.read_bytes() == b.read_bytes()
+
+
+def _write(plan: _Plan, plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
+           root: Path, root_abs: Path, today: dt.date, dry_run: bool,
            notes: list[str]) -> Outcome:
     base = Outcome(plan.given, False, form=plan.draft.form, problem=True)
     try:
-        expected = Record.model_validate(_fields(plan))
-        text = render(plan, root_abs)
+        fields, resolver = _resolved(plan, by_source, known, root_abs, today)
+        expected = Record.model_validate(fields)
+        text = render(fields, plan)
         _verify(text, expected)
     except (ValidationError, ValueError, TypeError) as e:
         return replace(base, reason=f"internal error, nothing written ({e}); please report this")
@@ -411,12 +585,15 @@ def _write(plan: _Plan, plans: list[_Plan], root: Path, root_abs: Path, dry_run:
         except FileExistsError:  # another writer took the number since we looked
             plan.number = max(next_number(root), max(p.number for p in plans) + 1)
             path = root / f"{plan.id}.yaml"
-            text = render(plan, root_abs)
+            fields, resolver = _resolved(plan, by_source, known, root_abs, today)
+            expected = Record.model_validate(fields)
+            text = render(fields, plan)
             notes.extend(f"{display(p.given)}: its record names an old id for "
                          f"{display(plan.given)}; use {plan.id}" for p in plans
                          if plan in p.supersedes and p.number < plan.number)
         except OSError as e:
             return replace(base, reason=f"cannot write {display(path)}: {e.strerror or e}")
+    check = list(plan.check)
     if not dry_run:
         loaded = load_record(path)
         record, problems = loaded.record, loaded.findings
@@ -425,8 +602,14 @@ def _write(plan: _Plan, plans: list[_Plan], root: Path, root_abs: Path, dry_run:
             why = problems[0].format() if problems else "the record read back differs"
             return replace(base, reason=f"internal error, nothing written ({why}); "
                                          "please report this")
-    todo = [*plan.draft.todo, *(["on_call (who is paged when it breaks)"]
-                                if plan.status == "accepted" else [])]
+        for image in resolver.images:
+            try:
+                copy_new(image.source, image.dest)
+            except OSError as e:
+                check.append(f"image {image.target}: not copied ({e.strerror or e}); copy it "
+                             f"to {relative(image.dest, root_abs)} by hand")
+    todo = [*plan.draft.todo, *_policy_todo(plan, fields).values()]
     return Outcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
-                   check=tuple(plan.check), text=text)
-
+                   check=tuple(check), guesses=tuple(plan.guesses),
+                   unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
+                   text=text)

@@ -1,29 +1,44 @@
 """A Markdown ADR's structure: front matter, title, the text before the first section, sections.
 
-Only what ADR templates use is recognised: ATX headings (`## Context`), single-line setext
-headings, fenced code (whose lines are never headings or list items), list items and inline
-links. HTML comments are dropped first: the MADR templates are full of instructions in them,
-and a commented-out heading must not start a section.
+The block structure comes from a CommonMark tokenizer (markdown-it-py), whose tokens carry the
+source lines they span: headings at any level, fenced and indented code (never headings or list
+items), nested lists and lazy continuation lines are read as a Markdown renderer reads them,
+and every piece of text is then taken from the source as written, so nothing is re-rendered.
+HTML comments are dropped first: the MADR templates are full of instructions in them, and a
+commented-out heading must not start a section. Reference-style links are made inline, since
+their definitions may end up in another field than the link.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from ..yamlfile import YamlProblem, parse
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-# Lines that open another kind of block, so they cannot be the text of a setext heading.
-_NOT_SETEXT_TEXT = re.compile(r"^ {0,3}([*+-]|\d{1,9}[.)]|>|\||<)([ \t]|$)")
+_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
-LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_MARKER = re.compile(r"^([ \t]*)([*+-]|\d{1,9}[.)])([ \t]*)(.*)$")
+# An inline link or image, one level of brackets allowed in its text (`[![x](a.png)](b)`),
+# its target bare or in <>, an optional title.
+_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\]\(\s*(?:<(?P<angle>[^<>\n]*)>"
+    r"|(?P<bare>(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
+    r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)")
+_REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]^][^\]]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|"
+                      r"(?P<bare>\S+))(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
+_REF_USE = re.compile(r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\](?:\[(?P<label>[^\]]*)\]"
+                      r"|(?![(\[:]))")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,7 +66,7 @@ class Section:
 
 @dataclass
 class Document:
-    title: str | None
+    title: str | None  # as written (inline Markdown); `plain` makes it text
     front: dict[str, Any]
     front_problem: str | None  # why the front matter could not be read, if it could not
     front_raw: str
@@ -61,10 +76,30 @@ class Document:
 
 @dataclass(frozen=True)
 class Block:
-    """A top-level list item (its text on one line) or a run of other Markdown, as written."""
+    """A top-level list item or a run of other Markdown, as written.
+
+    For an item, `text` is its first paragraph on one line and `body` the Markdown below it
+    (nested lists, code blocks, more paragraphs), un-indented; `marker` is its bullet.
+    """
 
     kind: Literal["item", "text"]
     text: str
+    body: str = ""
+    marker: str = ""
+
+    @property
+    def items(self) -> list[Block]:
+        """The items of the lists nested in this item."""
+        return [b for b in blocks(self.body) if b.kind == "item"]
+
+    def markdown(self) -> str:
+        """The block as Markdown: an item with its bullet and its nested content indented."""
+        if self.kind == "text":
+            return self.text
+        bullet = self.marker if self.marker in ("*", "+", "-") else "-"
+        rest = "".join(f"\n  {line}" if line else "\n" for line in self.body.split("\n")) \
+            if self.body else ""
+        return f"{bullet} {self.text}{rest}"
 
 
 def tidy(text: str) -> str:
@@ -77,10 +112,90 @@ def one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def unescape(text: str) -> str:
+    r"""Markdown backslash escapes and HTML entities made plain: `Span\<T\>` -> `Span<T>`."""
+    return html.unescape(_ESCAPE.sub(r"\1", text))
+
+
 def plain(text: str) -> str:
-    """Inline Markdown made plain for fields shown as plain text (titles, option names)."""
-    text = LINK.sub(lambda m: m[1] or m[2], text)
-    return one_line(_EMPHASIS.sub("", text))
+    """Inline Markdown made plain for fields shown as plain text (titles)."""
+    text = LINK.sub(lambda m: m["text"] or target(m), text)
+    return one_line(unescape(_EMPHASIS.sub("", text)))
+
+
+def target(m: re.Match[str]) -> str:
+    """The target of a LINK match, as written."""
+    return m["angle"] if m["angle"] is not None else (m["bare"] or "")
+
+
+def tokens(text: str) -> list[Token]:
+    return _MD.parse(text)
+
+
+def code_lines(toks: list[Token]) -> set[int]:
+    """Line numbers inside fenced or indented code, at any depth."""
+    out: set[int] = set()
+    for tok in toks:
+        if tok.type in ("fence", "code_block") and tok.map:
+            out.update(range(tok.map[0], tok.map[1]))
+    return out
+
+
+def outside_code(text: str, change: Callable[[str], str]) -> str:
+    """`change` applied to the text outside code blocks and code spans."""
+    lines = text.split("\n")
+    code = code_lines(tokens(text))
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            joined = "\n".join(run)
+            pieces, at = [], 0
+            for m in _CODE_SPAN.finditer(joined):
+                pieces += [change(joined[at:m.start()]), m[0]]
+                at = m.end()
+            pieces.append(change(joined[at:]))
+            out.append("".join(pieces))
+            run.clear()
+
+    for i, line in enumerate(lines):
+        if i in code:
+            flush()
+            out.append(line)
+        else:
+            run.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def _label(text: str) -> str:
+    return one_line(text).casefold()
+
+
+def inline_references(text: str) -> str:
+    """`[text][label]` and `[label]` with a `[label]: target` definition -> `[text](target)`;
+    the definitions are dropped."""
+    lines = text.split("\n")
+    code = code_lines(tokens(text))
+    defs: dict[str, str] = {}
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        m = None if i in code else _REF_DEF.match(line)
+        if m:
+            url = m["angle"] if m["angle"] is not None else m["bare"]
+            defs.setdefault(_label(m["label"]), f"<{url}>" if " " in url else url)
+        else:
+            kept.append(line)
+    if not defs:
+        return text
+
+    def use(m: re.Match[str]) -> str:
+        label = m["label"] or m["text"]
+        url = defs.get(_label(label))
+        return m[0] if url is None else f"{m['bang']}[{m['text']}]({url})"
+
+    return outside_code("\n".join(kept), lambda chunk: _REF_USE.sub(use, chunk))
 
 
 def _front_matter(text: str) -> tuple[str | None, str]:
@@ -94,30 +209,18 @@ def _front_matter(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, str, int]]:
-    """(line index, level, text, lines taken) of each heading outside fenced code."""
+def _headings(toks: list[Token]) -> list[tuple[int, int, str, int]]:
+    """(line index, level, text, lines taken) of each top-level heading."""
     found: list[tuple[int, int, str, int]] = []
-    fence = ""
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence) \
-                    and line.strip() == opening[1]:
-                fence = ""
-        elif opening:
-            fence = opening[1]
-        elif atx := _ATX.match(line):
-            found.append((i, len(atx[1]), (atx[2] or "").strip(), 1))
-        elif (i + 1 < len(lines) and line.strip() and not _NOT_SETEXT_TEXT.match(line)
-              and (m := _SETEXT.match(lines[i + 1]))
-              and (i == 0 or not lines[i - 1].strip() or (found and found[-1][0] == i - 1))):
-            # Only a line standing alone: `---` under a paragraph's last line is far more
-            # often a rule than a heading in the ADRs we meet.
-            found.append((i, 1 if m[1][0] == "=" else 2, line.strip(), 2))
-            i += 1
-        i += 1
+    for i, tok in enumerate(toks):
+        if tok.type != "heading_open" or tok.level != 0 or not tok.map:
+            continue
+        content = toks[i + 1].content if i + 1 < len(toks) else ""
+        if tok.markup in ("=", "-") and "\n" in content:
+            # `---` under a paragraph is far more often a rule than a heading in the ADRs we
+            # meet: only a line standing alone becomes a setext heading.
+            continue
+        found.append((tok.map[0], int(tok.tag[1]), content.strip(), tok.map[1] - tok.map[0]))
     return found
 
 
@@ -133,12 +236,16 @@ def parse_document(text: str, is_section_name: Callable[[str], bool]) -> Documen
         except YamlProblem as p:
             if p.rule != "empty":  # only comments: nothing to read, nothing lost
                 problem = f"line {p.line + 1}: {p.message}"
-    lines = _COMMENT.sub("", body).split("\n")
-    heads = _headings(lines)
+    body = inline_references(_COMMENT.sub("", body))
+    lines = body.split("\n")
+    heads = _headings(tokens(body))
     title = None
     first = 0
-    if heads and heads[0][1] == 1 and not is_section_name(heads[0][2]):
-        title = plain(heads[0][2])
+    # The first heading is the title unless it names a section; below level 1 only when every
+    # other heading is deeper (`## ADR 12: Use X` over `#### Status`).
+    if heads and not is_section_name(heads[0][2]) and (
+            heads[0][1] == 1 or all(h[1] > heads[0][1] for h in heads[1:])):
+        title = heads[0][2]
         first = 1
     start = heads[0][0] + heads[0][3] if title is not None else 0
     end = heads[first][0] if len(heads) > first else len(lines)
@@ -156,53 +263,69 @@ def parse_document(text: str, is_section_name: Callable[[str], bool]) -> Documen
     return Document(title, front, problem, front_raw or "", preamble, sections)
 
 
+def _dedent(line: str, width: int) -> str:
+    line = line.expandtabs(4)
+    strip = len(line) - len(line.lstrip(" "))
+    return line[min(strip, width):]
+
+
+def _item(lines: list[str], marker: str) -> Block:
+    m = _MARKER.match(lines[0].expandtabs(4))
+    if m is None:  # cannot happen for a list item token; keep the text whatever it is
+        return Block("item", one_line(" ".join(lines)), marker=marker)
+    gap = m[3] if len(m[3]) <= 4 else " "
+    width = len(m[1]) + len(m[2]) + len(gap)
+    content = [m[4] if len(m[3]) <= 4 else m[3][1:] + m[4]]
+    content += [_dedent(line, width) for line in lines[1:]]
+    text = "\n".join(content)
+    toks = tokens(text)
+    head, rest = "", text
+    if toks and toks[0].type == "paragraph_open" and toks[0].map:
+        stop = toks[0].map[1]
+        head = one_line(" ".join(content[:stop]))
+        rest = "\n".join(content[stop:])
+    return Block("item", head, tidy(rest), marker)
+
+
 def blocks(body: str) -> list[Block]:
     """A section body split into top-level list items and runs of other Markdown."""
+    lines = body.split("\n")
+    toks = tokens(body)
     out: list[Block] = []
-    item: list[str] | None = None
-    text: list[str] = []
-    gap = False  # a blank line since the last item line
-    fence = ""
-
-    def close_item() -> None:
-        nonlocal item
-        if item is not None:
-            out.append(Block("item", one_line(" ".join(item))))
-            item = None
+    run: list[int] = []  # first and last line of a run of non-list blocks
 
     def close_text() -> None:
-        if any(t.strip() for t in text):
-            out.append(Block("text", tidy("\n".join(text))))
-        text.clear()
+        if run:
+            text = tidy("\n".join(lines[run[0]:run[1]]))
+            if text:
+                out.append(Block("text", text))
+            run.clear()
 
-    for line in body.split("\n"):
-        opening = _FENCE.match(line)
-        if fence:
-            text.append(line)
-            if opening and opening[1][0] == fence[0] and line.strip() == opening[1]:
-                fence = ""
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.level != 0 or tok.nesting == -1 or not tok.map:
+            i += 1
             continue
-        m = _ITEM.match(line)
-        if m:
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
             close_text()
-            close_item()
-            item = [m[1] or ""]
-            gap = False
-        elif item is not None and not line.strip():
-            gap = True
-        elif item is not None and (line.startswith("  ") or line.startswith("\t") or not gap):
-            item.append(line.strip())
-            gap = False
+            i += 1
+            while i < len(toks) and not (toks[i].level == 0 and toks[i].nesting == -1):
+                item = toks[i]
+                if item.type == "list_item_open" and item.level == 1 and item.map:
+                    marker = item.info + item.markup if item.info else item.markup
+                    out.append(_item(lines[item.map[0]:item.map[1]], marker))
+                i += 1
+            continue
+        if run:
+            run[1] = tok.map[1]
         else:
-            close_item()
-            if opening:
-                fence = opening[1]
-            text.append(line)
-    close_item()
+            run.extend(tok.map)
+        i += 1
     close_text()
     return out
 
 
 def links(text: str) -> list[tuple[str, str]]:
-    """(text, target) of each inline link."""
-    return [(plain(m[1]), m[2]) for m in LINK.finditer(text)]
+    """(text, target) of each inline link or image."""
+    return [(plain(m["text"]), target(m)) for m in LINK.finditer(text)]

@@ -27,12 +27,25 @@ def report(result: Result) -> str:
               f"{'s' * (len(attention) == 1)} attention, {len(skipped)} skipped."
               + (" Dry run: nothing was written." if result.dry_run else "")]
     if attention:
-        lines += ["", "Needing attention (fill in each TODO; `decisions validate` lists them):"]
+        lines += ["", "Needing attention (fill in each TODO and check each guess, then remove "
+                      "it from imported.guesses; `decisions validate` lists both):"]
         for o in attention:
             lines.append(f"  {_record(o)} <- {display(o.source)}")
             if o.todo:
                 lines.append(f"    fill in: {'; '.join(o.todo)}")
+            lines.extend(f"    guess: {f}: {note}" for f, note in o.guesses)
             lines.extend(f"    check: {c}" for c in o.check)
+    unresolved = [(o, u) for o in imported for u in o.unresolved]
+    if unresolved:
+        lines += ["", "Links that could not be resolved (each left pointing where the ADR "
+                      "meant):"]
+        lines.extend(f"  {display(o.source)}: {u.target} ({u.why})" for o, u in unresolved)
+    images = [(o, i) for o in imported for i in o.images]
+    if images:
+        copied = "Images that would be copied" if result.dry_run else "Images copied"
+        lines += ["", f"{copied}:"]
+        lines.extend(f"  {display(o.source)}: {i.target} -> {display(i.dest)}"
+                     for o, i in images)
     if skipped:
         lines += ["", "Skipped:"]
         lines.extend(f"  {display(o.source)}: {o.reason}" for o in skipped)

@@ -24,13 +24,16 @@ from .common import Exit2, open_config, today_or_exit
 def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | None) -> None:
     """Import Markdown ADRs (Nygard/adr-tools, MADR 2 to 4, log4brains) as records.
 
-    PATHS are ADR files or folders, searched recursively for *.md. Each ADR becomes one
+    PATHS are ADR files or folders, searched recursively (*.md, *.markdown and files
+    without an extension; every other file is listed as skipped). Each ADR becomes one
     record under the next free number. Nothing in the decisions folder is overwritten,
-    and files imported before (the record keeps the source path in `links`) are skipped.
+    and files imported before (the record keeps the source path in `imported.source`)
+    are skipped. Images the ADRs show are copied to docs/assets/imported/.
 
     What an ADR does not say (team, category, deciders, a second option, ...) is written
-    as a TODO placeholder, which `decisions validate` reports until someone fills it in;
-    the summary lists it per file, with the guesses to check.
+    as a TODO placeholder, and what had to be inferred is listed in `imported.guesses`;
+    `decisions validate` reports both until someone checks them. The summary lists every
+    file, the guesses and the links that could not be resolved.
 
     Exit status: 0 done (records may still need attention), 1 a file could not be read
     or written, 2 usage error or unreadable config.
