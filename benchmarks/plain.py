@@ -128,10 +128,12 @@ def text_words(value: object) -> int:
 
 
 def config() -> dict[str, Any]:
-    """The project's mkdocs.yml without hooks, assets or the project's navigation."""
+    """The project's mkdocs.yml without hooks, theme additions, assets or the project's
+    navigation: plain MkDocs + Material."""
     cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     for key in ("hooks", "extra_css", "extra_javascript"):
         cfg.pop(key, None)
+    cfg["theme"].pop("custom_dir", None)  # the project's theme additions live with its hooks
     cfg["nav"] = [{"Home": "index.md"}, {"Tags": "tags.md"}]
     cfg["not_in_nav"] = "/decisions/*.md\n"
     return cfg

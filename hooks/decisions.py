@@ -50,15 +50,17 @@ class RecordPage(Page):
     def read_source(self, config: MkDocsConfig) -> None:
         self._view = view = self._render()
         self.markdown = ""
-        # the theme prints the title unescaped; search reads the records, not this page
+        # the theme prints the title unescaped; search reads the records, not this page.
+        # No side table of contents: a record's sections are few and always in the same
+        # order, and the options side by side need the width (the theme would also repeat
+        # the sections' links in every one of thousands of pages).
         self.meta = {"title": _escape(view.title), "tags": view.tags,
-                     "search": {"exclude": True}}
+                     "search": {"exclude": True}, "hide": ["toc"]}
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self._view is not None
         self.content = self._view.html
-        self.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
-                            for anchor, name in self._view.toc])
+        self.toc = get_toc([])
         self.present_anchor_ids = {anchor for anchor, _ in self._view.toc}
         self._view = None  # the content is all MkDocs needs from here on
 
@@ -95,9 +97,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+# Material's own search engine (Lunr, its languages, its worker): the search box asks ours.
+# Source maps of the theme's minified files only serve someone debugging the theme.
+THEME_UNUSED = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _search
     assert _site is not None
+    for unused in [f for f in files if f.src_uri.startswith(THEME_UNUSED)
+                   or (f.src_uri.startswith("assets/") and f.src_uri.endswith(".map"))]:
+        files.remove(unused)
     for uri, content in _site.pages().items():
         files.append(File.generated(config, uri, content=content))
     for source in _site.records():

@@ -161,11 +161,16 @@ def test_record_page_options_chosen_and_superseded_link(page: Any, base_url: str
     assert "Managed queue" in chosen.inner_text() and "✓ chosen" in chosen.inner_text()
     badge = chosen.locator(".dr-maturity").first  # boto3 is in the fixture snapshot
     assert badge.is_visible() and badge.inner_text().lower() in ("boring", "established")
-    assert "first release 2014-11-11" in chosen.inner_text()
     _shot(page, "record")
+    # the figures behind the badge are one click away, on the package's row of /signals/
+    chosen.get_by_role("link", name="pypi:boto3").click()
+    page.wait_for_url(re.compile(r"/signals/#pypi-boto3$"))
+    assert "2014-11-11" in page.locator("tr#pypi-boto3").inner_text()
     page.goto(base_url + "decisions/0001-self-host-the-message-queue/")
-    risky = page.locator(".dr-option.dr-chosen .dr-maturity").first  # pika: no release since 2019
+    chosen = page.locator(".dr-option.dr-chosen")
+    risky = chosen.locator(".dr-maturity").first  # pika: no release since 2019
     assert risky.inner_text().lower() == "risky"
+    assert "pypi:pika: last release" in chosen.inner_text()  # the reason is on the record
     page.get_by_role("link", name=re.compile("Buy a managed queue")).first.click()
     page.wait_for_url(re.compile(r"/decisions/0002-buy-a-managed-queue/"))
 

@@ -320,12 +320,12 @@ def test_option_badges_escape_and_say_what_is_missing() -> None:
     s = snap(npm__evil=entry({**OLD, "deprecated": "<script>alert(1)</script>",
                               "repository": "github:o/r"}),
              github__o_r=entry(status="error", error=GH_DOWN, fetched=None))
-    html = option_badges(option, _render_context(s))
+    html = option_badges(option, _render_context(s), "decisions/0001-x.md")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<span class="dr-maturity dr-maturity-risky"' in html
     assert "suggests 1 innovation token (declares 0)" in html
-    assert "no GitHub data in the snapshot" in html
-    assert "data of 2026-11-20" in html
-    assert "3 maintainers" in html
+    # each package links to its row on the signals page, which has the figures
+    assert '<a href="../../signals/#npm-evil"><code>npm:evil</code></a>' in html
+    assert "<li><code>npm:evil</code>: deprecated: &lt;script&gt;" in html
     empty = Option(name="Y", approach="buy", summary="s")
-    assert option_badges(empty, _render_context(s)) == ""
+    assert option_badges(empty, _render_context(s), "decisions/0001-x.md") == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -174,9 +175,9 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert '<table class="dr-index" data-index>' in page
     assert ('<th data-sort="package" aria-sort="none"><button type="button">Package</button>'
             "</th>") in page
-    assert page.count("<tr data-category=") == 3
-    assert '<tr data-category="boring" data-kind="pypi">' in page
-    assert '<tr data-category="unknown" data-kind="npm">' in page
+    assert len(re.findall(r"<tr id=\"[a-z0-9-]+\" data-category=", page)) == 3
+    assert '<tr id="pypi-requests" data-category="boring" data-kind="pypi">' in page
+    assert '<tr id="npm-react" data-category="unknown" data-kind="npm">' in page
     assert "no GitHub data in the snapshot" in page  # github:psf/requests has no entry
     assert '<a href="../decisions/0001-buy-paging/" title="Buy a paging service">0001</a>' in page
     assert "fetched between 2026-11-01 and 2026-11-27" in page

@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort
 
 from conftest import REPO, TODAY_ENV, run_cli, site_for_test
 from decision_records.loader import load_decisions
+from decision_records.model import Record
 from decision_records.render.record import render_record
 from decision_records.site import compact_html
 
@@ -78,7 +79,7 @@ def test_record_page_shows_options_chosen_and_edit_link(site: Path) -> None:
     assert len(re.findall(r'class="dr-option(?: dr-chosen)?"', html)) == 2
     assert '<div class="dr-option dr-chosen">' in html
     assert "✓ chosen" in html
-    assert 'href="https://pypi.org/project/boto3/"' in html
+    assert 'href="../../signals/#pypi-boto3"' in html
     assert ('href="https://git.example.com/org/tech/edit/main/decisions/'
             '0002-buy-a-managed-queue.yaml"') in html
     assert "Spends no innovation tokens; team platform has 3 of 3 left." in html
@@ -89,7 +90,10 @@ def test_decisions_json_matches_the_records(site: Path) -> None:
     decisions = load_decisions(FIXTURE)
     assert [r["id"] for r in data["records"]] == IDS
     for got, entry in zip(data["records"], decisions.entries, strict=True):
-        assert got == {"id": entry.id, **entry.record.model_dump(mode="json")}
+        # a field at its default is left out, as the YAML leaves it out
+        assert got == {"id": entry.id, **entry.record.model_dump(mode="json",
+                                                                 exclude_defaults=True)}
+        assert Record.model_validate({k: v for k, v in got.items() if k != "id"}) == entry.record
 
 
 def test_injected_html_does_not_survive(site: Path) -> None:
@@ -226,12 +230,14 @@ def test_record_rendering_is_a_pure_function() -> None:
 
 
 @pytest.mark.parametrize(("html", "expected"), [
-    ("<div>\n    <p>a</p>\n\n   \n  <span>b</span>\n", "<div>\n<p>a</p>\n<span>b</span>\n"),
+    ("<div>\n    <p>a</p>\n\n   \n  <span>b</span>\n", "<div><p>a</p>\n<span>b</span>\n"),
+    ("<ul>\n <li>a</li>\n <li>b</li>\n</ul>", "<ul><li>a</li><li>b</li></ul>"),
+    ("<a>x</a>\n<a>y</a>\n<b>z</b>", "<a>x</a>\n<a>y</a>\n<b>z</b>"),  # inline: a space
     ("<pre><code>x\n\n    y\n</code></pre>\n   <p>", "<pre><code>x\n\n    y\n</code></pre>\n<p>"),
     ("<PRE class='a'>\n  kept\n</PRE>  \n  x", "<PRE class='a'>\n  kept\n</PRE>  \nx"),
     ("<textarea>\n  kept\n</textarea>", "<textarea>\n  kept\n</textarea>"),
     ("a <b>b</b>\n    c", "a <b>b</b>\nc"),  # a line break still separates words
-], ids=["blank-lines", "pre", "pre-upper", "textarea", "inline"])
+], ids=["blank-lines", "block", "inline-siblings", "pre", "pre-upper", "textarea", "inline"])
 def test_compact_html_keeps_what_a_browser_shows(html: str, expected: str) -> None:
     assert compact_html(html) == expected
 

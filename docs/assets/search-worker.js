@@ -47,6 +47,7 @@ async function search(query) {
 }
 
 var ready = null;
+var latest = 0;  // the newest query: the answer to an older one that ends later is dropped
 self.addEventListener("message", async function (ev) {
   var message = ev.data;
   if (message.type === SETUP) {
@@ -58,6 +59,7 @@ self.addEventListener("message", async function (ev) {
     await ready;
     self.postMessage({ type: READY });
   } else if (message.type === QUERY) {
+    var mine = ++latest;
     await ready;
     var items = [];
     try {
@@ -65,6 +67,6 @@ self.addEventListener("message", async function (ev) {
     } catch (e) {
       console.warn("search failed: " + e);
     }
-    self.postMessage({ type: RESULT, data: { items: items } });
+    if (mine === latest) self.postMessage({ type: RESULT, data: { items: items } });
   }
 });

@@ -31,7 +31,13 @@ from pathlib import Path
 SHARD_SIZE = 1000
 OUTPUT = "pagefind"  # the folder in the site: one sub-folder per shard, and shards.json
 MANIFEST = "shards.json"
+ENGINE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")  # needed in one shard only
 TIMEOUT = 600  # seconds a shard may take before the build gives up on search
+# Pagefind's own search interfaces (the site's search box is Material's), and the word
+# splitting for pages of no known language (every document here says lang="en")
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+          "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-highlight.js", "wasm.unknown.pagefind")
 
 
 class SearchError(Exception):
@@ -114,6 +120,8 @@ class Shards:
             partial = self.root / f"partial-{key}"
             shutil.rmtree(partial, ignore_errors=True)
             _run_pagefind(source, partial)
+            for name in UNUSED:
+                (partial / name).unlink(missing_ok=True)
             partial.rename(output)
         shutil.rmtree(source, ignore_errors=True)
         return output
@@ -161,7 +169,9 @@ class SearchBuild:
         names = []
         for i, job in enumerate(jobs):
             built = job.result()
-            shutil.copytree(built, out / str(i), copy_function=_link_or_copy)
+            # the first shard brings the search code; the worker merges the others' data into it
+            ignore = None if i == 0 else shutil.ignore_patterns(*ENGINE)
+            shutil.copytree(built, out / str(i), copy_function=_link_or_copy, ignore=ignore)
             names.append(str(i))
         (out / MANIFEST).write_text(json.dumps(names) + "\n", encoding="utf-8")
         return len(names)

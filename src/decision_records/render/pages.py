@@ -274,10 +274,11 @@ def render_rules(config: Config) -> str:
 
 
 def render_json(ctx: RenderContext) -> str:
-    # one compact record a line: small to download, still readable line by line
+    # one compact record a line: small to download, still readable line by line; a field at
+    # its default (empty, false, none) is left out, as the YAML leaves it out
     lines = ",\n".join(
-        json.dumps({"id": e.id, **e.record.model_dump(mode="json")}, sort_keys=True,
-                   ensure_ascii=False, separators=(",", ":"))
+        json.dumps({"id": e.id, **e.record.model_dump(mode="json", exclude_defaults=True)},
+                   sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         for e in ctx.entries
     )
     return '{"records":[\n' + lines + "\n]}\n"

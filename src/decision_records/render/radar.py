@@ -192,7 +192,8 @@ def _url(ctx: RenderContext, record_id: str) -> str:
 
 
 def _dump(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # compact: these files are read by tools, and grow with every record
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def zalando_data(ctx: RenderContext, entries: list[RadarEntry]) -> dict[str, object]:

@@ -27,11 +27,6 @@ from .text import Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
-APPROACH_HELP = {
-    "buy": "a hosted or managed product",
-    "adopt": "existing software we run ourselves",
-    "build": "written by us",
-}
 HEADINGS = [("context", "Context"), ("decision-drivers", "Decision drivers"),
             ("options", "Options"), ("decision", "Decision"), ("consequences", "Consequences"),
             ("rules-waived", "Rules waived"), ("tokens-released", "Tokens released"),
@@ -124,8 +119,8 @@ def render_record(entry: Entry, ctx: RenderContext) -> RecordPage:
         tokens_note=tokens_note(entry, ctx), budget_href=ctx.urls.href(uri, BUDGET_URI),
         block=lambda text: safe(safe_html(text, resolve)),
         inline=lambda text: safe(safe_inline(text, resolve)),
-        cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx)),
-        approach_label=APPROACH_LABEL, approach_help=APPROACH_HELP, verb=verb, links=links,
+        cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx, uri)),
+        approach_label=APPROACH_LABEL, verb=verb, links=links,
         imported_href=ctx.urls.in_repository(r.imported.source) if r.imported else None,
         edit_href=ctx.urls.edit(entry))
     shown = set(_HEADING.findall(html))
@@ -134,8 +129,9 @@ def render_record(entry: Entry, ctx: RenderContext) -> RecordPage:
 
 
 def search_text(record: Record) -> str:
-    """Every word of a record that search should find it by, in reading order."""
-    parts = [record.title, record.team, record.category, " ".join(record.tags),
+    """Every word of a record that search should find it by, in reading order, after its
+    title (which the search document carries as its heading)."""
+    parts = [record.team, record.category, " ".join(record.tags),
              ", ".join(record.deciders), ", ".join(record.consulted), record.context,
              *record.drivers]
     for o in record.options:

@@ -7,12 +7,12 @@ strangers.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Entry, Option
-from ..signals.maturity import CATEGORIES, TOKENS, Figures, OptionVerdict, Verdict, ago
+from ..signals.maturity import CATEGORIES, TOKENS, OptionVerdict, Verdict
 from .context import RenderContext
 from .templates import render
 from .urls import SIGNALS_URI
@@ -23,24 +23,9 @@ COLUMNS = [("package", "Package"), ("category", "Category"), ("reasons", "Why"),
            ("fetched", "Data of")]
 
 
-def figures(f: Figures, today: dt.date) -> list[str]:
-    """The key figures of a package in words: first and last release, maintainers, stars."""
-    out = []
-    if f.first:
-        out.append(f"{f.first_label} {f.first.isoformat()} ({ago(f.first, today)})")
-    if f.last:
-        out.append(f"{f.last_label} {f.last.isoformat()} ({ago(f.last, today)})")
-    if f.latest_version:
-        out.append(f"latest {f.latest_version}")
-    if f.maintainers is not None:
-        out.append(f"{f.maintainers:,} maintainer{'s' * (f.maintainers != 1)}")
-    if f.stars is not None:
-        out.append(f"{f.stars:,} stars")
-    elif f.github_missing:
-        out.append("no GitHub data in the snapshot")
-    if f.fetched:
-        out.append(f"data of {f.fetched.date().isoformat()}")
-    return out
+def package_anchor(ref: str) -> str:
+    """The id of a package's row on the signals page: 'pypi-requests', 'github-psf-requests'."""
+    return re.sub(r"[^a-z0-9]+", "-", ref.lower()).strip("-")
 
 
 def _suggestion(verdict: OptionVerdict, option: Option) -> str:
@@ -53,15 +38,20 @@ def _suggestion(verdict: OptionVerdict, option: Option) -> str:
     return text
 
 
-def option_badges(option: Option, ctx: RenderContext) -> str:
-    """The maturity of an option's packages as safe HTML; empty for an option without any."""
+def option_badges(option: Option, ctx: RenderContext, from_uri: str) -> str:
+    """The maturity of an option's packages as safe HTML; empty for an option without any.
+
+    Each package links to its row on the signals page, which has its figures and the reasons
+    for its category; a record page keeps the reasons that call for attention (emerging,
+    risky, unknown), and stays small.
+    """
     snapshot = ctx.decisions.snapshot
     # nothing fetched yet: one line, not a list of identical "unknown" badges
     fetched = not option.packages or any(snapshot.get(r) is not None for r in option.packages)
     verdict = ctx.verdicts.option(option.packages)
     return render("badges.html", option=option, fetched=fetched, verdict=verdict,
                   suggestion=_suggestion(verdict, option) if verdict else "",
-                  figures_of=lambda f: figures(f, ctx.today))
+                  signals_href=ctx.urls.href(from_uri, SIGNALS_URI), anchor=package_anchor)
 
 
 @dataclass(frozen=True)
@@ -70,11 +60,19 @@ class _User:
     href: str
 
 
+USED_BY_SHOWN = 12  # records linked per package; the rest are counted
+
+
 @dataclass(frozen=True)
 class _Row:
     ref: str
     verdict: Verdict
     used_by: list[_User]
+    more: int  # records using it beyond those linked
+
+    @property
+    def anchor(self) -> str:
+        return package_anchor(self.ref)
 
     @property
     def kind(self) -> str:
@@ -100,7 +98,8 @@ def render_signals_page(ctx: RenderContext) -> str:
     """The /signals/ page: every referenced package, its category and the records using it."""
     by = _used_by(ctx)
     rows = [_Row(ref, ctx.verdicts.package(ref),
-                 [_User(e, ctx.urls.record(SIGNALS_URI, e.id)) for e in by[ref]])
+                 [_User(e, ctx.urls.record(SIGNALS_URI, e.id)) for e in by[ref][:USED_BY_SHOWN]],
+                 max(len(by[ref]) - USED_BY_SHOWN, 0))
             for ref in sorted(by, key=str.lower)]
     dates = sorted(e.fetched.date() for e in ctx.decisions.snapshot.packages.values()
                    if e.fetched)
