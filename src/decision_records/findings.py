@@ -33,7 +33,7 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")  # ASCII digits: int() takes any Unicode digit
 
 
 def parse_field(path: str) -> Loc:

@@ -28,8 +28,12 @@ IN_FORCE = frozenset({"accepted", "superseded", "deprecated"})
 LIVE = frozenset({"proposed", "accepted"})
 
 # `NNNN-slug.yaml`: at least four digits so that 10,000 and more records sort and fit.
-RECORD_FILE = re.compile(r"^(?P<number>\d{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
-RECORD_ID = r"^\d{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Digits are ASCII [0-9]: `\d` would also take fullwidth or Arabic-Indic digits, which int()
+# reads as numbers, so a file could take a number that looks like none. `\Z`, not `$`,
+# which would also match before a newline at the end of the name.
+RECORD_FILE = re.compile(r"^(?P<number>[0-9]{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+# checked by pydantic's regex engine, where `\d` is Unicode too and `$` is the very end
+RECORD_ID = r"^[0-9]{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 PACKAGE_REF = (
     r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*"
     r"|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*"
