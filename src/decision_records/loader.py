@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import gc
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,12 @@ from .findings import Finding, Loc, display, field_path
 from .model import RECORD_FILE, Entry, Record
 from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
-from .yamlfile import Locator, YamlProblem, load, parse, read_text
+from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
 
 CONFIG_NAME = "config.yaml"
 SIGNALS_NAME = "signals.json"
 KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME}
+RECORD_MAX_BYTES = MAX_BYTES
 
 
 def today() -> dt.date:
@@ -120,10 +122,10 @@ def _pattern_hint(loc: Loc, value: object) -> str:
 
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nowhere is refused, not taken for no file
         return Config()
     try:
-        data = load(path)
+        data = load(path, ("config.yaml", "it holds settings only, a few kilobytes"))
     except YamlProblem as p:
         if p.rule == "empty":  # only comments: every setting takes its default
             return Config()
@@ -167,16 +169,33 @@ def load_record(path: Path) -> Loaded:
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(record-like files, stray files) in a decisions folder, sorted by name."""
+    """(record-like files, stray files) in a decisions folder, sorted by name.
+
+    A name like a record's is a record, whatever it is: reading it reports a link, a pipe
+    or a folder (rule file-type). Other special files are stray; none is opened here.
+    """
     records, stray = [], []
     for p in sorted(root.iterdir()):
         if p.name.startswith(".") or p.name in KNOWN_FILES:
             continue
-        if (p.is_file() and p.suffix in (".yaml", ".yml")) or RECORD_FILE.match(p.name):
+        if (_regular(p) and p.suffix in (".yaml", ".yml")) or RECORD_FILE.match(p.name):
             records.append(p)
         else:
             stray.append(p)
     return records, stray
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _as_named(path: Path) -> str:
+    """The path with its folder resolved but not its last part, which may be a link."""
+    return display(path.absolute().parent.resolve() / path.name)
 
 
 def load_decisions(
@@ -223,7 +242,7 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None) -> Dec
     findings.extend(rules.check(decisions, today or dt.date.today()))
     findings = rules.apply_waivers(decisions, findings)
     if only is not None:
-        wanted = {display(p.resolve()) for p in only}
-        findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]
+        wanted = {_as_named(p) for p in only}
+        findings = [f for f in findings if _as_named(Path(f.path)) in wanted]
     decisions.findings = sorted(set(findings))
     return decisions

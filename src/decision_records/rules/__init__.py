@@ -39,6 +39,11 @@ _ALL = [
     Rule("empty", "error", "The file is not empty.", False),
     Rule("encoding", "error", "The file is UTF-8 text.", False),
     Rule("io", "error", "The file can be read.", False),
+    Rule("file-type", "error",
+         "Records, config.yaml and signals.json are regular files: no symbolic links, folders, "
+         "pipes or devices.", False),
+    Rule("file-size", "error",
+         "A record or config.yaml is at most 1 MiB (signals.json: 32 MiB).", False),
     Rule("schema", "error", "The record matches the record model.", False),
     Rule("config", "error", "decisions/config.yaml matches the settings model.", False),
     Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
