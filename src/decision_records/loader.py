@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .config import Config
 from .findings import Finding, Loc, display, field_path
-from .model import RECORD_FILE, Entry, Record
+from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
 from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
 from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
@@ -47,10 +47,16 @@ class ConfigError(Exception):
         self.findings = findings
 
 
+# Beyond this many problems in one file the rest are counted, not listed: a file of a
+# thousand broken items needs fixing at its first few, not a thousand lines of output.
+MAX_FINDINGS_PER_FILE = 50
+
+
 def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -> list[Finding]:
     locator = Locator(path)
     out = []
-    for e in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    for e in errors[:MAX_FINDINGS_PER_FILE]:
         loc: Loc = tuple(e["loc"])
         kind = e["type"]
         target, at_key = loc, False
@@ -58,23 +64,70 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
             message = f"missing required field '{loc[-1]}'"
             target = loc[:-1]
         elif kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'" + _suggest(loc, err)
+            message = f"unknown field '{_clip(str(loc[-1]))}'" + _suggest(loc, err)
             at_key = True
         elif kind == "string_pattern_mismatch":
             message = _pattern_hint(loc, e.get("input"))
         elif kind == "string_type" and isinstance(e.get("input"), bool):
             message = (f"expected text, but YAML reads this as {str(e['input']).lower()} "
                        "(yes, no, on, off, true and false are booleans); put it in quotes")
+        elif kind == "one_line":  # the model's message names the character and the fix
+            message = e["msg"]
+        elif kind == "too_long":
+            message = _too_many(loc, e.get("ctx") or {})
+        elif kind == "string_too_long":
+            message = _too_long(e.get("ctx") or {}, e.get("input"))
         else:
             message = e["msg"]
             value = e.get("input")
             if isinstance(value, dt.date):
                 message += f" (got {value.isoformat()})"
             elif "input" in e and not isinstance(value, dict | list):
-                message += f" (got {value!r})"
+                message += f" (got {_shown(value)})"
         line, col = locator.position(target, key=at_key)
         out.append(Finding(display(path), line, col, "error", rule, message, field_path(loc)))
+    if len(errors) > MAX_FINDINGS_PER_FILE:
+        rest = len(errors) - MAX_FINDINGS_PER_FILE
+        out.append(Finding(display(path), 1, 1, "error", rule,
+                           f"{rest:,} more problems in this file are not listed; fix the ones "
+                           "above and run again"))
     return out
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _shown(value: object) -> str:
+    """repr of a value for a message, cut short: a value can be a megabyte long."""
+    return _clip(repr(value), 80)
+
+
+_ITEMS = {  # a list field -> what its items are, for "at most 20 tags"
+    "consulted": "people consulted", "good": "benefits", "bad": "costs and risks",
+    "supersedes": "superseded records",
+}
+_FEWER = {  # a list field -> how to make do with fewer
+    "tags": "keep the few that help people find the record",
+    "options": "keep the serious contenders, or split the decision into several records",
+    "supersedes": "a record replaces a few earlier ones; name the rest in those records",
+}
+
+
+def _too_many(loc: Loc, ctx: dict[str, Any]) -> str:
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "items")
+    what = _ITEMS.get(name, name.replace("_", " "))
+    advice = _FEWER.get(name, "keep the ones that matter most")
+    return f"at most {ctx.get('max_length')} {what}, not {ctx.get('actual_length', 0):,}; {advice}"
+
+
+def _too_long(ctx: dict[str, Any], value: object) -> str:
+    limit = int(ctx.get("max_length", 0))
+    got = f", not {len(value):,}" if isinstance(value, str) else ""
+    advice = ("link to long documents in `links`" if limit >= MAX_MARKDOWN else
+              "shorten it; the detail belongs in the Markdown fields such as context"
+              if limit < MAX_TEXT else "shorten it, or move the detail to context or rationale")
+    return f"at most {limit:,} characters{got}; {advice}"
 
 
 def _suggest(loc: Loc, err: ValidationError) -> str:
@@ -117,7 +170,7 @@ def _pattern_hint(loc: Loc, value: object) -> str:
         "url": "a link is an http(s) URL or a site path",
         "categories": "a category is lowercase words joined by '-', e.g. 'feature-flags'",
     }
-    return f"{value!r} is not valid: {hints.get(name, 'wrong format')}"
+    return f"{_shown(value)} is not valid: {hints.get(name, 'wrong format')}"
 
 
 def load_config(root: Path) -> Config:
