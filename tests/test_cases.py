@@ -129,6 +129,10 @@ CASES: list[tuple[str, str]] = [
      f"{P}:38:11: error: options[1].name: U+202E RIGHT-TO-LEFT OVERRIDE at character 11: it is "
      "invisible or reorders text, so the value displays differently from what it is; remove it "
      "[schema]"),
+    ("hidden-in-context",
+     f"{P}:16:10: warning: context: U+200B ZERO WIDTH SPACE at character 30: an invisible, "
+     "direction-changing or control character makes the text display differently from what it "
+     "is; remove it [hidden-characters]"),
     # --- rules within one record ------------------------------------------------------------
     ("chosen-not-option",
      f"{P}:51:11: error: decision.chosen: 'Pagerduty' is not one of the options; did you mean "

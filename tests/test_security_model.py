@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import TODAY, VALID_RECORD, MakeDecisions, cli_env, record, variant
+from conftest import CONFIG, TODAY, VALID_RECORD, MakeDecisions, cli_env, record, variant
 from decision_records.config import Config
 from decision_records.findings import parse_field
 from decision_records.loader import ConfigError, load_decisions
@@ -336,4 +336,45 @@ def test_real_text_in_other_scripts_is_accepted(make_decisions: MakeDecisions, t
 def test_a_folded_title_keeps_working(make_decisions: MakeDecisions) -> None:
     """`>` adds a final line break; surrounding whitespace is dropped before the check."""
     root = make_decisions({"0001-case.yaml": record(title=">\n  Buy a paging service\n")})
+    assert _findings(root) == []
+
+
+# --- other text: a warning, rule hidden-characters -----------------------------------------
+
+MARKDOWN = variant(
+    "  Alerts reach people by e-mail only, and night-time alerts are missed.\n",
+    "  Alerts reach people by e-mail only.\n  Night\u202etime alerts are missed.\n")
+
+
+def test_hidden_characters_in_markdown_are_a_warning(make_decisions: MakeDecisions) -> None:
+    root = make_decisions({"0001-case.yaml": MARKDOWN})
+    assert _findings(root) == [
+        f"{P}:16:10: warning: context: U+202E RIGHT-TO-LEFT OVERRIDE at line 2, column 6 of "
+        "the text: an invisible, direction-changing or control character makes the text "
+        "display differently from what it is; remove it [hidden-characters]"]
+
+
+def test_an_escaped_hidden_character_is_found_too(make_decisions: MakeDecisions) -> None:
+    text = variant("      - Mature escalation policies\n",
+                   '      - "Mature \\u200bescalation\\tpolicies"\n')
+    root = make_decisions({"0001-case.yaml": text})
+    assert _findings(root) == [
+        f"{P}:26:9: warning: options[0].pros[0]: U+200B ZERO WIDTH SPACE at character 8: an "
+        "invisible, direction-changing or control character makes the text display "
+        "differently from what it is; remove it [hidden-characters]"]
+
+
+def test_hidden_characters_can_be_switched_off_or_waived(make_decisions: MakeDecisions) -> None:
+    root = make_decisions({"0001-case.yaml": MARKDOWN},
+                          config=CONFIG + "rules:\n  hidden-characters: off\n")
+    assert _findings(root) == []
+    waived = MARKDOWN + "waivers:\n  - rule: hidden-characters\n    reason: Hebrew quote\n"
+    root = make_decisions({"0001-case.yaml": waived})
+    assert _findings(root) == []
+
+
+def test_tabs_and_line_breaks_in_markdown_are_ordinary(make_decisions: MakeDecisions) -> None:
+    text = variant("  Alerts reach people by e-mail only, and night-time alerts are missed.\n",
+                   "  Alerts:\n\n  \tby e-mail \\ only\n")
+    root = make_decisions({"0001-case.yaml": text})
     assert _findings(root) == []

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import rules
+from .chars import SUSPECT_IN_FILE
 from .config import Config
 from .findings import Finding, Loc, display, field_path
 from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
@@ -206,6 +207,7 @@ class Loaded:
     findings: list[Finding]
     placeholders: bool = False  # the text holds a TODO
     size: int = 0
+    hidden: bool = False  # the text holds a hidden character, or an escape that can make one
 
 
 def load_record(path: Path) -> Loaded:
@@ -215,10 +217,11 @@ def load_record(path: Path) -> Loaded:
     except YamlProblem as p:
         return Loaded(None, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
     placeholders = "TODO" in text or "todo" in text
+    hidden = SUSPECT_IN_FILE.search(text) is not None
     try:
-        return Loaded(Record.model_validate(data), [], placeholders, len(text))
+        return Loaded(Record.model_validate(data), [], placeholders, len(text), hidden)
     except ValidationError as err:
-        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text))
+        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text), hidden)
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
@@ -289,7 +292,7 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None) -> Dec
             misnamed.append(path)
         elif loaded.record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
-                                 loaded.placeholders, loaded.size))
+                                 loaded.placeholders, loaded.size, loaded.hidden))
     findings.extend(rules.check_files(config, misnamed, stray))
     decisions = Decisions(root, config, entries, checked=len(files), snapshot=snapshot)
     findings.extend(rules.check(decisions, today or dt.date.today()))

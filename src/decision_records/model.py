@@ -388,6 +388,7 @@ class Entry:
     record: Record
     placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
     size: int = 0  # characters in the file
+    hidden: bool = False  # the text may hold hidden characters: worth their rule's walk
 
     @property
     def short(self) -> str:
