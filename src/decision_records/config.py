@@ -77,7 +77,8 @@ class RadarConfig(Strict):
         f"language: languages-and-frameworks, ...) and win over it. At most {MAX_CATEGORIES:,}.",
     )
     default_quadrant: QuadrantId = Field(
-        "tools", description="Quadrant id of a category that `categories` does not map.",
+        "tools", description="Quadrant id of a category that `categories` does not map; at "
+        f"most {MAX_NAME} characters.",
     )
 
     @field_validator("categories")
