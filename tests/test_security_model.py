@@ -209,6 +209,14 @@ def test_a_string_over_its_limit_is_one_finding_without_the_value(
     assert "Abcdefghij" * 10 not in "".join(f.format() for f in found)
 
 
+def test_config_limits_say_only_to_shorten(make_decisions: MakeDecisions) -> None:
+    root = make_decisions({}, config=f"teams:\n  - name: sre\n    description: {'x' * 2001}\n")
+    with pytest.raises(ConfigError) as info:
+        load_decisions(root, TODAY)
+    assert [(f.rule, f.field, f.message) for f in info.value.findings] == [
+        ("config", "teams[0].description", "at most 2,000 characters, not 2,001; shorten it")]
+
+
 def test_every_limit_is_stated_in_the_description() -> None:
     """Editors show descriptions: a limit the description does not state is a surprise."""
     missing = []
@@ -240,7 +248,7 @@ def test_a_file_of_many_broken_items_lists_the_first_fifty(make_decisions: MakeD
     root = make_decisions({"0001-case.yaml": _dump(data)})
     found = load_decisions(root, TODAY).findings
     assert len(found) == 51
-    assert f"{P}:1:1: error: 50 more problems in this file are not listed; fix the ones above " \
+    assert f"{P}:1:1: error: 50 more problems in this file are not listed; fix the 50 listed " \
            "and run again [schema]" in [f.format() for f in found]
 
 

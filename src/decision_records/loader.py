@@ -77,7 +77,7 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
         elif kind == "too_long":
             message = _too_many(loc, e.get("ctx") or {})
         elif kind == "string_too_long":
-            message = _too_long(e.get("ctx") or {}, e.get("input"))
+            message = _too_long(e.get("ctx") or {}, e.get("input"), record=rule == "schema")
         else:
             message = e["msg"]
             value = e.get("input")
@@ -90,8 +90,8 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
     if len(errors) > MAX_FINDINGS_PER_FILE:
         rest = len(errors) - MAX_FINDINGS_PER_FILE
         out.append(Finding(display(path), 1, 1, "error", rule,
-                           f"{rest:,} more problems in this file are not listed; fix the ones "
-                           "above and run again"))
+                           f"{rest:,} more problems in this file are not listed; fix the "
+                           f"{MAX_FINDINGS_PER_FILE} listed and run again"))
     return out
 
 
@@ -122,10 +122,11 @@ def _too_many(loc: Loc, ctx: dict[str, Any]) -> str:
     return f"at most {ctx.get('max_length')} {what}, not {ctx.get('actual_length', 0):,}; {advice}"
 
 
-def _too_long(ctx: dict[str, Any], value: object) -> str:
+def _too_long(ctx: dict[str, Any], value: object, record: bool) -> str:
     limit = int(ctx.get("max_length", 0))
     got = f", not {len(value):,}" if isinstance(value, str) else ""
-    advice = ("link to long documents in `links`" if limit >= MAX_MARKDOWN else
+    advice = ("shorten it" if not record else
+              "link to long documents in `links`" if limit >= MAX_MARKDOWN else
               "shorten it; the detail belongs in the Markdown fields such as context"
               if limit < MAX_TEXT else "shorten it, or move the detail to context or rationale")
     return f"at most {limit:,} characters{got}; {advice}"
