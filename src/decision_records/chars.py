@@ -99,10 +99,12 @@ def _find(pattern: re.Pattern[str], text: str) -> list[int]:
 
 
 def _where(text: str, i: int) -> str:
+    """'character 7' in one line; 'line 2, column 6 of the text' further down."""
     line = text.count("\n", 0, i)
     if not line:
         return f"character {i + 1}"
-    return f"line {line + 1}, column {i - text.rfind(chr(10), 0, i)} of the text"
+    column = i - text.rfind("\n", 0, i)
+    return f"line {line + 1}, column {column} of the text"
 
 
 def _more(found: list[int]) -> str:
