@@ -118,6 +118,21 @@ CASES: list[tuple[str, str]] = [
     ("yaml11-no",
      f"{P}:60:10: error: on_call: expected text, but YAML reads this as false (yes, no, on, "
      "off, true and false are booleans); put it in quotes [schema]"),
+    # --- limits and one-line fields (tests/test_security_model.py has the whole table) -----
+    ("tags-too-many",
+     f"{P}:12:1: error: tags: at most 20 tags, not 21; keep the few that help people find the "
+     "record [schema]"),
+    ("title-newline",
+     f"{P}:2:8: error: title: U+000A LINE FEED at character 13: this field is one line; remove "
+     "the line break (longer text belongs in context or rationale) [schema]"),
+    ("bidi-option-name",
+     f"{P}:38:11: error: options[1].name: U+202E RIGHT-TO-LEFT OVERRIDE at character 11: it is "
+     "invisible or reorders text, so the value displays differently from what it is; remove it "
+     "[schema]"),
+    ("hidden-in-context",
+     f"{P}:16:10: warning: context: U+200B ZERO WIDTH SPACE at character 30: an invisible, "
+     "direction-changing or control character makes the text display differently from what it "
+     "is; remove it [hidden-characters]"),
     # --- rules within one record ------------------------------------------------------------
     ("chosen-not-option",
      f"{P}:51:11: error: decision.chosen: 'Pagerduty' is not one of the options; did you mean "

@@ -252,9 +252,16 @@ def test_load_reads_a_file(tmp_path: Path) -> None:
     assert yamlfile.load(path) == {"title": "x", "tags": ["a", "b"]}
 
 
-def test_load_of_a_directory_is_an_io_problem(tmp_path: Path) -> None:
+def test_load_of_a_directory_is_refused_unopened(tmp_path: Path) -> None:
     with pytest.raises(YamlProblem) as info:
         yamlfile.load(tmp_path)
+    assert info.value.rule == "file-type"
+    assert info.value.message.startswith("a directory, not a regular file; ")
+
+
+def test_load_of_a_missing_file_is_an_io_problem(tmp_path: Path) -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlfile.load(tmp_path / "gone.yaml")
     assert info.value.rule == "io"
 
 

@@ -13,20 +13,29 @@ from pydantic import (
     model_validator,
 )
 
-from .model import Name, Severity, Strict, Text
+from .model import MAX_NAME, MAX_TEXT, Name, OneLine, Severity, Strict, TeamLine
 from .signals.settings import SignalsConfig
 
-QuadrantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+# Most teams and categories a config may list: far beyond any organisation's, and few enough
+# that checking every record against them stays quick.
+MAX_TEAMS = 1_000
+MAX_CATEGORIES = 1_000
+
+QuadrantId = Annotated[str, StringConstraints(max_length=MAX_NAME,
+                                              pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 QuadrantName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                max_length=60)]
-CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+                                                max_length=60), OneLine]
+CategoryName = Annotated[str, StringConstraints(max_length=MAX_NAME,
+                                                pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 
 class RadarQuadrant(Strict):
     """One quarter of the radar."""
 
-    id: QuadrantId = Field(description="Lowercase id, used in `categories` and in the JSON.")
-    name: QuadrantName = Field(description="Name shown on the radar, e.g. 'Platforms'.")
+    id: QuadrantId = Field(description="Lowercase id, used in `categories` and in the JSON; "
+                           f"at most {MAX_NAME} characters.")
+    name: QuadrantName = Field(description="Name shown on the radar, e.g. 'Platforms'; one "
+                               "line, at most 60 characters.")
 
 
 # Thoughtworks' four quadrants, in Zalando's order: bottom right, bottom left, top left, top
@@ -62,12 +71,14 @@ class RadarConfig(Strict):
     )
     categories: dict[CategoryName, QuadrantId] = Field(
         default_factory=lambda: dict(DEFAULT_CATEGORIES), validate_default=True,
+        max_length=MAX_CATEGORIES,
         description="Record category -> quadrant id. Entries here are added to the built-in "
         "map (database: platforms, observability: tools, architecture: techniques, "
-        "language: languages-and-frameworks, ...) and win over it.",
+        f"language: languages-and-frameworks, ...) and win over it. At most {MAX_CATEGORIES:,}.",
     )
     default_quadrant: QuadrantId = Field(
-        "tools", description="Quadrant id of a category that `categories` does not map.",
+        "tools", description="Quadrant id of a category that `categories` does not map; at "
+        f"most {MAX_NAME} characters.",
     )
 
     @field_validator("categories")
@@ -107,11 +118,14 @@ class RadarConfig(Strict):
 class Team(Strict):
     """A team that owns decisions."""
 
-    name: Name = Field(description="Lowercase team name, as used in records' `team`.")
+    name: Name = Field(description="Lowercase team name, as used in records' `team`; at most "
+                       f"{MAX_NAME} characters.")
     tokens: Annotated[int, Field(ge=0, strict=True)] | None = Field(
         None, description="This team's innovation-token budget; default_tokens when absent.",
     )
-    description: str | None = Field(None, description="What the team does.")
+    description: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = Field(
+        None, description=f"What the team does. At most {MAX_TEXT:,} characters.",
+    )
 
 
 def _off(value: object) -> object:
@@ -122,15 +136,22 @@ def _off(value: object) -> object:
 class Config(Strict):
     """Organisation settings, in decisions/config.yaml."""
 
-    teams: list[Team] = Field(default_factory=list, description="The teams that own decisions.")
+    teams: list[Team] = Field(
+        default_factory=list, max_length=MAX_TEAMS,
+        description=f"The teams that own decisions. At most {MAX_TEAMS:,}.",
+    )
     default_tokens: Annotated[int, Field(ge=0, strict=True)] = Field(
         3, description="Innovation tokens of a team without its own budget "
         "(McKinley: about three).",
     )
     categories: list[Name] | None = Field(
-        None, description="Allowed categories; any lowercase name when absent.",
+        None, max_length=MAX_CATEGORIES,
+        description=f"Allowed categories; any lowercase name when absent. At most "
+        f"{MAX_CATEGORIES:,}.",
     )
-    currency: Text = Field("USD", description="Currency of cost figures.")
+    currency: TeamLine = Field(
+        "USD", description=f"Currency of cost figures; one line, at most {MAX_NAME} characters.",
+    )
     rules: dict[str, Annotated[Severity, BeforeValidator(_off)]] = Field(
         default_factory=dict, description="Severity per rule id: error, warning or off.",
     )

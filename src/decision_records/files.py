@@ -1,10 +1,109 @@
-"""Writing files so that an interrupted run never leaves a broken or half-written one."""
+"""Reading only regular files of a bounded size, and writing files so that an interrupted run
+never leaves a broken or half-written one.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+MiB = 1024 * 1024
+
+# Open flags for reading a file that lstat found regular, in case it was swapped since:
+# O_NOFOLLOW fails on a symbolic link, O_NONBLOCK keeps a named pipe from blocking the open
+# (fstat then refuses it), O_NOCTTY keeps a terminal device from becoming ours.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+# Symbolic links are refused, wherever they point. A record is what a reviewer read in the
+# pull request; git shows a link only as its target's path. A link out of the folder reads a
+# file nobody reviewed (a secret, echoed back in messages) or a device (/dev/zero never
+# ends); a link inside it is a second copy of a record under another number. Telling inside
+# from outside would mean resolving the target, which can change between the check and the
+# read; no record needs a link, so none is followed.
+_LINK_ADVICE = ("links are not followed (they can point anywhere, even outside the "
+                "repository): commit the file itself in its place")
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link", _LINK_ADVICE),
+    (stat.S_ISDIR, "a directory", "move it out of the decisions folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)", "remove it"),
+    (stat.S_ISSOCK, "a socket", "remove it"),
+    (stat.S_ISCHR, "a character device", "remove it"),
+    (stat.S_ISBLK, "a block device", "remove it"),
+)
+
+
+class Refused(Exception):
+    """A file that was not read: not a regular file (rule file-type) or over its size limit
+    (rule file-size). `problem` says what it is, `advice` what to do; str() is both.
+    """
+
+    def __init__(self, rule: str, problem: str, advice: str) -> None:
+        super().__init__(f"{problem}; {advice}" if advice else problem)
+        self.rule, self.problem, self.advice = rule, problem, advice
+
+
+def size_text(n: int) -> str:
+    """1048576 -> '1 MiB'; 1000 -> '1,000 bytes'."""
+    return f"{n // MiB} MiB" if n and n % MiB == 0 else f"{n:,} bytes"
+
+
+def _not_regular(mode: int) -> Refused:
+    for test, what, advice in _KINDS:
+        if test(mode):
+            return Refused("file-type", f"{what}, not a regular file", advice)
+    return Refused("file-type", "not a regular file", "remove it")
+
+
+def _too_large(size: int | None, limit: int, what: str, advice: str) -> Refused:
+    problem = (f"the file is {size:,} bytes, more than the {size_text(limit)} {what} may be"
+               if size is not None else  # it grew while being read: the size is unknown
+               f"the file is larger than the {size_text(limit)} {what} may be")
+    return Refused("file-size", problem, advice)
+
+
+def read_limited(path: Path, limit: int, what: str, advice: str) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes.
+
+    Nothing but a regular file is opened: lstat first (a link is not followed), then an open
+    that cannot follow a link or block on a pipe, then fstat on what was opened, in case the
+    name was swapped in between. At most limit + 1 bytes are read, whatever the size said.
+    `what` ('a record') and `advice` go into the message when the file is too large.
+
+    Raises Refused, or OSError (FileNotFoundError when there is no such name).
+    """
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(st.st_mode)
+    if st.st_size > limit:
+        raise _too_large(st.st_size, limit, what, advice)
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.EMLINK):  # replaced by a link since the lstat
+            raise _not_regular(stat.S_IFLNK) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(st.st_mode)
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(MiB, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    if got > limit:
+        raise _too_large(None, limit, what, advice)
+    return b"".join(chunks)
 
 
 def _mode(path: Path) -> int:

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from .chars import escape
+
 Level = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
@@ -33,7 +35,7 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")  # ASCII digits: int() takes any Unicode digit
 
 
 def parse_field(path: str) -> Loc:
@@ -52,10 +54,17 @@ class Finding:
     field: str = ""
 
     def format(self) -> str:
-        where = f"{self.field}: " if self.field else ""
+        """One line that starts with the path, whatever the path, field or message hold.
+
+        Keys, values and file names come from pull requests; a line break or an escape code
+        in them could start a line of its own (GitHub Actions reads `::error ...` as a
+        workflow command) or rewrite what a terminal shows. They are escaped ('\\n',
+        '\\x1b', '\\u202e'); `as_dict` keeps the exact text for JSON.
+        """
+        where = f"{escape(self.field)}: " if self.field else ""
         return (
-            f"{self.path}:{self.line}:{self.col}: {self.severity}: {where}{self.message} "
-            f"[{self.rule}]"
+            f"{escape(self.path)}:{self.line}:{self.col}: {self.severity}: {where}"
+            f"{escape(self.message)} [{self.rule}]"
         )
 
     def as_dict(self) -> dict[str, object]:

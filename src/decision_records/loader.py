@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import gc
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,16 +15,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import rules
+from .chars import SUSPECT_IN_FILE
 from .config import Config
 from .findings import Finding, Loc, display, field_path
-from .model import RECORD_FILE, Entry, Record
+from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
 from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
-from .yamlfile import Locator, YamlProblem, load, parse, read_text
+from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
 
 CONFIG_NAME = "config.yaml"
 SIGNALS_NAME = "signals.json"
 KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME}
+RECORD_MAX_BYTES = MAX_BYTES
 
 
 def today() -> dt.date:
@@ -45,10 +48,16 @@ class ConfigError(Exception):
         self.findings = findings
 
 
+# Beyond this many problems in one file the rest are counted, not listed: a file of a
+# thousand broken items needs fixing at its first few, not a thousand lines of output.
+MAX_FINDINGS_PER_FILE = 50
+
+
 def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -> list[Finding]:
     locator = Locator(path)
     out = []
-    for e in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    for e in errors[:MAX_FINDINGS_PER_FILE]:
         loc: Loc = tuple(e["loc"])
         kind = e["type"]
         target, at_key = loc, False
@@ -56,23 +65,71 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
             message = f"missing required field '{loc[-1]}'"
             target = loc[:-1]
         elif kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'" + _suggest(loc, err)
+            message = f"unknown field '{_clip(str(loc[-1]))}'" + _suggest(loc, err)
             at_key = True
         elif kind == "string_pattern_mismatch":
             message = _pattern_hint(loc, e.get("input"))
         elif kind == "string_type" and isinstance(e.get("input"), bool):
             message = (f"expected text, but YAML reads this as {str(e['input']).lower()} "
                        "(yes, no, on, off, true and false are booleans); put it in quotes")
+        elif kind == "one_line":  # the model's message names the character and the fix
+            message = e["msg"]
+        elif kind == "too_long":
+            message = _too_many(loc, e.get("ctx") or {})
+        elif kind == "string_too_long":
+            message = _too_long(e.get("ctx") or {}, e.get("input"), record=rule == "schema")
         else:
             message = e["msg"]
             value = e.get("input")
             if isinstance(value, dt.date):
                 message += f" (got {value.isoformat()})"
             elif "input" in e and not isinstance(value, dict | list):
-                message += f" (got {value!r})"
+                message += f" (got {_shown(value)})"
         line, col = locator.position(target, key=at_key)
         out.append(Finding(display(path), line, col, "error", rule, message, field_path(loc)))
+    if len(errors) > MAX_FINDINGS_PER_FILE:
+        rest = len(errors) - MAX_FINDINGS_PER_FILE
+        out.append(Finding(display(path), 1, 1, "error", rule,
+                           f"{rest:,} more problems in this file are not listed; fix the "
+                           f"{MAX_FINDINGS_PER_FILE} listed and run again"))
     return out
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _shown(value: object) -> str:
+    """repr of a value for a message, cut short: a value can be a megabyte long."""
+    return _clip(repr(value), 80)
+
+
+_ITEMS = {  # a list field -> what its items are, for "at most 20 tags"
+    "consulted": "people consulted", "good": "benefits", "bad": "costs and risks",
+    "supersedes": "superseded records",
+}
+_FEWER = {  # a list field -> how to make do with fewer
+    "tags": "keep the few that help people find the record",
+    "options": "keep the serious contenders, or split the decision into several records",
+    "supersedes": "a record replaces a few earlier ones; name the rest in those records",
+}
+
+
+def _too_many(loc: Loc, ctx: dict[str, Any]) -> str:
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "items")
+    what = _ITEMS.get(name, name.replace("_", " "))
+    advice = _FEWER.get(name, "keep the ones that matter most")
+    return f"at most {ctx.get('max_length')} {what}, not {ctx.get('actual_length', 0):,}; {advice}"
+
+
+def _too_long(ctx: dict[str, Any], value: object, record: bool) -> str:
+    limit = int(ctx.get("max_length", 0))
+    got = f", not {len(value):,}" if isinstance(value, str) else ""
+    advice = ("shorten it" if not record else
+              "link to long documents in `links`" if limit >= MAX_MARKDOWN else
+              "shorten it; the detail belongs in the Markdown fields such as context"
+              if limit < MAX_TEXT else "shorten it, or move the detail to context or rationale")
+    return f"at most {limit:,} characters{got}; {advice}"
 
 
 def _suggest(loc: Loc, err: ValidationError) -> str:
@@ -115,15 +172,15 @@ def _pattern_hint(loc: Loc, value: object) -> str:
         "url": "a link is an http(s) URL or a site path",
         "categories": "a category is lowercase words joined by '-', e.g. 'feature-flags'",
     }
-    return f"{value!r} is not valid: {hints.get(name, 'wrong format')}"
+    return f"{_shown(value)} is not valid: {hints.get(name, 'wrong format')}"
 
 
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nowhere is refused, not taken for no file
         return Config()
     try:
-        data = load(path)
+        data = load(path, ("config.yaml", "it holds settings only, a few kilobytes"))
     except YamlProblem as p:
         if p.rule == "empty":  # only comments: every setting takes its default
             return Config()
@@ -151,6 +208,7 @@ class Loaded:
     findings: list[Finding]
     placeholders: bool = False  # the text holds a TODO
     size: int = 0
+    hidden: bool = False  # the text holds a hidden character, or an escape that can make one
 
 
 def load_record(path: Path) -> Loaded:
@@ -160,23 +218,41 @@ def load_record(path: Path) -> Loaded:
     except YamlProblem as p:
         return Loaded(None, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
     placeholders = "TODO" in text or "todo" in text
+    hidden = SUSPECT_IN_FILE.search(text) is not None
     try:
-        return Loaded(Record.model_validate(data), [], placeholders, len(text))
+        return Loaded(Record.model_validate(data), [], placeholders, len(text), hidden)
     except ValidationError as err:
-        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text))
+        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text), hidden)
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(record-like files, stray files) in a decisions folder, sorted by name."""
+    """(record-like files, stray files) in a decisions folder, sorted by name.
+
+    A name like a record's is a record, whatever it is: reading it reports a link, a pipe
+    or a folder (rule file-type). Other special files are stray; none is opened here.
+    """
     records, stray = [], []
     for p in sorted(root.iterdir()):
         if p.name.startswith(".") or p.name in KNOWN_FILES:
             continue
-        if (p.is_file() and p.suffix in (".yaml", ".yml")) or RECORD_FILE.match(p.name):
+        if (_regular(p) and p.suffix in (".yaml", ".yml")) or RECORD_FILE.match(p.name):
             records.append(p)
         else:
             stray.append(p)
     return records, stray
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _as_named(path: Path) -> str:
+    """The path with its folder resolved but not its last part, which may be a link."""
+    return display(path.absolute().parent.resolve() / path.name)
 
 
 def load_decisions(
@@ -223,14 +299,14 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
             misnamed.append(path)
         elif loaded.record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
-                                 loaded.placeholders, loaded.size))
+                                 loaded.placeholders, loaded.size, loaded.hidden))
     findings.extend(rules.check_files(config, misnamed, stray))
     decisions = Decisions(root, config, entries, checked=len(files), snapshot=snapshot,
                           failed=failed)
     findings.extend(rules.check(decisions, today or dt.date.today()))
     findings = rules.apply_waivers(decisions, findings)
     if only is not None:
-        wanted = {display(p.resolve()) for p in only}
-        findings = [f for f in findings if display(Path(f.path).resolve()) in wanted]
+        wanted = {_as_named(p) for p in only}
+        findings = [f for f in findings if _as_named(Path(f.path)) in wanted]
     decisions.findings = sorted(set(findings))
     return decisions

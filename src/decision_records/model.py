@@ -2,7 +2,13 @@
 
 Every field carries a description: it ends up in the JSON Schema that editors use to
 complete and check records (``docs/decision.schema.json``). This is the bottom floor of the
-package: it imports nothing of it.
+package: it imports only `chars`, the leaf that names hidden characters.
+
+Every list and string has a maximum length that no real record comes near (the shipped
+records use a quarter of each at most), so that a hostile or broken record is one clear
+finding instead of a slow validation or site build. Each limit is stated in its field's
+description. One-line fields (names, titles, people, tags) refuse line breaks, control
+characters and invisible or bidirectional characters, naming the character found.
 """
 
 from __future__ import annotations
@@ -13,7 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from .chars import one_line_problem
 
 Status = Literal["proposed", "accepted", "rejected", "superseded", "deprecated"]
 Approach = Literal["buy", "adopt", "build"]
@@ -28,8 +44,12 @@ IN_FORCE = frozenset({"accepted", "superseded", "deprecated"})
 LIVE = frozenset({"proposed", "accepted"})
 
 # `NNNN-slug.yaml`: at least four digits so that 10,000 and more records sort and fit.
-RECORD_FILE = re.compile(r"^(?P<number>\d{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
-RECORD_ID = r"^\d{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Digits are ASCII [0-9]: `\d` would also take fullwidth or Arabic-Indic digits, which int()
+# reads as numbers, so a file could take a number that looks like none. `\Z`, not `$`,
+# which would also match before a newline at the end of the name.
+RECORD_FILE = re.compile(r"^(?P<number>[0-9]{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
+# checked by pydantic's regex engine, where `\d` is Unicode too and `$` is the very end
+RECORD_ID = r"^[0-9]{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 PACKAGE_REF = (
     r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*"
     r"|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*"
@@ -37,13 +57,64 @@ PACKAGE_REF = (
 )
 NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Markdown = Annotated[str, StringConstraints(min_length=1)]
-RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID)]
-PackageRef = Annotated[str, StringConstraints(pattern=PACKAGE_REF)]
-Name = Annotated[str, StringConstraints(pattern=NAME)]
+# Longest strings, in characters (the longest in the shipped records in brackets).
+MAX_NAME = 64  # a lowercase name: team, category, tag, rule id [21]
+MAX_LINE = 100  # an option's name, decision.chosen, a person, on_call [55]
+MAX_TITLE = 200  # the title, a link's title [69]
+MAX_TEXT = 2_000  # a sentence or two: summary, pros, cons, drivers, reasons [207]
+MAX_PATH = 1_000  # a file path or a URL [64]
+MAX_PACKAGE = 300  # a package reference: npm allows 214 characters, GitHub 39 + 100 [45]
+MAX_MARKDOWN = 500_000  # context, rationale and the other Markdown fields [921]
+# Longest lists, in items (the most in the shipped records in brackets).
+MAX_TAGS = 20  # [4]
+MAX_OPTIONS = 20  # [4]
+MAX_PACKAGES = 20  # an option's packages [4]
+MAX_SUPERSEDES = 20  # [1]
+MAX_ITEMS = 50  # drivers, pros, cons, consequences, deciders, consulted, links, waivers [5]
+MAX_GUESSES = 100  # imported.guesses: a few a field at most
+
+
+def _refuse_hidden(value: str) -> str:
+    problem = one_line_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("one_line", "{problem}", {"problem": problem})
+    return value
+
+
+def _refuse_hidden_before(value: object) -> object:
+    """The same, before a pattern would refuse the value with a vaguer message."""
+    return _refuse_hidden(value) if isinstance(value, str) else value
+
+
+def _line(max_length: int, min_length: int = 1) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+# One line of plain text: surrounding whitespace is dropped, and what is left may hold no
+# line break, control character or hidden character (see chars.py).
+OneLine = AfterValidator(_refuse_hidden)
+Title = Annotated[str, _line(MAX_TITLE, min_length=3), OneLine]
+Line = Annotated[str, _line(MAX_LINE), OneLine]
+LongLine = Annotated[str, _line(MAX_TITLE), OneLine]
+PathLine = Annotated[str, _line(MAX_PATH), OneLine]
+TeamLine = Annotated[str, _line(MAX_NAME), OneLine]
+# Free text: may span lines; hidden characters in it are a warning (rule hidden-characters).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                        max_length=MAX_TEXT)]
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MARKDOWN)]
+# Patterns refuse anything else; the check before them names a hidden character instead.
+RecordId = Annotated[str, StringConstraints(max_length=MAX_LINE, pattern=RECORD_ID),
+                     BeforeValidator(_refuse_hidden_before)]
+PackageRef = Annotated[str, StringConstraints(max_length=MAX_PACKAGE, pattern=PACKAGE_REF),
+                       BeforeValidator(_refuse_hidden_before)]
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME, pattern=NAME),
+                 BeforeValidator(_refuse_hidden_before)]
+Url = Annotated[str, StringConstraints(max_length=MAX_PATH,
+                                       pattern=r"^(https?://|\.{0,2}/|mailto:)\S+$"),
+                BeforeValidator(_refuse_hidden_before)]
 Tokens = Annotated[int, Field(ge=0, le=3, strict=True)]
+
+ONE_LINE = "one line, no control or invisible characters"
 
 
 class Strict(BaseModel):
@@ -67,24 +138,35 @@ class Cost(Strict):
         None, ge=0, description="Hours a month the owning team spends operating it "
         "(upgrades, incidents, on-call load).",
     )
-    notes: str | None = Field(None, description="Anything the figures do not say.")
+    notes: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = Field(
+        None, description=f"Anything the figures do not say. At most {MAX_TEXT:,} characters.",
+    )
 
 
 class Option(Strict):
     """One of the alternatives that was considered."""
 
-    name: Text = Field(description="Short name of the option, e.g. 'PagerDuty' or 'Build our own'.")
+    name: Line = Field(description="Short name of the option, e.g. 'PagerDuty' or 'Build our "
+                       f"own'; {ONE_LINE}, at most {MAX_LINE} characters.")
     approach: Approach = Field(
         description="buy: a hosted or managed product; adopt: run an existing open-source or "
         "vendor product ourselves; build: write it.",
     )
-    summary: Text = Field(description="One or two sentences on what this option is.")
-    pros: list[Text] = Field(default_factory=list, description="Arguments for this option.")
-    cons: list[Text] = Field(default_factory=list, description="Arguments against this option.")
+    summary: Text = Field(description="One or two sentences on what this option is. At most "
+                          f"{MAX_TEXT:,} characters.")
+    pros: list[Text] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Arguments for this option. "
+        f"At most {MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
+    )
+    cons: list[Text] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Arguments against this "
+        f"option. At most {MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
+    )
     packages: list[PackageRef] = Field(
-        default_factory=list,
+        default_factory=list, max_length=MAX_PACKAGES,
         description="Packages or repositories behind the option, as 'pypi:NAME', "
-        "'npm:NAME' or 'github:OWNER/REPO'; they bring in maturity signals.",
+        "'npm:NAME' or 'github:OWNER/REPO'; they bring in maturity signals. At most "
+        f"{MAX_PACKAGES}, of at most {MAX_PACKAGE} characters each.",
     )
     cost: Cost | None = Field(None, description="What the option costs, where known.")
     innovation_tokens: Tokens = Field(
@@ -93,37 +175,45 @@ class Option(Strict):
     )
     why_not_existing_stack: Markdown | None = Field(
         None, description="For an option that spends tokens: why the technology we already "
-        "run cannot do this job.",
+        f"run cannot do this job. At most {MAX_MARKDOWN:,} characters.",
     )
     replaces: Markdown | None = Field(
         None, description="For an option that spends tokens: what it replaces and how the old "
-        "thing is retired.",
+        f"thing is retired. At most {MAX_MARKDOWN:,} characters.",
     )
 
 
 class Decision(Strict):
     """What was decided and why."""
 
-    chosen: Text = Field(
+    chosen: Line = Field(
         description="The name of the option this record chooses (for a proposal, the option "
-        "it proposes; for a rejected record, the option that was turned down).",
+        "it proposes; for a rejected record, the option that was turned down); "
+        f"{ONE_LINE}, at most {MAX_LINE} characters.",
     )
-    rationale: Markdown = Field(description="Why this option, in Markdown.")
+    rationale: Markdown = Field(
+        description=f"Why this option, in Markdown. At most {MAX_MARKDOWN:,} characters.",
+    )
     why_not_buy: Markdown | None = Field(
         None, description="When a non-core capability is built: why no product can be bought "
-        "or adopted instead.",
+        f"or adopted instead. At most {MAX_MARKDOWN:,} characters.",
     )
     exit_plan: Markdown | None = Field(
-        None, description="When a product is bought: how the organisation would leave the vendor.",
+        None, description="When a product is bought: how the organisation would leave the "
+        f"vendor. At most {MAX_MARKDOWN:,} characters.",
     )
 
 
 class Consequences(Strict):
     """What follows from the decision."""
 
-    good: list[Text] = Field(default_factory=list, description="Expected benefits.")
+    good: list[Text] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Expected benefits. At most "
+        f"{MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
+    )
     bad: list[Text] = Field(
-        default_factory=list, description="Costs, risks and trade-offs accepted.",
+        default_factory=list, max_length=MAX_ITEMS, description="Costs, risks and trade-offs "
+        f"accepted. At most {MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
     )
 
 
@@ -132,48 +222,55 @@ class TokensReleased(Strict):
 
     date: dt.date = Field(description="When the tokens were given back.")
     reason: Text = Field(
-        description="Why: the technology has become boring for the team, or it was retired.",
+        description="Why: the technology has become boring for the team, or it was retired. "
+        f"At most {MAX_TEXT:,} characters.",
     )
 
 
 class Waiver(Strict):
     """A rule this record knowingly does not follow, and why (shown on its page)."""
 
-    rule: Name = Field(description="The rule id, e.g. risky-choice or tokens-below-signals.")
-    reason: Text = Field(description="Why the finding is accepted for this record.")
+    rule: Name = Field(description="The rule id, e.g. risky-choice or tokens-below-signals; at "
+                       f"most {MAX_NAME} characters.")
+    reason: Text = Field(description="Why the finding is accepted for this record. At most "
+                         f"{MAX_TEXT:,} characters.")
 
 
 class Link(Strict):
     """A related document."""
 
-    title: Text = Field(description="What the link points at.")
-    url: Annotated[str, StringConstraints(pattern=r"^(https?://|\.{0,2}/|mailto:)\S+$")] = Field(
-        description="An http(s) URL or a path relative to the site.",
+    title: LongLine = Field(description=f"What the link points at; {ONE_LINE}, at most "
+                            f"{MAX_TITLE} characters.")
+    url: Url = Field(
+        description=f"An http(s) URL or a path relative to the site; at most {MAX_PATH:,} "
+        "characters.",
     )
 
 
 class Guess(Strict):
     """A value `decisions import` inferred rather than read: reported until a person confirms it."""
 
-    field: Text = Field(
+    field: LongLine = Field(
         description="The guessed field, as validation names it: 'decision.chosen', "
-        "'options[1].approach', 'status'.",
+        f"'options[1].approach', 'status'; at most {MAX_TITLE} characters.",
     )
     note: Text = Field(description="What the guess was made from, e.g. \"'We will use Kafka' "
-                       "names this option\".")
+                       f"names this option\". At most {MAX_TEXT:,} characters.")
 
 
 class Imported(Strict):
     """Where a record imported from a Markdown ADR came from, and what is still a guess."""
 
-    source: Text = Field(
+    source: PathLine = Field(
         description="The ADR file, as a path from the repository root (the folder that holds "
-        "decisions/), or as it was given when it lies outside the repository.",
+        "decisions/), or as it was given when it lies outside the repository; "
+        f"{ONE_LINE}, at most {MAX_PATH:,} characters.",
     )
     date: dt.date = Field(description="The day the ADR was imported.")
     guesses: list[Guess] = Field(
-        default_factory=list, description="Values inferred on import. Each one is reported "
-        "(rule import-guess) until a person checks the value and removes its entry.",
+        default_factory=list, max_length=MAX_GUESSES, description="Values inferred on import. "
+        "Each one is reported (rule import-guess) until a person checks the value and removes "
+        f"its entry. At most {MAX_GUESSES}.",
     )
 
 
@@ -181,49 +278,66 @@ class Record(Strict):
     """A build-vs-buy or technology decision. The record's id is its file name without .yaml."""
 
     title: Title = Field(
-        description="What was decided, as a short sentence, e.g. 'Buy a paging service'.",
+        description="What was decided, as a short sentence, e.g. 'Buy a paging service'; "
+        f"{ONE_LINE}, 3 to {MAX_TITLE} characters.",
     )
     status: Status = Field(
         description="proposed, accepted, rejected, superseded (by a later record naming this one "
         "in `supersedes`) or deprecated (no longer followed, nothing replaces it).",
     )
     date: dt.date = Field(description="ISO date (YYYY-MM-DD) of the last status change.")
-    team: Text = Field(
+    team: TeamLine = Field(
         description="The owning team, which operates the choice; must be a team in "
-        "decisions/config.yaml.",
+        f"decisions/config.yaml. {ONE_LINE.capitalize()}, at most {MAX_NAME} characters.",
     )
-    deciders: list[Text] = Field(min_length=1, description="Who made the decision.")
-    consulted: list[Text] = Field(
-        default_factory=list, description="Who was asked for an opinion (the people closest to "
-        "the work).",
+    deciders: list[Line] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Who made the decision: 1 to "
+        f"{MAX_ITEMS} people or groups, each {ONE_LINE}, at most {MAX_LINE} characters.",
+    )
+    consulted: list[Line] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Who was asked for an opinion "
+        f"(the people closest to the work). At most {MAX_ITEMS}, each {ONE_LINE}, at most "
+        f"{MAX_LINE} characters.",
     )
     category: Name = Field(
         description="What kind of capability, e.g. database, alerting, observability, "
-        "feature-flags, hosting.",
+        f"feature-flags, hosting; at most {MAX_NAME} characters.",
     )
-    tags: list[Name] = Field(default_factory=list, description="Free keywords for search and tags.")
+    tags: list[Name] = Field(
+        default_factory=list, max_length=MAX_TAGS, description="Free keywords for search and "
+        f"tags. At most {MAX_TAGS}, of at most {MAX_NAME} characters each.",
+    )
     core: bool = Field(
         False, description="True when the capability is core to the business, where building "
         "can beat buying.",
     )
-    context: Markdown = Field(description="The situation and the problem, in Markdown.")
-    drivers: list[Text] = Field(
-        default_factory=list, description="The forces and criteria that shaped the choice.",
+    context: Markdown = Field(
+        description="The situation and the problem, in Markdown. At most "
+        f"{MAX_MARKDOWN:,} characters.",
     )
-    options: list[Option] = Field(min_length=2, description="The options considered (two or more).")
+    drivers: list[Text] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="The forces and criteria that "
+        f"shaped the choice. At most {MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
+    )
+    options: list[Option] = Field(
+        min_length=2, max_length=MAX_OPTIONS, description="The options considered: 2 to "
+        f"{MAX_OPTIONS}.",
+    )
     decision: Decision = Field(description="The chosen option and the rationale.")
     consequences: Consequences = Field(
         default_factory=Consequences, description="What follows from the decision.",
     )
-    on_call: Text | None = Field(
-        None, description="Who is paged when the chosen technology breaks (rotation or team).",
+    on_call: Line | None = Field(
+        None, description="Who is paged when the chosen technology breaks (rotation or team); "
+        f"{ONE_LINE}, at most {MAX_LINE} characters.",
     )
     review_by: dt.date | None = Field(
         None, description="When the decision should be revisited (things change, things break).",
     )
     supersedes: list[RecordId] = Field(
-        default_factory=list, description="Ids of earlier records this one replaces; those must "
-        "have status superseded.",
+        default_factory=list, max_length=MAX_SUPERSEDES, description="Ids of earlier records "
+        f"this one replaces; those must have status superseded. At most {MAX_SUPERSEDES}, "
+        f"of at most {MAX_LINE} characters each.",
     )
     tokens_released: TokensReleased | None = Field(
         None, description="Set when the tokens this decision spent are given back.",
@@ -231,10 +345,14 @@ class Record(Strict):
     ring: Ring | None = Field(
         None, description="Override of the radar ring derived from the status and maturity.",
     )
-    links: list[Link] = Field(default_factory=list, description="Related documents.")
+    links: list[Link] = Field(
+        default_factory=list, max_length=MAX_ITEMS,
+        description=f"Related documents. At most {MAX_ITEMS}.",
+    )
     waivers: list[Waiver] = Field(
-        default_factory=list, description="Rules this record knowingly does not follow, each "
-        "with its reason; their findings are not reported for this record.",
+        default_factory=list, max_length=MAX_ITEMS, description="Rules this record knowingly "
+        "does not follow, each with its reason; their findings are not reported for this "
+        f"record. At most {MAX_ITEMS}.",
     )
     imported: Imported | None = Field(
         None, description="Set by `decisions import`: the ADR this record came from and the "
@@ -270,6 +388,7 @@ class Entry:
     record: Record
     placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
     size: int = 0  # characters in the file
+    hidden: bool = False  # the text may hold hidden characters: worth their rule's walk
 
     @property
     def short(self) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from pathlib import Path
 
+import yaml
+
 from .files import write_new
-from .model import RECORD_FILE
+from .model import APPROACHES, RECORD_FILE
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../docs/decision.schema.json"
 
@@ -26,8 +29,34 @@ def next_number(root: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def yaml_scalar(value: str, quoted: bool = False) -> str:
+    """`value` as one line of YAML that reads back as exactly `value`, for `key: <here>`.
+
+    Written by the YAML serializer, never by formatting the text into the template: a value
+    can hold a line break, a quote or a `: ` and still cannot end the scalar or add a key.
+    Plain style when the serializer finds it safe (`team: sre`), otherwise, or when `quoted`,
+    a double-quoted string with every line break and control character escaped.
+    """
+    if not quoted:
+        text = _dump(value, None)
+        if _one_line_reading(text, value):
+            return text
+    # plain and single-quoted styles write a line break (\n, \x85, \u2028) as it is
+    text = _dump(value, '"')
+    if not _one_line_reading(text, value):
+        raise ValueError(f"cannot write {value!r} as one line of YAML")  # never seen
+    return text
+
+
+def _one_line_reading(text: str, value: str) -> bool:
+    """`text` holds no line break and reads back as `value` after a key."""
+    return (not any(c in text for c in "\n\r\x85\u2028\u2029")
+            and yaml.safe_load(f"key: {text}") == {"key": value})
+
+
+def _dump(value: str, style: str | None) -> str:
+    out = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=math.inf)
+    return out.removesuffix("\n...\n").removesuffix("\n")
 
 
 APPROACH_COMMENT = "# buy: hosted product | adopt: run existing software | build: write it"
@@ -42,7 +71,9 @@ def _options(options: list[tuple[str, str]]) -> str:
         comment = f"         {APPROACH_COMMENT}" if first else ""
         packages = "          # e.g. pypi:requests, npm:react, github:owner/repo" if first else ""
         tokens = "  # 0: boring technology we already run; 1-3: something new" if first else ""
-        out.append(f"""  - name: {_quote(name)}
+        if approach not in APPROACHES:
+            raise ValueError(f"approach {approach!r} is not one of {', '.join(APPROACHES)}")
+        out.append(f"""  - name: {yaml_scalar(name, quoted=True)}
     approach: {approach}{comment}
     summary: TODO one sentence
     pros: []
@@ -55,16 +86,19 @@ def _options(options: list[tuple[str, str]]) -> str:
 
 def render_template(title: str, team: str | None, category: str | None, today: dt.date,
                     options: list[tuple[str, str]] | None = None) -> str:
+    """The template with the values given; each one goes in through `yaml_scalar`."""
+    team_value = yaml_scalar(team) if team is not None else "TODO-team"
+    category_value = yaml_scalar(category) if category is not None else "todo"
     return f"""{SCHEMA_LINE}
 # A decision record. Replace every TODO; `decisions validate` lists the ones left.
 # Fields are documented in docs/decision.schema.json (your editor shows them).
-title: {_quote(title)}
+title: {yaml_scalar(title, quoted=True)}
 status: proposed          # proposed | accepted | rejected | superseded | deprecated
 date: {today.isoformat()}          # when the status last changed
-team: {team or "TODO-team"}          # the team that will operate the choice
+team: {team_value}          # the team that will operate the choice
 deciders:
   - TODO who decides
-category: {category or "todo"}           # e.g. database, alerting, observability, hosting
+category: {category_value}           # e.g. database, alerting, observability, hosting
 tags: []
 core: false               # true only if this capability is core to our business
 context: |

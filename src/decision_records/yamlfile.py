@@ -19,6 +19,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .files import MiB, Refused, read_limited
 from .findings import Loc
 
 _T = "tag:yaml.org,2002:"
@@ -191,17 +192,29 @@ def _tag_problem(n: Node) -> YamlProblem:
     return YamlProblem(why, *_at(n), rule="yaml-tag")
 
 
-def read_text(path: Path) -> str:
+# A record is a page of text; the largest shipped one is under 8 KB, and the large-record
+# rule warns from 256 KB. Parsing stays quick up to this cap; anything larger is refused
+# before it is parsed. config.yaml has the same cap.
+MAX_BYTES = 1 * MiB
+RECORD_WHAT = ("a record", "keep it short and link to long documents in `links`")
+
+
+def read_text(path: Path, what: tuple[str, str] = RECORD_WHAT) -> str:
+    """The text of a regular file of at most MAX_BYTES; `what` names the file and says what
+    to do when it is larger. Raises YamlProblem (rule io, file-type, file-size or encoding).
+    """
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_BYTES, *what)
+    except Refused as e:
+        raise YamlProblem(str(e), rule=e.rule) from None
     except OSError as e:
         raise YamlProblem(f"cannot read the file: {e.strerror or e}", rule="io") from None
     return decode(raw)
 
 
-def load(path: Path) -> Any:
+def load(path: Path, what: tuple[str, str] = RECORD_WHAT) -> Any:
     """The top-level mapping of a YAML file. Raises YamlProblem."""
-    return parse(read_text(path))
+    return parse(read_text(path, what))
 
 
 def parse(text: str) -> Any:
@@ -230,7 +243,7 @@ class Locator:
         if not self._loaded:
             self._loaded = True
             try:
-                self._root = compose(read_text(self.path))
+                self._root = compose(read_text(self.path))  # refuses what load refused
             except YamlProblem:
                 self._root = None
         node = self._root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,10 +66,11 @@ def validate(root: Path, paths: tuple[Path, ...], strict: bool) -> Outcome:
     Exit status: 0 valid (warnings allowed unless --strict), 1 a record is invalid,
     2 usage error or unreadable config.
     """
-    missing = [p for p in paths if not p.is_file()]
+    # neither check follows a link named here: reading it reports what it is (file-type)
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         raise Exit2(f"{display(missing[0])}: no such file")
-    outside = [p for p in paths if p.resolve().parent != root.resolve()]
+    outside = [p for p in paths if p.absolute().parent.resolve() != root.resolve()]
     if outside:
         raise Exit2(f"{display(outside[0])} is not in the decisions folder {display(root)}; "
                     "records are checked in their folder (pass --dir)")

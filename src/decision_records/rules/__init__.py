@@ -39,6 +39,11 @@ _ALL = [
     Rule("empty", "error", "The file is not empty.", False),
     Rule("encoding", "error", "The file is UTF-8 text.", False),
     Rule("io", "error", "The file can be read.", False),
+    Rule("file-type", "error",
+         "Records, config.yaml and signals.json are regular files: no symbolic links, folders, "
+         "pipes or devices.", False),
+    Rule("file-size", "error",
+         "A record or config.yaml is at most 1 MiB (signals.json: 32 MiB).", False),
     Rule("schema", "error", "The record matches the record model.", False),
     Rule("config", "error", "decisions/config.yaml matches the settings model.", False),
     Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
@@ -65,6 +70,9 @@ _ALL = [
          "A value `decisions import` guessed is checked by a person (then its entry is removed "
          "from imported.guesses)."),
     Rule("large-record", "warning", "A record stays under 256 KB; long documents are linked."),
+    Rule("hidden-characters", "warning",
+         "Text holds no invisible, bidirectional or control characters, which make it display "
+         "differently from what it is (one-line fields refuse them as schema errors)."),
     # budget: the innovation-token ledger
     Rule("budget-overdrawn", "error", "Accepted records spend no more tokens than the team has."),
     Rule("budget-proposal", "warning",
@@ -97,7 +105,7 @@ RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 
 CHECKS: tuple[Check, ...] = (
     core.duplicate_numbers, core.supersession, core.teams_and_categories, core.options,
-    core.dates, core.todos, core.large_records, core.import_guesses,
+    core.dates, core.todos, core.large_records, core.hidden_characters, core.import_guesses,
     budget.budgets,
     policies.buy_before_build, policies.boring_first, policies.operate_what_you_own,
     policies.exit_plan, policies.review_due,

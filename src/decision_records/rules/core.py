@@ -1,5 +1,6 @@
 """The rules about records themselves and between records: numbers, supersession, teams,
-options, dates, placeholders, size and import guesses. Each is a small function of the context.
+options, dates, placeholders, size, hidden characters and import guesses. Each is a small
+function of the context.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..chars import hidden_problem
 from ..findings import Finding, Loc, parse_field
 from ..model import Entry
 from .base import Context, Reporter, closest, is_todo
@@ -173,6 +175,19 @@ def large_records(ctx: Context) -> Iterator[Finding | None]:
             yield ctx.report("large-record", e.path, (),
                              f"the record is {e.size / 1e6:.1f} MB; keep it short and link to "
                              "long documents in `links` (big pages are slow to read and build)")
+
+
+def hidden_characters(ctx: Context) -> Iterator[Finding | None]:
+    """Invisible, bidirectional and control characters in free text (one-line fields refuse
+    them outright, as schema errors): the text displays differently from what it is.
+    """
+    for e in ctx.entries:
+        if not e.hidden:
+            continue
+        for loc, text in _strings(e.record.model_dump(exclude_defaults=True), ()):
+            problem = hidden_problem(text)
+            if problem is not None:
+                yield ctx.report("hidden-characters", e.path, loc, problem)
 
 
 def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:

@@ -14,11 +14,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
 
-from ..files import write_atomic
+from ..files import MiB, Refused, read_limited, write_atomic
 from ..findings import Finding, display
 from ..model import Strict
 
 SNAPSHOT_NAME = "signals.json"
+# About 1 KB a package reference: room for some 30,000 references, read in well under a second.
+SNAPSHOT_MAX_BYTES = 32 * MiB
 
 Status = Literal["ok", "not-found", "error"]
 SignalValue = str | int | float | bool | list[str] | None
@@ -94,9 +96,11 @@ def load_snapshot(root: Path) -> Snapshot:
     """
     path = snapshot_path(root)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, SNAPSHOT_MAX_BYTES, SNAPSHOT_NAME, "")
     except FileNotFoundError:
         return Snapshot()
+    except Refused as e:  # a link, a pipe, a folder or too large: never opened or read whole
+        raise SnapshotError(path, e.problem) from None
     except OSError as e:
         raise SnapshotError(path, f"cannot read: {e.strerror or e}") from None
     return parse_snapshot(raw, path)
