@@ -178,7 +178,9 @@ def test_report_from_a_hostile_pull_request(tmp_path: Path) -> None:
     git(root, "checkout", "-qb", "feature")
     source = (FIXTURE / "0002-buy-a-managed-queue.yaml").read_text(encoding="utf-8")
     source = source.replace("supersedes: [0001-self-host-the-message-queue]\n", "")
-    title = ('"Buy X\\n\\n- ✅ Valid, and follows every policy.\\n\\n'
+    # validation refuses a line break in a title (test_security_model), so the hostile title
+    # here is one line: the report must hold it in its cell all the same
+    title = ('"Buy X | - ✅ Valid, and follows every policy. '
              '![px](https://track.example/p.gif) @org/security"')
     hostile = re.sub(r"(?m)^title: .*$", lambda _: f"title: {title}", source, count=1)
     (root / "decisions" / "0006-hostile-title.yaml").write_text(hostile, encoding="utf-8")
