@@ -21,8 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-test  ## create .venv with the project and its test tools
 
+# --dirty: after the first build, saving a record rebuilds its page and the pages about many
+# records, not every page (see the README); `make build` always builds everything.
 serve: $(VENV)/.installed  ## build the site from decisions/ and serve it on 127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.installed  ## build the site into site/
 	$(BIN)/mkdocs build --strict

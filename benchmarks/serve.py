@@ -72,14 +72,15 @@ def fetch(url: str, timeout: float) -> tuple[int, str]:
 class Server:
     """`mkdocs serve` of one config in a child process, its output in a log file."""
 
-    def __init__(self, config: Path, env: dict[str, str], log: Path) -> None:
+    def __init__(self, config: Path, env: dict[str, str], log: Path,
+                 extra: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log = log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", str(config),
-             "--dev-addr", f"127.0.0.1:{self.port}"],
+             "--dev-addr", f"127.0.0.1:{self.port}", *extra],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def tail(self, lines: int = 12) -> str:
@@ -137,6 +138,10 @@ def time_edit(server: Server, url_path: str, path: Path, edit: Callable[[str], s
         time.sleep(POLL)
 
 
+# the options `make serve` gives mkdocs serve (the Makefile's serve target)
+OURS_SERVE_ARGS = ("--dirty",)
+
+
 def replace_in_line(prefix: str, old: str, new: str) -> Callable[[str], str]:
     """An edit: `old` becomes `new` in the first line starting with `prefix`."""
     def edit(text: str) -> str:
@@ -149,7 +154,9 @@ def run_site(name: str, config: Path, env: dict[str, str], targets: list[tuple[s
              scratch: Path, args: argparse.Namespace) -> tuple[float, list[float]]:
     """(seconds until the server answered, seconds of each edit)."""
     prefix = "title: " if name == "ours" else "# "
-    server = Server(config, env, scratch / f"{name}-serve.log")
+    # ours runs as `make serve` runs it; plain MkDocs with its defaults, as a user would
+    extra = OURS_SERVE_ARGS if name == "ours" else ()
+    server = Server(config, env, scratch / f"{name}-serve.log", extra)
     try:
         record_id = targets[0][0]
         ready = server.wait_ready(f"/decisions/{record_id}/", args.start_timeout)

@@ -1,7 +1,7 @@
 """MkDocs hooks: hand the decision records to MkDocs. Each function only translates.
 
 The records are loaded and checked once per build (on_config) and rendered by the
-decision_records package into in-memory files: nothing is written into docs/. Problems in
+decision_records package into in-memory pages: nothing is written into docs/. Problems in
 the records never stop `mkdocs serve` or a plain build: the pages show them, and only
 `mkdocs build --strict` (what CI runs) fails on an error.
 """
@@ -20,11 +20,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from decision_records.render.record import RecordPage as RecordView
-from decision_records.render.urls import PROBLEMS_URI, Urls
+from decision_records.render.templates import sections
+from decision_records.render.urls import Urls
 from decision_records.search import Document, SearchBuild, SearchError
 from decision_records.site import (
-    RecordSource,
+    PREVIEW,
+    HtmlPage,
     Site,
     SiteError,
     compact_html,
@@ -34,35 +35,49 @@ from decision_records.site import (
 )
 
 log = logging.getLogger("mkdocs.hooks.decisions")
+# Material's own search engine (Lunr, its languages, its worker): the search box asks ours.
+# Source maps of the theme's minified files only serve someone debugging the theme.
+THEME_UNUSED = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
 _site: Site | None = None
 _search: SearchBuild | None = None
-_searched: set[str] = set()  # hand-written pages that search should find
+_page_docs = PREVIEW.page_docs  # words of the searched pages, kept across rebuilds
 
 
-class RecordPage(Page):
-    """A record's page: its HTML and table of contents come finished from the package."""
+class FinishedPage(Page):
+    """A generated page whose HTML comes finished from the package: no Markdown pass. It is
+    rendered just before the theme needs it and dropped once written (on_page_context,
+    on_post_page), so that ten thousand record pages are never held at once."""
 
-    def __init__(self, source: RecordSource, file: File, config: MkDocsConfig) -> None:
+    def __init__(self, source: HtmlPage, file: File, config: MkDocsConfig) -> None:
         super().__init__(None, file, config)
-        self._render = source.render
-        self._view: RecordView | None = None
+        self.source = source
 
     def read_source(self, config: MkDocsConfig) -> None:
-        self._view = view = self._render()
         self.markdown = ""
-        # the theme prints the title unescaped; search reads the records, not this page.
-        # No side table of contents: a record's sections are few and always in the same
-        # order, and the options side by side need the width (the theme would also repeat
-        # the sections' links in every one of thousands of pages).
-        self.meta = {"title": _escape(view.title), "tags": view.tags,
-                     "search": {"exclude": True}, "hide": ["toc"]}
+        # the theme prints the title unescaped; Material's own index is not used (see below)
+        self.meta = {"title": _escape(self.source.title), "tags": list(self.source.tags),
+                     "search": {"exclude": True}, "hide": list(self.source.hide)}
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        assert self._view is not None
-        self.content = self._view.html
-        self.toc = get_toc([])
-        self.present_anchor_ids = {anchor for anchor, _ in self._view.toc}
-        self._view = None  # the content is all MkDocs needs from here on
+        self.content = ""  # filled in on_page_context
+
+    def fill(self) -> None:
+        self.content = html = self.source.render()
+        found = sections(html)
+        self.toc = get_toc([] if "toc" in self.source.hide else [
+            {"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in found])
+        self.present_anchor_ids = {anchor for anchor, _ in found}
+
+
+class RecordFile(File):
+    """A record page's file, for `mkdocs serve --dirty`: changed when its record file is, or
+    when something else it shows has changed (see Site.page_keys)."""
+
+    changed = False
+
+    def is_modified(self) -> bool:
+        return self.changed or super().is_modified()
 
 
 def _escape(text: str) -> str:
@@ -70,18 +85,28 @@ def _escape(text: str) -> str:
 
 
 def urls(config: MkDocsConfig) -> Urls:
-    """MkDocs' own rules for page URLs, handed to the renderers."""
+    """MkDocs' own rules for page URLs, handed to the renderers (kept while serving: the
+    links it has worked out stay right as long as these settings do)."""
     directory_urls = config.use_directory_urls
     repo = config.repo_url
     edit_base = urljoin(repo.rstrip("/") + "/", config.edit_uri or "") if repo else None
-    return Urls(page_url=lambda uri: File(uri, "", "", directory_urls).url,
+    made = Urls(page_url=lambda uri: File(uri, "", "", directory_urls).url,
                 relative=get_relative_url, edit_base=edit_base, site_url=config.site_url)
+    key = (directory_urls, edit_base, config.site_url)
+    if PREVIEW.urls is None or PREVIEW.urls[0] != key:
+        PREVIEW.urls = (key, made)
+    return PREVIEW.urls[1]
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    PREVIEW.serving = command == "serve"  # called once, not at each rebuild
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
     try:
-        _site = load_site(decisions_dir(Path(config.config_file_path).parent), urls(config))
+        _site = load_site(decisions_dir(Path(config.config_file_path).parent), urls(config),
+                          PREVIEW.records)
     except SiteError as e:
         raise PluginError(str(e)) from None
     errors = _site.errors
@@ -89,17 +114,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(strict_message(errors))
     for f in _site.findings:  # CI enforces warnings with `decisions validate --strict`
         (log.warning if f.severity == "error" else log.info)(f.format())
-    line = _site.problems_line()
-    config.extra["decision_problems"] = (
-        {"text": f"{line}: see Problems", "page": File(PROBLEMS_URI, "", "",
-                                                      config.use_directory_urls).url}
-        if errors else None)
     return config
-
-
-# Material's own search engine (Lunr, its languages, its worker): the search box asks ours.
-# Source maps of the theme's minified files only serve someone debugging the theme.
-THEME_UNUSED = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -108,44 +123,70 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for unused in [f for f in files if f.src_uri.startswith(THEME_UNUSED)
                    or (f.src_uri.startswith("assets/") and f.src_uri.endswith(".map"))]:
         files.remove(unused)
-    for uri, content in _site.pages().items():
+    for uri, content in _site.files().items():
         files.append(File.generated(config, uri, content=content))
-    for source in _site.records():
-        # the record file as source: `mkdocs serve --dirty` rebuilds only the records changed
-        file = File.generated(config, source.uri, abs_src_path=str(source.path))
-        RecordPage(source, file, config)
+    keys = _site.page_keys()
+    for file in files.documentation_pages():
+        # a hand-written page with figures from the records changes when they do; under
+        # `mkdocs serve --dirty` MkDocs would only look at the page's own file
+        if file.abs_src_path and _site.fills(Path(file.abs_src_path)):
+            file.is_modified = lambda: True  # type: ignore[method-assign]
+    for page in _site.pages():
+        if page.path is None:  # about many records: made again at every build
+            file = File.generated(config, page.uri, content="")
+        else:
+            file = RecordFile.generated(config, page.uri, abs_src_path=str(page.path))
+            assert isinstance(file, RecordFile)
+            file.changed = keys.get(page.uri) != PREVIEW.keys.get(page.uri)
+        FinishedPage(page, file, config)
         files.append(file)
+    PREVIEW.keys = keys
+    kept = {f.src_uri for f in files.documentation_pages()}
+    for gone in [uri for uri in _page_docs if uri not in kept]:
+        del _page_docs[gone]
     _search = SearchBuild()
-    _searched.clear()
-    _search.add_records(_site.search_documents(
-        lambda uri: File(uri, "", "", config.use_directory_urls).url))
+    _search.add_records(_site.search_documents(_site.context.urls.url))
     return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _site is not None
-    if not isinstance(page, RecordPage):
-        if not (page.meta.get("search") or {}).get("exclude"):
-            _searched.add(page.file.src_uri)
-        page.meta["search"] = {"exclude": True}  # Material's own index: the worker uses ours
+    if not (page.meta.get("search") or {}).get("exclude"):
+        _page_docs[page.file.src_uri] = Document(page.url, "", "")  # its words come later
+    page.meta["search"] = {"exclude": True}  # Material's own index: the worker asks Pagefind
     return _site.fill(markdown, page.file.src_uri)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if _search is not None and page.file.src_uri in _searched:
-        _search.add_page(Document(page.url, page.title or "", html))
+    if page.file.src_uri in _page_docs:
+        _page_docs[page.file.src_uri] = Document(page.url, page.title or "", html)
     return html
 
 
+def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+    if isinstance(page, FinishedPage):
+        page.fill()
+        if page.source.searched:
+            _page_docs[page.file.src_uri] = Document(page.url, page.source.title,
+                                                     page.content or "")
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if isinstance(page, FinishedPage):
+        page.content = None  # written: no need to keep it
     return compact_html(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     if _search is None:
         return
+    for doc in _page_docs.values():
+        if doc.body:
+            _search.add_page(doc)
     try:
-        _search.finish(Path(config.site_dir))
+        # under `mkdocs serve` the pages show at once and search follows a moment later
+        _search.finish(Path(config.site_dir), wait=not PREVIEW.serving)
     except SearchError as e:
         log.warning(f"search: {e}; the site has no search index")
 

@@ -57,19 +57,18 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the fixture records into a temp folder and serve it on a free local port."""
+def _serve_build(decisions: Path, out: Path, strict: bool) -> Iterator[str]:
+    """Build the records into out/site and serve it on a free local port."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    out = tmp_path_factory.mktemp("browser-site")
     mp = pytest.MonkeyPatch()
-    mp.setenv("DECISIONS_DIR", str(FIXTURE))
+    mp.setenv("DECISIONS_DIR", str(decisions))
     mp.setenv("DECISIONS_TODAY", TODAY_ENV)
     mp.setenv("NO_MKDOCS_2_WARNING", "1")
     try:
-        build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site")))
+        build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site"),
+                          strict=strict))
     finally:
         mp.undo()
     server = ThreadingHTTPServer(("127.0.0.1", 0),
@@ -81,6 +80,39 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture records, built strict as CI builds them."""
+    yield from _serve_build(FIXTURE, tmp_path_factory.mktemp("browser-site"), strict=True)
+
+
+@pytest.fixture(scope="module")
+def broken_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture records with one that breaks a rule, built as `mkdocs serve` builds."""
+    out = tmp_path_factory.mktemp("broken-site")
+    folder = out / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    bad = folder / "0002-buy-a-managed-queue.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("team: platform", "team: platfrom"),
+                   encoding="utf-8")
+    yield from _serve_build(folder, out, strict=False)
+
+
+def test_every_page_says_when_records_have_errors(page: Any, broken_url: str,
+                                                  base_url: str) -> None:
+    page.goto(broken_url + "budget/")
+    banner = page.locator(".dr-problem-banner")
+    banner.wait_for()
+    assert banner.inner_text().startswith("1 error in the records")
+    banner.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/problems/$"))
+    assert "team 'platfrom' is not in config.yaml" in page.locator("article").inner_text()
+    page.goto(broken_url + "decisions/0002-buy-a-managed-queue/")
+    assert "platfrom" in page.locator(".dr-problems").inner_text()
+    page.goto(base_url + "budget/", wait_until="networkidle")  # no errors: no banner
+    assert page.locator(".dr-problem-banner").count() == 0
 
 
 @pytest.fixture

@@ -171,7 +171,7 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     })
     decisions.snapshot = snapshot
     page = render_signals_page(render_context(decisions, TODAY))
-    assert page.startswith('---\n{"title": "Maturity signals"')
+    assert page.startswith('<p>Every package and repository the decisions refer to')
     assert '<table class="dr-index" data-index>' in page
     assert ('<th data-sort="package" aria-sort="none"><button type="button">Package</button>'
             "</th>") in page

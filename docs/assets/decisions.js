@@ -170,12 +170,40 @@
       .catch(function (e) { console.warn("the index keeps its first page: " + e); });
   }
 
+  // While records have errors, every page says so at its top. The counts come from
+  // problems.json, made at every build, so a page built earlier (`mkdocs serve --dirty`
+  // rebuilds only what changed) never shows stale ones.
+  var problems = null;
+
+  function banner() {
+    var article = document.querySelector("article.md-content__inner");
+    if (!article || article.querySelector(".dr-problem-banner")) return;
+    var root = typeof window.__md_scope !== "undefined" ? window.__md_scope : location.href;
+    if (!problems) {
+      problems = fetch(new URL("problems.json", root))
+        .then(function (reply) { return reply.ok ? reply.json() : null; })
+        .catch(function () { return null; });
+    }
+    problems.then(function (data) {
+      if (!data || !data.errors || article.querySelector(".dr-problem-banner")) return;
+      var link = text(element("a", { href: new URL(data.page, root).href }), data.text);
+      article.insertBefore(element("p", { "class": "dr-problem-banner", role: "status" },
+                                   [link, ": the pages of those records show them at the top."]),
+                           article.firstChild);
+    });
+  }
+
+  function ready() {
+    setup();
+    banner();
+  }
+
   // Material's instant navigation swaps pages without a reload and announces it on document$.
   if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(setup);
+    window.document$.subscribe(ready);
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    setup();
+    ready();
   }
 })();

@@ -255,9 +255,35 @@ def _as_named(path: Path) -> str:
     return display(path.absolute().parent.resolve() / path.name)
 
 
+class RecordCache:
+    """Records read before, kept by their file's identity: a rebuild under `mkdocs serve`
+    reads again only the files that changed."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[tuple[int, int, int, int], Loaded]] = {}
+
+    def load(self, path: Path) -> Loaded:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return load_record(path)
+        key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_mode)
+        kept = self._kept.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        loaded = load_record(path)
+        self._kept[path] = (key, loaded)
+        return loaded
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        wanted = set(paths)
+        for path in [p for p in self._kept if p not in wanted]:
+            del self._kept[path]
+
+
 def load_decisions(
     root: Path, today: dt.date | None = None, only: Iterable[Path] | None = None,
-    config: Config | None = None,
+    config: Config | None = None, cache: RecordCache | None = None,
 ) -> Decisions:
     """Load and check every record under root. Raises ConfigError for an unusable config.
 
@@ -270,14 +296,14 @@ def load_decisions(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, today, only, config)
+        return _load(root, today, only, config, cache)
     finally:
         if enabled:
             gc.enable()
 
 
 def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
-          config: Config | None) -> Decisions:
+          config: Config | None, cache: RecordCache | None) -> Decisions:
     config = config or load_config(root)
     findings: list[Finding] = []
     try:
@@ -286,12 +312,14 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
         snapshot = Snapshot()
         findings.append(e.finding())
     files, stray = record_files(root)
+    if cache is not None:
+        cache.keep_only(files)
     entries: list[Entry] = []
     misnamed: list[Path] = []
     failed: list[Path] = []
     for path in files:
         m = RECORD_FILE.match(path.name)
-        loaded = load_record(path)
+        loaded = cache.load(path) if cache is not None else load_record(path)
         findings.extend(loaded.findings)
         if loaded.record is None or m is None:
             failed.append(path)

@@ -17,12 +17,14 @@ import atexit
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +40,9 @@ TIMEOUT = 600  # seconds a shard may take before the build gives up on search
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-highlight.js", "wasm.unknown.pagefind")
+
+
+log = logging.getLogger("mkdocs.hooks.decisions")
 
 
 class SearchError(Exception):
@@ -158,23 +163,43 @@ class SearchBuild:
     def add_page(self, doc: Document) -> None:
         self._pages.append(doc)
 
-    def finish(self, site_dir: Path) -> int:
-        """Wait for every shard and put them in the site; returns the number of shards."""
+    def finish(self, site_dir: Path, wait: bool = True) -> None:
+        """Put every shard in the site when built: now, or (wait=False) from a thread, so that
+        a preview shows its pages before search has caught up."""
         jobs = list(self._jobs)
         if self._pages:
             jobs.insert(0, shards().build(self._pages))  # the pages' shard loads first
+        if wait:
+            self._write(jobs, site_dir)
+        else:
+            threading.Thread(target=self._write_later, args=(jobs, site_dir), daemon=True,
+                             name="search-write").start()
+
+    def _write_later(self, jobs: list[Future[Path]], site_dir: Path) -> None:
+        try:
+            self._write(jobs, site_dir)
+        except (SearchError, OSError) as e:
+            log.warning(f"search: {e}; the site has no search index until the next build")
+
+    def _write(self, jobs: list[Future[Path]], site_dir: Path) -> None:
+        """The shards, each in its own folder, and the list of them, replacing the last."""
         out = site_dir / OUTPUT
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
+        new = site_dir / f".{OUTPUT}-{os.getpid()}-{threading.get_ident()}"
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir(parents=True)
         names = []
         for i, job in enumerate(jobs):
             built = job.result()
             # the first shard brings the search code; the worker merges the others' data into it
             ignore = None if i == 0 else shutil.ignore_patterns(*ENGINE)
-            shutil.copytree(built, out / str(i), copy_function=_link_or_copy, ignore=ignore)
+            shutil.copytree(built, new / str(i), copy_function=_link_or_copy, ignore=ignore)
             names.append(str(i))
-        (out / MANIFEST).write_text(json.dumps(names) + "\n", encoding="utf-8")
-        return len(names)
+        (new / MANIFEST).write_text(json.dumps(names) + "\n", encoding="utf-8")
+        old = site_dir / f".{OUTPUT}-old-{os.getpid()}-{threading.get_ident()}"
+        if out.exists():
+            out.rename(old)
+        new.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _link_or_copy(src: str, dst: str) -> None:

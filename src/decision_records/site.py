@@ -1,12 +1,12 @@
 """The site as data: every generated page, from the loaded decisions.
 
 No MkDocs import here: the hooks in hooks/decisions.py hand these pages to MkDocs, so a move
-to another static site generator only touches the hooks. Two kinds of page come out:
+to another static site generator only touches the hooks. Two kinds of file come out:
 
-- listing pages (index, review, timeline, budget, radar, ...) as Markdown with HTML blocks,
-  which go through the generator's Markdown pass like hand-written pages;
-- record pages as finished HTML with their table of contents (RecordPage): thousands of them,
-  so they skip the Markdown pass and are rendered only when the generator asks for them.
+- data files (decisions.json, the index's data, the radar's JSON);
+- pages of finished HTML (HtmlPage): the record pages, thousands of them, and the pages
+  about many records (index, review, timeline, budget, radar, ...). None of them needs a
+  Markdown pass, and each is rendered only when the generator asks for it.
 
 A record with problems still gets its page, with the findings at the top; a record file that
 cannot be read gets a page with its findings and its text. Whether problems stop the build is
@@ -18,30 +18,35 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .findings import Finding, display
-from .loader import ConfigError, load_decisions, today
+from .loader import ConfigError, RecordCache, load_decisions, today
 from .model import RECORD_FILE
 from .records import Decisions
 from .render import budget, pages, signals
 from .render.context import RenderContext
-from .render.radar import radar_pages
-from .render.record import RecordPage, broken_page, render_record, search_text
+from .render.radar import radar_data, render_radar
+from .render.record import broken_page, render_record, search_text
 from .render.urls import (
+    BACKSTAGE_URI,
     BUDGET_URI,
     INDEX_DATA_URI,
     INDEX_URI,
     JSON_URI,
+    PROBLEMS_DATA_URI,
     PROBLEMS_URI,
+    RADAR_JSON_URI,
+    RADAR_URI,
     REVIEW_URI,
     SIGNALS_URI,
     TIMELINE_URI,
     Urls,
     record_uri,
+    timeline_uri,
 )
 from .search import Document, text_body
 from .yamlfile import YamlProblem, read_text
@@ -81,13 +86,20 @@ def decisions_dir(config_dir: Path) -> Path:
     return Path(os.environ.get("DECISIONS_DIR") or config_dir / "decisions")
 
 
+WIDE = ("navigation", "toc")  # a table of many columns needs the room the side bars take
+
+
 @dataclass(frozen=True)
-class RecordSource:
-    """A record page to be: where it goes, the file it comes from, and how to render it."""
+class HtmlPage:
+    """A generated page of finished HTML, rendered on demand (thousands are never held)."""
 
     uri: str
-    path: Path
-    render: Callable[[], RecordPage]
+    title: str
+    render: Callable[[], str]
+    hide: tuple[str, ...] = ()  # parts of the theme's page to leave out
+    searched: bool = False  # search finds it by its rendered words (records: by their own)
+    path: Path | None = None  # the record file it shows: its page changes when the file does
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,32 +116,63 @@ class Site:
     def errors(self) -> list[Finding]:
         return self.context.decisions.errors
 
-    def pages(self) -> dict[str, str]:
-        """src_uri -> content of every generated file except the record pages."""
+    def files(self) -> dict[str, str]:
+        """src_uri -> content of every generated data file."""
         ctx = self.context
-        out = {
-            INDEX_URI: pages.render_index(ctx),
-            INDEX_DATA_URI: pages.render_index_data(ctx),
-            REVIEW_URI: pages.render_review(ctx),
-            TIMELINE_URI: pages.render_timeline(ctx),
-            PROBLEMS_URI: pages.render_problems(ctx, self._pages_of_files()),
-            JSON_URI: pages.render_json(ctx),
-            BUDGET_URI: budget.render_budget_page(ctx),
-            SIGNALS_URI: signals.render_signals_page(ctx),
-        }
-        out.update(pages.render_timeline_years(ctx))
-        out.update(radar_pages(ctx))
-        return out
+        radar = radar_data(ctx)
+        return {INDEX_DATA_URI: pages.render_index_data(ctx), JSON_URI: pages.render_json(ctx),
+                RADAR_JSON_URI: radar[RADAR_JSON_URI], BACKSTAGE_URI: radar[BACKSTAGE_URI],
+                PROBLEMS_DATA_URI: pages.render_problems_data(ctx)}
 
-    def records(self) -> Iterator[RecordSource]:
-        """The record pages, rendered on demand: the valid records, then the broken files."""
+    def pages(self) -> Iterator[HtmlPage]:
+        """The pages about many records, then one page a record."""
         ctx = self.context
+        p = functools.partial
+        yield HtmlPage(INDEX_URI, "All decisions", p(pages.render_index, ctx), WIDE)
+        yield HtmlPage(REVIEW_URI, "Review queue", p(pages.render_review, ctx), searched=True)
+        yield HtmlPage(TIMELINE_URI, "Timeline", p(pages.render_timeline, ctx))
+        for year in pages.timeline_years(ctx):
+            yield HtmlPage(timeline_uri(year), f"Decisions of {year}",
+                           p(pages.render_timeline_year, ctx, year))
+        yield HtmlPage(PROBLEMS_URI, "Problems",
+                       p(pages.render_problems, ctx, self._pages_of_files()), WIDE)
+        yield HtmlPage(BUDGET_URI, "Innovation tokens", p(budget.render_budget_page, ctx),
+                       searched=True)
+        yield HtmlPage(RADAR_URI, "Technology radar", p(render_radar, ctx), searched=True)
+        yield HtmlPage(SIGNALS_URI, "Maturity signals", p(signals.render_signals_page, ctx),
+                       WIDE)
         for entry in ctx.entries:
-            yield RecordSource(record_uri(entry.id), entry.path,
-                               functools.partial(render_record, entry, ctx))
+            # no side table of contents: a record's sections are few and always in the same
+            # order, and the options side by side need the width
+            yield HtmlPage(record_uri(entry.id), entry.record.title,
+                           p(render_record, entry, ctx), ("toc",), path=entry.path,
+                           tags=tuple(entry.record.tags))
         for path in self._broken():
-            yield RecordSource(record_uri(path.stem), path,
-                               functools.partial(_broken_page, path, ctx))
+            yield HtmlPage(record_uri(path.stem), path.name, p(_broken_page, path, ctx),
+                           ("toc",), path=path)
+
+    def page_keys(self) -> dict[str, Hashable]:
+        """For each record page, what it shows beyond its own file, as one comparable value.
+
+        A page whose key and file are as at the last build is left as it is by an
+        incremental build (`mkdocs serve --dirty`): editing one record rebuilds its page, and
+        the pages it changes (a record it supersedes, its team's budget notes).
+        """
+        ctx = self.context
+        d = ctx.decisions
+        shared = (d.config.model_dump_json(), _stat(d.root / "signals.json"), ctx.today)
+        titles = {e.id: e.record.title for e in d.entries}
+        keys: dict[str, Hashable] = {}
+        for e in d.entries:
+            team = d.ledger.team(e.record.team)
+            keys[record_uri(e.id)] = (
+                shared, tuple(ctx.problems_of(e)),
+                tuple((b.id, b.record.title) for b in d.superseded_by.get(e.id, ())),
+                tuple((s, titles.get(s)) for s in e.record.supersedes),
+                (team.remaining, team.budget) if team else None)
+        for path in self._broken():
+            keys[record_uri(path.stem)] = (shared, tuple(ctx.problems_at(path)))
+        return keys
 
     def search_documents(self, url_of: Callable[[str], str]) -> Iterator[Document]:
         """What search finds each record by: its own words, not its finished page."""
@@ -149,6 +192,15 @@ class Site:
     def problems_line(self) -> str:
         return pages.problems_line(self.context)
 
+    @staticmethod
+    def fills(path: Path) -> bool:
+        """Whether a hand-written page holds a marker that fill() replaces."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        return SUMMARY_MARKER in text or RULES_MARKER in text
+
     def _broken(self) -> list[Path]:
         """Record files with a record's name that did not load, and have no record page."""
         ids = {e.id for e in self.context.entries}
@@ -162,7 +214,32 @@ class Site:
         return out
 
 
-def _broken_page(path: Path, ctx: RenderContext) -> RecordPage:
+class Preview:
+    """What a long-running preview (`mkdocs serve`) keeps from one build to the next.
+
+    It lives here, not in the hooks: MkDocs loads the hooks afresh for every rebuild.
+    """
+
+    def __init__(self) -> None:
+        self.records = RecordCache()  # a rebuild reads only the record files that changed
+        self.keys: dict[str, Hashable] = {}  # what each record page showed (page_keys)
+        self.page_docs: dict[str, Document] = {}  # words of the pages search finds
+        self.serving = False  # under `mkdocs serve`: search may catch up after the pages
+        self.urls: tuple[Hashable, Urls] | None = None  # the links worked out so far
+
+
+PREVIEW = Preview()
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _broken_page(path: Path, ctx: RenderContext) -> str:
     try:
         text = read_text(path)
     except YamlProblem as p:
@@ -179,7 +256,7 @@ def strict_message(errors: list[Finding]) -> str:
             "`decisions validate` for the full list):\n" + "\n".join(lines))
 
 
-def load_site(root: Path, urls: Urls) -> Site:
+def load_site(root: Path, urls: Urls, cache: RecordCache | None = None) -> Site:
     """Every record and what the site needs of them, problems included.
 
     Raises SiteError only when nothing can be built (DECISIONS_TODAY is not a date). A
@@ -193,8 +270,8 @@ def load_site(root: Path, urls: Urls) -> Site:
     if not root.is_dir():
         return Site(RenderContext(Decisions(root, Config(), []), day, urls))
     try:
-        decisions = load_decisions(root, day)
+        decisions = load_decisions(root, day, cache=cache)
     except ConfigError as e:
-        decisions = load_decisions(root, day, config=Config())
+        decisions = load_decisions(root, day, config=Config(), cache=cache)
         decisions.findings = sorted(set(e.findings) | set(decisions.findings))
     return Site(RenderContext(decisions, day, urls))

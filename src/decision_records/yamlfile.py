@@ -123,64 +123,69 @@ def compose(text: str) -> Node | None:
 def construct(node: Node) -> Any:
     """Plain Python values from nodes; refuses aliases, duplicate keys and unknown tags."""
     seen: set[int] = set()  # nodes met so far: meeting one twice means an alias
-
-    def alias(n: Node) -> YamlProblem:
-        return YamlProblem("anchors and aliases (&name, *name) are not allowed; write the "
-                           "value out", *_at(n), rule="yaml-alias")
-
-    def scalar(n: Node) -> Any:
-        if n.__class__ is not ScalarNode:
-            return walk(n)
-        if id(n) in seen:
-            raise alias(n)
-        seen.add(id(n))
-        if n.tag == _STR:  # the common case, kept cheap
-            return n.value
-        convert = _CONVERT.get(n.tag)
-        if convert is None:
-            raise _tag_problem(n)
-        try:
-            return convert(n)
-        except (ValueError, yaml.YAMLError):
-            # e.g. 2024-13-40 looks like a date but is none: the model will say which field
-            return n.value
-
-    def walk(n: Node) -> Any:
-        if id(n) in seen:
-            raise alias(n)
-        seen.add(id(n))
-        if n.__class__ is MappingNode:
-            if n.tag != _MAP:
-                raise _tag_problem(n)
-            out: dict[Any, Any] = {}
-            for k, v in n.value:
-                if k.__class__ is not ScalarNode:
-                    raise YamlProblem("a key must be a plain word, not a list or mapping", *_at(k),
-                                      rule="yaml-key")
-                if k.tag == _MERGE:
-                    raise YamlProblem("merge keys (<<) are not allowed in records; write the "
-                                      "values out", *_at(k), rule="yaml-alias")
-                key = scalar(k)
-                if not isinstance(key, str):
-                    raise YamlProblem(
-                        f"key {k.value!r} reads as {type(key).__name__}, not a field name; "
-                        "put it in quotes if it is meant as text", *_at(k), rule="yaml-key")
-                if key in out:
-                    raise YamlProblem(f"duplicate key {key!r}; each key may appear once per "
-                                      "mapping", *_at(k), rule="duplicate-key")
-                out[key] = scalar(v)
-            return out
-        if n.__class__ is SequenceNode:
-            if n.tag != _SEQ:
-                raise _tag_problem(n)
-            return [scalar(item) for item in n.value]
-        return scalar(n)
-
     try:
-        return walk(node) if node.__class__ is not ScalarNode else scalar(node)
+        return _walk(node, seen) if node.__class__ is not ScalarNode else _scalar(node, seen)
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply; a record needs only a few levels",
                           *_at(node)) from None
+
+
+# Module functions rather than closures: two closures calling each other form a reference
+# cycle that keeps every record's `seen` set alive until the cycle collector runs, which the
+# loader pauses while it reads thousands of records (100 MB at 10,000 records).
+def _alias(n: Node) -> YamlProblem:
+    return YamlProblem("anchors and aliases (&name, *name) are not allowed; write the "
+                       "value out", *_at(n), rule="yaml-alias")
+
+
+def _scalar(n: Node, seen: set[int]) -> Any:
+    if n.__class__ is not ScalarNode:
+        return _walk(n, seen)
+    if id(n) in seen:
+        raise _alias(n)
+    seen.add(id(n))
+    if n.tag == _STR:  # the common case, kept cheap
+        return n.value
+    convert = _CONVERT.get(n.tag)
+    if convert is None:
+        raise _tag_problem(n)
+    try:
+        return convert(n)
+    except (ValueError, yaml.YAMLError):
+        # e.g. 2024-13-40 looks like a date but is none: the model will say which field
+        return n.value
+
+
+def _walk(n: Node, seen: set[int]) -> Any:
+    if id(n) in seen:
+        raise _alias(n)
+    seen.add(id(n))
+    if n.__class__ is MappingNode:
+        if n.tag != _MAP:
+            raise _tag_problem(n)
+        out: dict[Any, Any] = {}
+        for k, v in n.value:
+            if k.__class__ is not ScalarNode:
+                raise YamlProblem("a key must be a plain word, not a list or mapping", *_at(k),
+                                  rule="yaml-key")
+            if k.tag == _MERGE:
+                raise YamlProblem("merge keys (<<) are not allowed in records; write the "
+                                  "values out", *_at(k), rule="yaml-alias")
+            key = _scalar(k, seen)
+            if not isinstance(key, str):
+                raise YamlProblem(
+                    f"key {k.value!r} reads as {type(key).__name__}, not a field name; "
+                    "put it in quotes if it is meant as text", *_at(k), rule="yaml-key")
+            if key in out:
+                raise YamlProblem(f"duplicate key {key!r}; each key may appear once per "
+                                  "mapping", *_at(k), rule="duplicate-key")
+            out[key] = _scalar(v, seen)
+        return out
+    if n.__class__ is SequenceNode:
+        if n.tag != _SEQ:
+            raise _tag_problem(n)
+        return [_scalar(item, seen) for item in n.value]
+    return _scalar(n, seen)
 
 
 def _tag_problem(n: Node) -> YamlProblem:

@@ -11,7 +11,7 @@ from ..ledger import COUNTING, Ledger, TeamBudget, totals
 from ..model import Entry, short_id
 from .context import RenderContext
 from .templates import render, safe
-from .text import md_text
+from .text import md_text, safe_html
 from .urls import BUDGET_URI
 
 EFFECT_LABEL = {"spent": "spends", "pending": "pending", "released": "released"}
@@ -153,10 +153,10 @@ def _chart(ledger: Ledger, today: dt.date, budget: int) -> _Chart | None:
 def render_budget_page(ctx: RenderContext) -> str:
     ledger = ctx.ledger
     return render(
-        "budget.md", total=ledger.total, teams=ledger.teams, state=_state, bar_of=_bar,
+        "budget.html", total=ledger.total, teams=ledger.teams, state=_state, bar_of=_bar,
         effect_label=EFFECT_LABEL, short_id=short_id,
         record_href=lambda rid: ctx.urls.record(BUDGET_URI, rid),
-        chart=_chart(ledger, ctx.today, ledger.total["budget"]), counting=safe(COUNTING))
+        chart=_chart(ledger, ctx.today, ledger.total["budget"]), counting=safe(safe_html(COUNTING)))
 
 
 def tokens_note(entry: Entry, ctx: RenderContext) -> Markup | str:

@@ -21,6 +21,7 @@ from .templates import render
 from .urls import (
     INDEX_DATA_URI,
     INDEX_URI,
+    JSON_URI,
     PROBLEMS_URI,
     REVIEW_URI,
     TIMELINE_URI,
@@ -68,9 +69,10 @@ def render_index(ctx: RenderContext) -> str:
         e.record.chosen and e.record.chosen.approach == a for e in entries)]
     sample = "0000-sample"  # the URL of any record, with its id as the placeholder
     return render(
-        "index.md", total=len(entries), columns=COLUMNS, page_size=PAGE_SIZE,
+        "index.html", total=len(entries), columns=COLUMNS, page_size=PAGE_SIZE,
         rows=rows(ctx, INDEX_URI, newest_first(entries)[:PAGE_SIZE]),
-        years=[(y.year, y.count, y.href) for y in _years(ctx, INDEX_URI, markdown=True)],
+        years=[(y.year, y.count, y.href) for y in _years(ctx, INDEX_URI)],
+        json_href=ctx.urls.href(INDEX_URI, JSON_URI),
         statuses=[s for s in STATUSES if any(e.record.status == s for e in entries)],
         teams=sorted({e.record.team for e in entries}),
         categories=sorted({e.record.category for e in entries}), approaches=approaches,
@@ -134,42 +136,39 @@ def _by_year(ctx: RenderContext) -> dict[int, dict[str, list[Entry]]]:
     return years
 
 
-def _years(ctx: RenderContext, from_uri: str, markdown: bool = False) -> list[_Year]:
+def _years(ctx: RenderContext, from_uri: str, only: int | None = None) -> list[_Year]:
+    """Each year with its months; the rows of only one year's months when `only` says so."""
     out = []
     for year, months in sorted(_by_year(ctx).items(), reverse=True):
         parts = []
         for month in sorted(months, reverse=True):
             entries = sorted(months[month], key=lambda e: (e.record.date, e.id), reverse=True)
             day = dt.date.fromisoformat(month + "-01")
+            shown = rows(ctx, timeline_uri(year), entries, "date") if year == only else []
             parts.append(_Month(day.strftime("%B %Y"), day.strftime("%B-%Y").lower(),
-                                len(entries), rows(ctx, timeline_uri(year), entries, "date")))
-        # Markdown pages link to sources (MkDocs checks them); HTML needs the URL itself
-        href = (_md_link(from_uri, timeline_uri(year)) if markdown
-                else ctx.urls.href(from_uri, timeline_uri(year)))
-        out.append(_Year(year, href, parts))
+                                len(entries), shown))
+        out.append(_Year(year, ctx.urls.href(from_uri, timeline_uri(year)), parts))
     return out
-
-
-def _md_link(from_uri: str, to_uri: str) -> str:
-    """A Markdown link between two sources, relative, as MkDocs resolves it."""
-    depth = from_uri.count("/")
-    return "../" * depth + to_uri
 
 
 def render_timeline(ctx: RenderContext) -> str:
-    return render("timeline.md", years=_years(ctx, TIMELINE_URI, markdown=True))
+    return render("timeline.html", years=_years(ctx, TIMELINE_URI))
 
 
-def render_timeline_years(ctx: RenderContext) -> dict[str, str]:
-    """One page a year: that year's decisions by month."""
-    years = _years(ctx, TIMELINE_URI)
-    out = {}
-    for i, y in enumerate(years):
-        out[timeline_uri(y.year)] = render(
-            "timeline-year.md", year=y.year, count=y.count, months=y.months,
-            newer=years[i - 1].year if i else None,
-            older=years[i + 1].year if i + 1 < len(years) else None)
-    return out
+def timeline_years(ctx: RenderContext) -> list[int]:
+    return sorted({e.record.date.year for e in ctx.entries}, reverse=True)
+
+
+def render_timeline_year(ctx: RenderContext, year: int) -> str:
+    """A year's page: its decisions by month, with links to the years beside it."""
+    uri = timeline_uri(year)
+    years = _years(ctx, uri, only=year)
+    i = next(i for i, y in enumerate(years) if y.year == year)
+    y = years[i]
+    return render("timeline-year.html", year=year, count=y.count, months=y.months,
+                  all_href=ctx.urls.href(uri, TIMELINE_URI),
+                  newer=years[i - 1] if i else None,
+                  older=years[i + 1] if i + 1 < len(years) else None)
 
 
 # --- the review queue and the problems ---------------------------------------------------
@@ -211,10 +210,11 @@ def render_review(ctx: RenderContext) -> str:
     due = review_queue(ctx)
     overdue = [e for e in due if e.record.review_by and e.record.review_by < ctx.today]
     soon = [e for e in due if e not in overdue]
-    return render("review.md", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
+    return render("review.html", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
                   overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
                   soon=rows(ctx, REVIEW_URI, soon, "review_by"),
-                  imported=awaiting_review(ctx))
+                  imported=awaiting_review(ctx), import_href=ctx.urls.href(REVIEW_URI,
+                                                                           "import.md"))
 
 
 @dataclass(frozen=True)
@@ -234,8 +234,15 @@ def render_problems(ctx: RenderContext, pages: dict[str, str]) -> str:
         shown.append(_Problem(f, ctx.urls.record(PROBLEMS_URI, record_id) if record_id else None,
                               ctx.urls.href(PROBLEMS_URI, doc.removeprefix("docs/"))))
     errors, warnings = count(findings)
-    return render("problems.md", shown=shown, hidden=len(findings) - len(shown), errors=errors,
+    return render("problems.html", shown=shown, hidden=len(findings) - len(shown), errors=errors,
                   warnings=warnings, today=ctx.today.isoformat())
+
+
+def render_problems_data(ctx: RenderContext) -> str:
+    """The counts behind the banner every page shows while records have errors."""
+    errors, warnings = count(ctx.decisions.findings)
+    return json.dumps({"errors": errors, "warnings": warnings, "text": problems_line(ctx),
+                       "page": ctx.urls.url(PROBLEMS_URI)}) + "\n"
 
 
 def problems_line(ctx: RenderContext) -> str:

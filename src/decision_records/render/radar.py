@@ -42,7 +42,7 @@ MOVED_MARK = {1: "▲", -1: "▼", 0: ""}
 
 
 def radar_pages(ctx: RenderContext, category_of: CategoryOf | None = None) -> dict[str, str]:
-    """src_uri -> content of the radar page and its two JSON files.
+    """src_uri -> content of the radar page (HTML) and its two JSON files.
 
     The maturity of each choice comes from the signals, unless `category_of` says otherwise.
     """
@@ -52,6 +52,18 @@ def radar_pages(ctx: RenderContext, category_of: CategoryOf | None = None) -> di
         JSON_URI: render_radar_json(ctx, entries),
         BACKSTAGE_URI: render_backstage_json(ctx, entries),
     }
+
+
+def render_radar(ctx: RenderContext) -> str:
+    """The radar page's HTML."""
+    return render_radar_page(ctx, radar_entries(ctx.decisions, ctx.category_of))
+
+
+def radar_data(ctx: RenderContext) -> dict[str, str]:
+    """src_uri -> content of the two JSON files."""
+    entries = radar_entries(ctx.decisions, ctx.category_of)
+    return {JSON_URI: render_radar_json(ctx, entries),
+            BACKSTAGE_URI: render_backstage_json(ctx, entries)}
 
 
 def _config(ctx: RenderContext) -> RadarConfig:
@@ -171,7 +183,7 @@ def render_radar_page(ctx: RenderContext, entries: list[RadarEntry]) -> str:
 
     numbered = list(enumerate(entries, 1))
     return render(
-        "radar.md", title=TITLE, json_href=ctx.urls.href(RADAR_URI, JSON_URI),
+        "radar.html", title=TITLE, json_href=ctx.urls.href(RADAR_URI, JSON_URI),
         backstage_href=ctx.urls.href(RADAR_URI, BACKSTAGE_URI),
         svg=safe(render_svg(ctx, entries, layout)) if entries else "",
         legend=[(r, _shape(0, 8, RING_COLORS[r])) for r in RINGS],

@@ -8,7 +8,6 @@ the rest comes from templates/record.html.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +26,6 @@ from .text import Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
-HEADINGS = [("context", "Context"), ("decision-drivers", "Decision drivers"),
-            ("options", "Options"), ("decision", "Decision"), ("consequences", "Consequences"),
-            ("rules-waived", "Rules waived"), ("tokens-released", "Tokens released"),
-            ("links", "Links")]
-_HEADING = re.compile(r'<h2 id="([a-z-]+)">')
-
-
-@dataclass(frozen=True)
-class RecordPage:
-    """What the site generator needs of a record's page."""
-
-    title: str
-    tags: list[str]
-    html: str  # the article, without the title (the theme adds it)
-    toc: list[tuple[str, str]]  # (anchor, heading) of each section shown
-
-
 def status_badge(status: str) -> Markup:
     return Markup('<span class="dr-badge dr-status-{0}">{0}</span>').format(status)
 
@@ -103,14 +85,15 @@ def _links_to(ctx: RenderContext, from_uri: str, ids: list[str]) -> list[_Link]:
     return out
 
 
-def render_record(entry: Entry, ctx: RenderContext) -> RecordPage:
+def render_record(entry: Entry, ctx: RenderContext) -> str:
+    """The article of a record's page, without its title (the theme adds it)."""
     r = entry.record
     uri = record_uri(entry.id)
     resolve = link_resolver(ctx, uri)
     verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.status, "Chosen")
     links = [(link.title, resolve(link.url) or link.url) if not link.url.startswith(
         ("http:", "https:", "mailto:")) else (link.title, link.url) for link in r.links]
-    html = render(
+    return render(
         "record.html", entry=entry, problems=ctx.problems_of(entry),
         rule_href=_rule_href(ctx, uri),
         superseded_by=_links_to(ctx, uri, [e.id for e in ctx.decisions.superseded_by.get(
@@ -123,9 +106,6 @@ def render_record(entry: Entry, ctx: RenderContext) -> RecordPage:
         approach_label=APPROACH_LABEL, verb=verb, links=links,
         imported_href=ctx.urls.in_repository(r.imported.source) if r.imported else None,
         edit_href=ctx.urls.edit(entry))
-    shown = set(_HEADING.findall(html))
-    return RecordPage(r.title, list(r.tags), html,
-                      [(anchor, name) for anchor, name in HEADINGS if anchor in shown])
 
 
 def search_text(record: Record) -> str:
@@ -146,10 +126,8 @@ def search_text(record: Record) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def broken_page(path: Path, text: str, ctx: RenderContext) -> RecordPage:
+def broken_page(path: Path, text: str, ctx: RenderContext) -> str:
     """The page of a record file that could not be read into the model: its problems and text."""
     uri = record_uri(path.stem)
-    problems = ctx.problems_at(path)
-    html = render("broken.html", name=path.name, problems=problems,
+    return render("broken.html", name=path.name, problems=ctx.problems_at(path),
                   rule_href=_rule_href(ctx, uri), text=text)
-    return RecordPage(path.name, [], html, [("problems", "Problems"), ("text", "The file")])

@@ -106,6 +106,6 @@ def render_signals_page(ctx: RenderContext) -> str:
     span = (f"fetched between {dates[0].isoformat()} and {dates[-1].isoformat()}" if dates
             else "empty: run `decisions enrich` to fill it")
     return render(
-        "signals.md", rows=rows, span=span, categories=list(CATEGORIES), columns=COLUMNS,
+        "signals.html", rows=rows, span=span, categories=list(CATEGORIES), columns=COLUMNS,
         present=[c for c in CATEGORIES if any(r.verdict.category == c for r in rows)],
         kinds=sorted({r.kind for r in rows}))

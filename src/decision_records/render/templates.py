@@ -52,3 +52,11 @@ def render(template: str, **data: Any) -> str:
 def safe(html: str) -> Markup:
     """HTML this package made safe itself (record Markdown converted with raw HTML off)."""
     return Markup(html)
+
+
+_SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def sections(html: str) -> list[tuple[str, str]]:
+    """(anchor, heading) of each section of a page these templates made."""
+    return _SECTION.findall(html)

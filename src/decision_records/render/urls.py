@@ -7,7 +7,7 @@ MkDocs' own (`File.url`, `get_relative_url`) in here, so nothing below copies th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -21,6 +21,7 @@ INDEX_DATA_URI = "decisions/index.json"
 BUDGET_URI = "budget.md"
 SIGNALS_URI = "signals.md"
 PROBLEMS_URI = "problems.md"
+PROBLEMS_DATA_URI = "problems.json"  # read by every page's script for its banner
 RADAR_URI = "radar.md"
 RADAR_JSON_URI = "radar.json"
 BACKSTAGE_URI = "radar-backstage.json"
@@ -56,10 +57,26 @@ class Urls:
     relative: Relative
     edit_base: str | None = None  # repo_url + edit_uri: where docs/ is edited
     site_url: str | None = None  # makes links in files for other tools absolute
+    # links worked out before: the listing pages link the same records again and again,
+    # and a preview keeps its Urls from one build to the next
+    _links: dict[tuple[str, str], str] = field(default_factory=dict, compare=False,
+                                               repr=False)
+    _pages: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def url(self, uri: str) -> str:
+        """The URL of a source name, from the site root."""
+        found = self._pages.get(uri)
+        if found is None:
+            found = self._pages[uri] = self.page_url(uri)
+        return found
 
     def href(self, from_uri: str, to_uri: str) -> str:
         """A link from one generated or written page to another, as raw HTML needs it."""
-        return self.relative(self.page_url(to_uri), self.page_url(from_uri))
+        key = (from_uri, to_uri)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = self.relative(self.url(to_uri), self.url(from_uri))
+        return link
 
     def record(self, from_uri: str, record_id: str) -> str:
         return self.href(from_uri, record_uri(record_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,19 +36,27 @@ def severity(rule: Rule, config: Config) -> Severity:
 
 
 class Reporter:
-    """Builds findings at field paths, composing each file at most once for positions."""
+    """Builds findings at field paths, composing a file again only when it was long ago."""
+
+    KEPT = 64  # composed files kept: a file's node tree is large, and findings come in runs
 
     def __init__(self, config: Config, rules: Mapping[str, Rule]) -> None:
         self.config = config
         self.rules = rules
-        self._locators: dict[Path, Locator] = {}
+        self._locators: OrderedDict[Path, Locator] = OrderedDict()
+
+    def _locator(self, path: Path) -> Locator:
+        locator = self._locators.pop(path, None) or Locator(path)
+        self._locators[path] = locator
+        if len(self._locators) > self.KEPT:
+            self._locators.popitem(last=False)
+        return locator
 
     def __call__(self, rule: str, path: Path, loc: Loc, message: str) -> Finding | None:
         level = severity(self.rules[rule], self.config)
         if level == "off":
             return None
-        locator = self._locators.setdefault(path, Locator(path))
-        line, col = locator.position(loc) if loc else (1, 1)
+        line, col = self._locator(path).position(loc) if loc else (1, 1)
         return Finding(display(path), line, col, level, rule, message, field_path(loc))
 
 
