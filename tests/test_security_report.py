@@ -151,10 +151,10 @@ def test_code_spans_cannot_be_closed_from_inside() -> None:
 
 def test_one_line() -> None:
     assert one_line("plain text, ünïcode ✅") == "plain text, ünïcode ✅"
-    assert one_line("a\nb\r\nc\rd") == "a\\nb\\nc\\nd"
+    assert one_line("a\nb\r\nc\rd") == "a\\nb\\nc\\rd"
     assert one_line("x\x1b[31my\tz\x00") == "x\\x1b[31my z\\x00"
     assert one_line("\u202eabc\u2066\u200f") == "\\u202eabc\\u2066\\u200f"
-    assert one_line("a\u2028b\x85c") == "a\\nb\\nc"
+    assert one_line("a\u2028b\x85c") == "a\\u2028b\\x85c"
     assert one_line("lone \ud800 surrogate") == "lone \\ud800 surrogate"
     assert "\n" not in one_line("::error::x\n::warning::y")
 

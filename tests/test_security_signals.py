@@ -326,7 +326,7 @@ def test_registry_text_cannot_start_a_line(tmp_path: Path, httpserver: HTTPServe
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines[1] == ("  failed: pypi:x: unexpected response: release '1.0\\n::error "
-                        "file=x::pwned\\n::add-mask::\\x1b[2J\\u202e' is not a list")
+                        "file=x::pwned\\r::add-mask::\\x1b[2J\\u202e' is not a list")
     assert len(lines) == 2
     assert not any(line.lstrip().startswith("::") for line in lines)
 

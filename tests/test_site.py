@@ -355,3 +355,45 @@ def test_a_broken_config_still_gives_a_site(tmp_path: Path,
     site = build_site(folder, tmp_path / "site", monkeypatch, strict=False)
     assert "config.yaml" in page(site, "problems")
     assert (site / "decisions" / "0002-buy-a-managed-queue" / "index.html").is_file()
+
+
+def test_a_site_builds_straight_after_an_import(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The migration path: import real-shaped ADRs, and the site shows them at once, with
+    what each still needs, links between them and their images."""
+    project = tmp_path / "project"
+    for part in ("docs", "hooks"):
+        shutil.copytree(REPO / part, project / part)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    folder = project / "decisions"
+    folder.mkdir()
+    shutil.copy(FIXTURE / "config.yaml", folder / "config.yaml")
+    result = run_cli("--dir", str(folder), "import",
+                     str(REPO / "tests" / "fixtures" / "adr" / "messy"), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ids = sorted(p.stem for p in folder.glob("0*.yaml"))
+    assert len(ids) >= 10
+    monkeypatch.setenv("DECISIONS_DIR", str(folder))
+    monkeypatch.setenv("DECISIONS_TODAY", TODAY_ENV)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    site = tmp_path / "site"
+    build(load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site),
+                      strict=False))
+    for rid in ids:
+        assert (site / "decisions" / rid / "index.html").is_file(), rid
+    search = next(rid for rid in ids if "search-engine" in rid)
+    html = page(site, f"decisions/{search}")
+    body = html[html.index("<article"):html.index("</article>")]
+    # what the record still needs is at the top of its page, and in the review queue
+    assert "<div class=\"admonition failure dr-problems\">" in body and ">todo</a>]" in body
+    review = page(site, "review")
+    assert 'id="imported"' in review and f"{search}/" in review
+    # a link to another ADR goes to that record's page; an image to its copy in the site
+    first = next(rid for rid in ids if "record-decisions" in rid)
+    assert f'href="../{first}/"' in body
+    images = re.findall(r'<img[^>]* src="([^"]+)"', body)
+    assert images and all(src.startswith("../../assets/imported/") for src in images), images
+    for src in images:
+        assert (site / "decisions" / search / src).resolve().is_file(), src
+    problems = page(site, "problems")
+    assert f"href=\"../decisions/{search}/\"" in problems and ">todo</a>" in problems

@@ -41,8 +41,9 @@ _HIDDEN = "".join(
     for a, b in HIDDEN_RANGES
 )
 # Control characters (C0, DEL, C1), line and paragraph separators and the hidden ones: none of
-# them belongs in a one-line value, and none is printed as it is.
-_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_HIDDEN}]")
+# them belongs in a one-line value, and none is printed as it is. Lone surrogates (which
+# cannot even be encoded for output) are escaped too.
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_HIDDEN}\\ud800-\\udfff]")
 # In multi-line text, tabs and line feeds are ordinary.
 _SUSPECT_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{_HIDDEN}]")
 # What a file must contain for any of its values to hold such a character: the character

@@ -1,7 +1,7 @@
 """Text the project did not write (record fields, config values, registry replies), made safe
 to print on one line of a terminal or a CI log, or to put inside a line of Markdown.
 
-Pure functions with no imports from the rest of the package, so every command can use them.
+Pure functions on top of `chars`, which names the characters that are not plain text.
 
 - `one_line`: nothing can start a new line (a CI runner reads a line starting with `::` as a
   workflow command), move the cursor, or reorder what is shown (bidi controls). Each such
@@ -17,29 +17,13 @@ from __future__ import annotations
 
 import re
 
-# Characters that end a line somewhere: terminals, Python's str.splitlines, CI log readers.
-_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-# Explicit bidirectional formatting: they make text display in another order than it reads.
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-# C0 and C1 controls, DEL, bidi controls, line and paragraph separators, lone surrogates
-# (which cannot even be encoded for output).
-_UNSAFE = re.compile(f"\r\n|[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
-
-
-def _escape(m: re.Match[str]) -> str:
-    ch = m.group()
-    if ch == "\r\n" or ch in _BREAKS:
-        return "\\n"
-    if ch == "\t":
-        return " "
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from .chars import LINE_BREAKS, escape
 
 
 def one_line(text: str) -> str:
-    """text as one printable line: line breaks shown as \\n, a tab as a space, other controls
-    and bidi overrides as \\xNN or \\uNNNN. Text without any of them comes back unchanged."""
-    return _UNSAFE.sub(_escape, text)
+    """text as one printable line: a tab as a space, line breaks, controls, invisible and
+    bidi characters as visible escapes (chars.escape). Text without any comes back as it is."""
+    return escape(text.replace("\r\n", "\n").replace("\t", " "))
 
 
 # ASCII punctuation that means something inline in GitHub Markdown (emphasis, code, links,
@@ -54,7 +38,7 @@ _LINKISH = re.compile(
 # Words and the separators between them; a pipe is always its own piece, so a code span
 # never holds one (inside a table cell no escape of it is reliable there).
 _PIECES = re.compile(r"(\s+|\|)")
-_BREAK_RUN = re.compile(f"\\s*[{_BREAKS}]\\s*")
+_BREAK_RUN = re.compile(f"\\s*[{''.join(sorted(LINE_BREAKS))}]\\s*")
 
 
 def md_inline(text: str) -> str:
