@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -11,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from decision_records.cli.main import main as cli_main
 from decision_records.records import Decisions
 from decision_records.render.context import RenderContext
 from decision_records.render.urls import Urls
@@ -169,14 +172,30 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None,
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m decision_records ARGS` as a user would, in cwd."""
-    return subprocess.run(
-        [sys.executable, "-m", "decision_records", *args],
-        cwd=cwd, env=dict(env) if env is not None else cli_env(), capture_output=True,
-        text=True, encoding="utf-8", timeout=60, check=False,
-    )
+    """Run `decisions ARGS` in cwd: in this process through click's runner (fast), or with
+    `process=True` as `python -m decision_records` in a process of its own, as a user would.
+
+    In this process, an exception other than the command's own exit fails the test with it:
+    a user would have seen a traceback.
+    """
+    if process:
+        return subprocess.run(
+            [sys.executable, "-m", "decision_records", *args],
+            cwd=cwd, env=dict(env) if env is not None else cli_env(), capture_output=True,
+            text=True, encoding="utf-8", timeout=60, check=False,
+        )
+    changes: dict[str, str | None] = {"DECISIONS_DIR": None, "DECISIONS_TODAY": TODAY_ENV}
+    if env is not None:
+        changes.update({k: None for k in os.environ if k not in env})
+        changes.update(env)
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli_main, list(args), env=changes, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess([*args], result.exit_code, result.stdout,
+                                       result.stderr)
 
 
 def make_urls(directory_urls: bool = True, edit_base: str | None = None,

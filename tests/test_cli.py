@@ -55,8 +55,12 @@ def test_help(tmp_path: Path, args: list[str], mentions: list[str]) -> None:
         assert word in result.stdout
 
 
+# A few run as `python -m decision_records` in a process of their own, as a user runs them:
+# the exit statuses and streams of a real process; the rest run through click's runner.
+
+
 def test_version(tmp_path: Path) -> None:
-    result = run_cli("--version", cwd=tmp_path)
+    result = run_cli("--version", cwd=tmp_path, process=True)
     assert result.returncode == 0
     assert re.fullmatch(r"decisions, version \d+\.\d+\.\d+\S*\n", result.stdout)
 
@@ -65,7 +69,7 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_validate_valid_folder_exits_0(valid_folder: Path) -> None:
-    result = run_cli("validate", cwd=valid_folder)
+    result = run_cli("validate", cwd=valid_folder, process=True)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
     assert result.stderr == "2 records checked: 0 errors, 0 warnings\n"
 
@@ -79,14 +83,14 @@ def test_validate_empty_folder_exits_0(tmp_path: Path) -> None:
 
 def test_validate_invalid_folder_exits_1(valid_folder: Path) -> None:
     write_decisions(valid_folder, {"0003-bad.yaml": variant("status: accepted\n", "status: ok\n")})
-    result = run_cli("validate", cwd=valid_folder)
+    result = run_cli("validate", cwd=valid_folder, process=True)
     assert result.returncode == 1
     assert result.stdout.startswith("decisions/0003-bad.yaml:3:9: error: status: ")
     assert result.stderr == "3 records checked: 1 error, 0 warnings\n"
 
 
 def test_validate_missing_folder_exits_2(tmp_path: Path) -> None:
-    result = run_cli("--dir", "nowhere", "validate", cwd=tmp_path)
+    result = run_cli("--dir", "nowhere", "validate", cwd=tmp_path, process=True)
     assert result.returncode == 2
     assert "nowhere: no decisions folder here" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +119,11 @@ def test_readme_shows_the_current_budget_markdown(tmp_path: Path) -> None:
     assert table, result.stderr
     for line in table:
         assert f"   {line}" in readme, f"README's budget example is stale: {line}"
+
+
+def test_the_console_script_runs(tmp_path: Path) -> None:
+    """`decisions`, as pip installs it beside the interpreter."""
+    script = Path(sys.executable).parent / "decisions"
+    done = subprocess.run([str(script), "--version"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("decisions, version "), done.stderr
