@@ -20,9 +20,8 @@ def git(cwd: Path, *args: str) -> str:
                           capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A repository whose main holds the fixture records and a branch that changes three."""
+def feature_branch(tmp_path: Path) -> Path:
+    """A repository whose main holds the fixture records, on a new branch `feature`."""
     root = tmp_path / "repo"
     root.mkdir()
     git(root, "init", "-q")
@@ -30,6 +29,13 @@ def repo(tmp_path: Path) -> Path:
     git(root, "add", ".")
     git(root, "commit", "-qm", "base")
     git(root, "checkout", "-qb", "feature")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository whose main holds the fixture records and a branch that changes three."""
+    root = feature_branch(tmp_path)
     graph = root / "decisions" / "0003-adopt-a-graph-database.yaml"
     graph.write_text(graph.read_text(encoding="utf-8").replace("status: proposed",
                                                                "status: accepted"))

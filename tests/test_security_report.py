@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from decision_records.report import Change, RecordReport, as_markdown
 from decision_records.signals.snapshot import Entry as SignalsEntry
 from decision_records.signals.snapshot import Snapshot, dump_snapshot
 from decision_records.textsafe import md_code, md_inline, one_line
-from test_report import git
+from test_report import feature_branch, git
 
 FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
 
@@ -169,13 +168,7 @@ def test_md_inline_keeps_ordinary_text_readable() -> None:
 
 def test_report_from_a_hostile_pull_request(tmp_path: Path) -> None:
     """End to end: records and a snapshot as a pull request could write them."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    shutil.copytree(FIXTURE, root / "decisions")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
+    root = feature_branch(tmp_path)
     source = (FIXTURE / "0002-buy-a-managed-queue.yaml").read_text(encoding="utf-8")
     source = source.replace("supersedes: [0001-self-host-the-message-queue]\n", "")
     # validation refuses a line break in a title (test_security_model), so the hostile title

@@ -9,9 +9,10 @@ from markupsafe import Markup
 
 from ..ledger import COUNTING, Ledger, TeamBudget, totals
 from ..model import Entry, short_id
+from ..textsafe import md_inline
 from .context import RenderContext
 from .templates import render, safe
-from .text import md_text, safe_html
+from .text import safe_html
 from .urls import BUDGET_URI
 
 EFFECT_LABEL = {"spent": "spends", "pending": "pending", "released": "released"}
@@ -60,7 +61,7 @@ def as_markdown(ledger: Ledger, teams: list[TeamBudget]) -> str:
               "| Team | Record | Status | Effect | Tokens | Date |", "|---|---|---|---|--:|---|"]
     for t in teams:
         for line in t.lines:
-            detail.append(f"| {t.team} | {short_id(line.id)} {md_text(line.title)} | "
+            detail.append(f"| {t.team} | {short_id(line.id)} {md_inline(line.title)} | "
                           f"{line.status} | "
                           f"{line.effect} | {line.tokens} | {line.date} |")
     detail += ["", "</details>"]

@@ -1,4 +1,4 @@
-"""Record text -> safe HTML, and the small escaping and linking helpers the pages share.
+"""Record text -> safe HTML.
 
 Record text is Markdown written by anyone who can open a pull request, so it is converted
 here, with a Markdown instance that has raw HTML switched off (tags come out as text) and a
@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-
-from .urls import package_url
 
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
@@ -93,33 +91,3 @@ def safe_inline(text: str, resolve: Resolve | None = None) -> str:
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         return out[3:-4]
     return out
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&])")
-
-
-def md_text(text: str) -> str:
-    """Plain text made inert for Markdown: no emphasis, no links, no HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
-
-
-def filter_select(name: str, label: str, values: Iterable[str]) -> str:
-    """A filter of a sortable table (read by docs/assets/decisions.js)."""
-    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return (f'<label>{esc(label)} <select data-filter="{esc(name)}"><option value="">all'
-            f"</option>{options}</select></label>")
-
-
-def sortable_head(columns: Iterable[tuple[str, str]]) -> str:
-    """The header cells of a sortable table: (sort key, label) each."""
-    return "".join(f'<th data-sort="{esc(key)}" aria-sort="none"><button type="button">'
-                   f"{esc(label)}</button></th>" for key, label in columns)
-
-
-def package_link(ref: str) -> str:
-    """A package reference as a link to its public page."""
-    return f'<a href="{esc(package_url(ref))}"><code>{esc(ref)}</code></a>'
