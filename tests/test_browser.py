@@ -142,6 +142,18 @@ def test_search_finds_a_word_only_in_one_rationale(page: Any, base_url: str) -> 
     assert "Buy a managed queue" in page.locator("h1").inner_text()
 
 
+def test_search_finds_the_guides_too(page: Any, base_url: str) -> None:
+    """The hand-written pages are in the index beside the records: here, the import guide."""
+    page.goto(base_url + "budget/")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("log4brains", delay=20)
+    link = page.locator(".md-search-result__item a[href*='/import/']").first
+    link.wait_for()
+    link.click()
+    page.wait_for_url(re.compile(r"/import/"))
+    assert "Importing Markdown ADRs" in page.locator("h1").inner_text()
+
+
 def _visible_ids(page: Any) -> list[str]:
     return page.locator("table[data-index] tbody tr:visible td:first-child").all_inner_texts()
 
