@@ -49,8 +49,9 @@ class FinishedPage(Page):
     rendered just before the theme needs it and dropped once written (on_page_context,
     on_post_page), so that ten thousand record pages are never held at once."""
 
-    def __init__(self, source: HtmlPage, file: File, config: MkDocsConfig) -> None:
-        super().__init__(None, file, config)
+    def __init__(self, source: HtmlPage, file: File, config: MkDocsConfig,
+                 title: str | None = None) -> None:
+        super().__init__(title, file, config)  # the label mkdocs.yml's nav gives it, if any
         self.source = source
 
     def read_source(self, config: MkDocsConfig) -> None:
@@ -78,6 +79,20 @@ class RecordFile(File):
 
     def is_modified(self) -> bool:
         return self.changed or super().is_modified()
+
+
+def _nav_labels(nav: list[Any]) -> dict[str, str]:
+    """Source path -> its label in mkdocs.yml's nav (MkDocs keeps a page made before the nav
+    as it is, so the label is given when the page is made)."""
+    out: dict[str, str] = {}
+    for item in nav:
+        if isinstance(item, dict):
+            for label, target in item.items():
+                if isinstance(target, str):
+                    out[target] = label
+                elif isinstance(target, list):
+                    out.update(_nav_labels(target))
+    return out
 
 
 def _escape(text: str) -> str:
@@ -126,6 +141,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, content in _site.files().items():
         files.append(File.generated(config, uri, content=content))
     keys = _site.page_keys()
+    labels = _nav_labels(config.nav or [])
     for file in files.documentation_pages():
         # a hand-written page with figures from the records changes when they do; under
         # `mkdocs serve --dirty` MkDocs would only look at the page's own file
@@ -138,7 +154,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file = RecordFile.generated(config, page.uri, abs_src_path=str(page.path))
             assert isinstance(file, RecordFile)
             file.changed = keys.get(page.uri) != PREVIEW.keys.get(page.uri)
-        FinishedPage(page, file, config)
+        FinishedPage(page, file, config, labels.get(page.uri))
         files.append(file)
     PREVIEW.keys = keys
     kept = {f.src_uri for f in files.documentation_pages()}
