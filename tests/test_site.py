@@ -397,3 +397,27 @@ def test_a_site_builds_straight_after_an_import(tmp_path: Path,
         assert (site / "decisions" / search / src).resolve().is_file(), src
     problems = page(site, "problems")
     assert f"href=\"../decisions/{search}/\"" in problems and ">todo</a>" in problems
+
+
+def _words(value: object, skip: tuple[str, ...], key: str = "") -> set[str]:
+    if isinstance(value, str):
+        return set() if key in skip else set(re.findall(r"\w+", value.lower()))
+    if isinstance(value, dict):
+        return set().union(*(_words(v, skip, k) for k, v in value.items()), set())
+    if isinstance(value, list):
+        return set().union(*(_words(v, skip, key) for v in value), set())
+    return set()
+
+
+def test_search_finds_every_word_a_record_shows() -> None:
+    """Search reads the records' own text: every word of every field a reader sees is in it."""
+    site = site_for_test(REPO / "decisions")
+    docs = {d.url: d for d in site.search_documents(lambda uri: uri)}
+    # fields that are not words a reader looks for: ids, links, dates, enumerations
+    skip = ("url", "supersedes", "approach", "ring", "date", "review_by", "chosen", "source",
+            "field")
+    for entry in site.context.entries:
+        doc = docs[f"decisions/{entry.id}.md"]
+        found = set(re.findall(r"\w+", f"{doc.title} {doc.body}".lower()))
+        expected = _words(entry.record.model_dump(mode="json"), skip)
+        assert expected - found == set(), entry.id

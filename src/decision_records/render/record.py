@@ -122,7 +122,8 @@ def search_text(record: Record) -> str:
     parts += [d.rationale, d.why_not_buy or "", d.exit_plan or "", *record.consequences.good,
               *record.consequences.bad, record.on_call or "",
               *(f"{w.rule} {w.reason}" for w in record.waivers),
-              *(link.title for link in record.links)]
+              record.tokens_released.reason if record.tokens_released else "",
+              *(link.title for link in record.links), record.status]
     return "\n".join(p for p in parts if p)
 
 
