@@ -105,11 +105,11 @@ def urls(config: MkDocsConfig) -> Urls:
     directory_urls = config.use_directory_urls
     repo = config.repo_url
     edit_base = urljoin(repo.rstrip("/") + "/", config.edit_uri or "") if repo else None
-    made = Urls(page_url=lambda uri: File(uri, "", "", directory_urls).url,
-                relative=get_relative_url, edit_base=edit_base, site_url=config.site_url)
     key = (directory_urls, edit_base, config.site_url)
     if PREVIEW.urls is None or PREVIEW.urls[0] != key:
-        PREVIEW.urls = (key, made)
+        PREVIEW.urls = (key, Urls(page_url=lambda uri: File(uri, "", "", directory_urls).url,
+                                  relative=get_relative_url, edit_base=edit_base,
+                                  site_url=config.site_url))
     return PREVIEW.urls[1]
 
 

@@ -143,10 +143,6 @@ def ring_and_reason(record: Record, category_of: CategoryOf,
     return "adopt", "accepted; spends no innovation tokens"
 
 
-def ring_of(record: Record, category_of: CategoryOf) -> str:
-    return ring_and_reason(record, category_of)[0]
-
-
 def _standing(entry: Entry, category_of: CategoryOf) -> Step:
     """The position a record gave its technology while in force."""
     r = entry.record

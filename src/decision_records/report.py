@@ -21,7 +21,7 @@ from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
 from .model import RECORD_FILE, Entry, short_id
 from .records import Decisions
-from .rules import RULES
+from .rules import page_of
 from .signals.maturity import assess
 from .textsafe import md_code, md_inline
 
@@ -197,7 +197,7 @@ def as_json(base: str, items: list[RecordReport]) -> str:
             "id": it.change.id, "path": str(it.change.path), "change": it.change.kind,
             "title": it.title, "status": r.status if r else None,
             "team": r.team if r else None,
-            "findings": [{**f.as_dict(), "help": RULES[f.rule].doc} for f in it.findings],
+            "findings": [{**f.as_dict(), "help": page_of(f.rule)} for f in it.findings],
             "options": it.options,
             "tokens": None if it.after is None else {
                 "team": it.after.team, "before": _figures(it.before),
@@ -212,7 +212,7 @@ def as_json(base: str, items: list[RecordReport]) -> str:
 
 def _rule_link(rule: str) -> str:
     """A link to the rule's page: on GitHub Actions, to the file in this commit."""
-    doc = RULES[rule].doc
+    doc = page_of(rule)
     server, repo, sha = (os.environ.get(k) for k in
                          ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
     if server and repo and sha:

@@ -104,6 +104,7 @@ class Shards:
         atexit.register(shutil.rmtree, self.root, ignore_errors=True)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
         self._jobs: dict[str, Future[Path]] = {}
+        self._latest: set[int] = set()
 
     def build(self, docs: list[Document]) -> Future[Path]:
         """The folder of the shard holding these documents, built once (in the background)."""
@@ -118,6 +119,18 @@ class Shards:
                 path.write_text(_page(doc), encoding="utf-8")
             job = self._jobs[key] = self._pool.submit(self._index, source, key)
         return job
+
+    def use(self, jobs: list[Future[Path]]) -> None:
+        """The shards of the newest build: the others can go once it has been written."""
+        self._latest = {id(job) for job in jobs}
+
+    def prune(self) -> None:
+        """Forget the shards the newest build does not use (an edit under `mkdocs serve`
+        makes one) and delete their files: the site holds its own links to those it shows."""
+        for key, job in list(self._jobs.items()):
+            if id(job) not in self._latest and job.done():
+                del self._jobs[key]
+                shutil.rmtree(self.root / f"shard-{key}", ignore_errors=True)
 
     def _index(self, source: Path, key: str) -> Path:
         output = self.root / f"shard-{key}"
@@ -169,6 +182,7 @@ class SearchBuild:
         jobs = list(self._jobs)
         if self._pages:
             jobs.insert(0, shards().build(self._pages))  # the pages' shard loads first
+        shards().use(jobs)
         if wait:
             self._write(jobs, site_dir)
         else:
@@ -200,6 +214,7 @@ class SearchBuild:
             out.rename(old)
         new.rename(out)
         shutil.rmtree(old, ignore_errors=True)
+        shards().prune()
 
 
 def _link_or_copy(src: str, dst: str) -> None:

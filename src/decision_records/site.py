@@ -147,7 +147,7 @@ class Site:
             yield HtmlPage(record_uri(entry.id), entry.record.title,
                            p(render_record, entry, ctx), ("toc",), path=entry.path,
                            tags=tuple(entry.record.tags))
-        for path in self._broken():
+        for path in self._broken:
             yield HtmlPage(record_uri(path.stem), path.name, p(_broken_page, path, ctx),
                            ("toc",), path=path)
 
@@ -170,7 +170,7 @@ class Site:
                 tuple((b.id, b.record.title) for b in d.superseded_by.get(e.id, ())),
                 tuple((s, titles.get(s)) for s in e.record.supersedes),
                 (team.remaining, team.budget) if team else None)
-        for path in self._broken():
+        for path in self._broken:
             keys[record_uri(path.stem)] = (shared, tuple(ctx.problems_at(path)))
         return keys
 
@@ -189,9 +189,6 @@ class Site:
             markdown = markdown.replace(RULES_MARKER, pages.render_rules(self.context.config))
         return markdown
 
-    def problems_line(self) -> str:
-        return pages.problems_line(self.context)
-
     @staticmethod
     def fills(path: Path) -> bool:
         """Whether a hand-written page holds a marker that fill() replaces."""
@@ -201,6 +198,7 @@ class Site:
             return False
         return SUMMARY_MARKER in text or RULES_MARKER in text
 
+    @functools.cached_property
     def _broken(self) -> list[Path]:
         """Record files with a record's name that did not load, and have no record page."""
         ids = {e.id for e in self.context.entries}
@@ -210,7 +208,7 @@ class Site:
     def _pages_of_files(self) -> dict[str, str]:
         """Displayed file path -> the record id whose page shows its problems."""
         out = {display(e.path): e.id for e in self.context.entries}
-        out.update({display(p): p.stem for p in self._broken()})
+        out.update({display(p): p.stem for p in self._broken})
         return out
 
 

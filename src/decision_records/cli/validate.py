@@ -11,7 +11,7 @@ import click
 
 from ..findings import count, display
 from ..records import Decisions
-from ..rules import RULES
+from ..rules import page_of
 from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
@@ -48,7 +48,7 @@ def as_json(c: Checked) -> str:
     return json.dumps({
         "records": c.decisions.checked, "errors": c.errors, "warnings": c.warnings,
         "valid": not c.failed,
-        "findings": [{**f.as_dict(), "help": RULES[f.rule].doc} for f in c.decisions.findings],
+        "findings": [{**f.as_dict(), "help": page_of(f.rule)} for f in c.decisions.findings],
     }, indent=2) + "\n"
 
 

@@ -15,6 +15,7 @@ from ..config import Config
 from ..findings import Finding, display
 from ..ledger import Ledger
 from ..model import Entry, Option
+from ..radar import RadarEntry, radar_entries
 from ..records import Decisions
 from ..signals.maturity import Category, Verdicts
 from .urls import Urls
@@ -51,6 +52,11 @@ class RenderContext:
     def category_of(self, option: Option) -> Category | None:
         """The maturity category of an option's packages (boring, ...), None without any."""
         return self.verdicts.category(option.packages)
+
+    @cached_property
+    def radar_entries(self) -> list[RadarEntry]:
+        """The radar's entries: its page and its two JSON files show the same ones."""
+        return radar_entries(self.decisions, self.category_of)
 
     @cached_property
     def problems(self) -> dict[str, list[Finding]]:

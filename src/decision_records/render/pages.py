@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
-from ..rules import RULES, severity
-from ..rules.base import INDEX_PAGE
+from ..rules import RULES, page_of, severity
 from .context import RenderContext
 from .templates import render
 from .urls import (
@@ -230,9 +229,8 @@ def render_problems(ctx: RenderContext, pages: dict[str, str]) -> str:
     shown = []
     for f in findings[:PROBLEMS_SHOWN]:
         record_id = pages.get(f.path)
-        doc = RULES[f.rule].doc if f.rule in RULES else INDEX_PAGE
         shown.append(_Problem(f, ctx.urls.record(PROBLEMS_URI, record_id) if record_id else None,
-                              ctx.urls.href(PROBLEMS_URI, doc.removeprefix("docs/"))))
+                              ctx.urls.href(PROBLEMS_URI, page_of(f.rule).removeprefix("docs/"))))
     errors, warnings = count(findings)
     return render("problems.html", shown=shown, hidden=len(findings) - len(shown), errors=errors,
                   warnings=warnings, today=ctx.today.isoformat())

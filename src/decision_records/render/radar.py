@@ -56,12 +56,12 @@ def radar_pages(ctx: RenderContext, category_of: CategoryOf | None = None) -> di
 
 def render_radar(ctx: RenderContext) -> str:
     """The radar page's HTML."""
-    return render_radar_page(ctx, radar_entries(ctx.decisions, ctx.category_of))
+    return render_radar_page(ctx, ctx.radar_entries)
 
 
 def radar_data(ctx: RenderContext) -> dict[str, str]:
     """src_uri -> content of the two JSON files."""
-    entries = radar_entries(ctx.decisions, ctx.category_of)
+    entries = ctx.radar_entries
     return {JSON_URI: render_radar_json(ctx, entries),
             BACKSTAGE_URI: render_backstage_json(ctx, entries)}
 

@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from markupsafe import Markup
-
 from ..model import Cost, Entry, Record, short_id
-from ..rules import RULES
-from ..rules.base import INDEX_PAGE
+from ..rules import page_of
 from .budget import tokens_note
 from .context import RenderContext
 from .signals import option_badges
@@ -26,10 +23,6 @@ from .text import Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
-def status_badge(status: str) -> Markup:
-    return Markup('<span class="dr-badge dr-status-{0}">{0}</span>').format(status)
-
-
 def _cost(cost: Cost, currency: str) -> str:
     parts = []
     if cost.licence_per_year is not None:
@@ -70,8 +63,7 @@ def link_resolver(ctx: RenderContext, from_uri: str) -> Resolve:
 
 def _rule_href(ctx: RenderContext, from_uri: str) -> Callable[[str], str]:
     def href(rule: str) -> str:
-        doc = RULES[rule].doc if rule in RULES else INDEX_PAGE
-        return ctx.urls.href(from_uri, doc.removeprefix("docs/"))
+        return ctx.urls.href(from_uri, page_of(rule).removeprefix("docs/"))
 
     return href
 

@@ -25,7 +25,6 @@ PROBLEMS_DATA_URI = "problems.json"  # read by every page's script for its banne
 RADAR_URI = "radar.md"
 RADAR_JSON_URI = "radar.json"
 BACKSTAGE_URI = "radar-backstage.json"
-RULES_INDEX_URI = "rules/index.md"
 
 PageUrl = Callable[[str], str]  # source name -> URL from the site root ('decisions/x/')
 Relative = Callable[[str, str], str]  # (URL, from this page's URL) -> relative URL

@@ -17,11 +17,11 @@ from ..findings import Finding, display
 from ..model import Severity
 from ..records import Decisions
 from . import budget, core, policies, signals
-from .base import Check, Context, Reporter, Rule, closest, is_todo
+from .base import INDEX_PAGE, Check, Context, Reporter, Rule, closest, is_todo
 from .base import severity as _severity
 
 __all__ = ["CHECKS", "RULES", "Rule", "apply_waivers", "check", "check_files", "is_todo",
-           "severity"]
+           "page_of", "severity"]
 
 
 def _page(rule_id: str) -> str:
@@ -111,6 +111,12 @@ CHECKS: tuple[Check, ...] = (
     policies.exit_plan, policies.review_due,
     signals.package_not_found, signals.tokens_below_signals, signals.risky_choice,
 )
+
+
+def page_of(rule_id: str) -> str:
+    """The page that explains a rule (docs/rules/...), the rules' index for an unknown one."""
+    rule = RULES.get(rule_id)
+    return rule.doc if rule else INDEX_PAGE
 
 
 def severity(rule_id: str, config: Config) -> Severity:

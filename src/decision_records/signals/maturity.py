@@ -292,10 +292,7 @@ def worst(verdicts: Iterable[Verdict]) -> Category:
 def assess_option(packages: Iterable[str], snapshot: Snapshot, thresholds: Thresholds,
                   today: dt.date) -> OptionVerdict | None:
     """Judge an option by its packages; None for an option without any."""
-    verdicts = tuple(assess(ref, snapshot, thresholds, today) for ref in packages)
-    if not verdicts:
-        return None
-    return OptionVerdict(worst(verdicts), verdicts)
+    return Verdicts(snapshot, thresholds, today).option(packages)
 
 
 class Verdicts:
