@@ -367,6 +367,12 @@ class Record(Strict):
         return self.option(self.decision.chosen)
 
     @property
+    def chosen_approach(self) -> str:
+        """buy, adopt or build: how the chosen option is had; '' when it names no option."""
+        chosen = self.chosen
+        return chosen.approach if chosen else ""
+
+    @property
     def chosen_tokens(self) -> int:
         """The innovation tokens of the chosen option: what accepting the record spends."""
         chosen = self.chosen

@@ -43,11 +43,6 @@ class Row:
     href: str
     value: str = ""
 
-    @property
-    def approach(self) -> str:
-        chosen = self.entry.record.chosen
-        return chosen.approach if chosen else ""
-
 
 def rows(ctx: RenderContext, from_uri: str, entries: list[Entry], field: str = "") -> list[Row]:
     return [Row(e, ctx.urls.record(from_uri, e.id),
@@ -65,7 +60,7 @@ def newest_first(entries: list[Entry]) -> list[Entry]:
 def render_index(ctx: RenderContext) -> str:
     entries = ctx.entries
     approaches = [a for a in APPROACHES if any(
-        e.record.chosen and e.record.chosen.approach == a for e in entries)]
+        e.record.chosen_approach == a for e in entries)]
     sample = "0000-sample"  # the URL of any record, with its id as the placeholder
     return render(
         "index.html", total=len(entries), columns=COLUMNS, page_size=PAGE_SIZE,
@@ -98,7 +93,7 @@ def render_index_data(ctx: RenderContext) -> str:
         r = e.record
         records.append([e.id, r.title, where["status"][r.status], where["team"][r.team],
                         where["category"][r.category],
-                        where["approach"][r.chosen.approach if r.chosen else ""],
+                        where["approach"][r.chosen_approach],
                         r.chosen_tokens, r.date.isoformat()])
     lines = ",\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":"))
                        for x in records)
