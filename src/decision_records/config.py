@@ -13,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from .coverage.settings import CoverageConfig
 from .model import MAX_NAME, MAX_TEXT, Name, OneLine, Severity, Strict, TeamLine
 from .signals.settings import SignalsConfig
 
@@ -162,6 +163,10 @@ class Config(Strict):
     radar: RadarConfig = Field(
         default_factory=RadarConfig, description="The technology radar: its quadrants and "
         "which quadrant each record category falls in.",
+    )
+    coverage: CoverageConfig = Field(
+        default_factory=CoverageConfig, description="Decision coverage (`decisions coverage`): "
+        "which manifests to scan, and the packages that need no record, each with its reason.",
     )
 
     def team(self, name: str) -> Team | None:

@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from .budget import budget
+from .coverage import coverage
 from .enrich import enrich
 from .importing import import_adrs
 from .new import new
@@ -31,5 +32,5 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for command in (validate, new, budget, report, schema, enrich, import_adrs):
+for command in (validate, new, budget, coverage, report, schema, enrich, import_adrs):
     main.add_command(command)

@@ -1,0 +1,1 @@
+"""Decision coverage: the dependencies that code declares, joined with the records."""

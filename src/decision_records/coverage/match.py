@@ -1,0 +1,196 @@
+"""Dependencies joined with the records: covered, pending, contradicted, uncovered, unused.
+
+For each package a manifest uses, every record that names it in any option:
+
+- covered: the chosen option of an accepted record names it;
+- pending: only the chosen option of a proposed record does;
+- contradicted: records name it, but only in options they did not choose, or in rejected,
+  superseded or deprecated records: the organisation decided against it;
+- uncovered: no record names it.
+
+And the other way round, unused: accepted records whose chosen packages none of the
+manifests use, counting only packages of a kind the manifests could name (a scan of
+requirements files says nothing about npm packages).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..model import Entry
+from ..records import Decisions
+from .manifests import Found
+from .refs import kind_of, normalise
+from .scan import Inventory
+from .settings import CoverageConfig
+
+STATUSES = ("contradicted", "uncovered", "pending", "covered")  # most urgent first
+SUMMARY = ("covered", "pending", "contradicted", "uncovered", "unused")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A record that names a package in one of its options."""
+
+    entry: Entry
+    option: str
+    chosen: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.entry.id, "status": self.entry.record.status,
+                "option": self.option, "chosen": self.chosen}
+
+
+@dataclass(frozen=True)
+class Dependency:
+    ref: str
+    status: str
+    found: tuple[Found, ...]  # where manifests name it
+    mentions: tuple[Mention, ...]
+    repositories: tuple[str, ...] = ()
+
+    @property
+    def manifests(self) -> list[str]:
+        return list(dict.fromkeys(f.manifest for f in self.found))
+
+    @property
+    def where(self) -> str:
+        """'app/requirements.txt:4' (the first place that names it)."""
+        f = self.found[0]
+        return f"{f.manifest}:{f.line}" if f.line else f.manifest
+
+    @property
+    def reason(self) -> str:
+        """One line on why it has its status."""
+        if self.status == "uncovered":
+            return "no record names it"
+        if self.status == "covered":
+            shown = [m for m in self.mentions
+                     if m.chosen and m.entry.record.status == "accepted"]
+            return "chosen in " + ", ".join(f"{m.entry.short} (accepted)" for m in shown)
+        if self.status == "pending":
+            shown = [m for m in self.mentions
+                     if m.chosen and m.entry.record.status == "proposed"]
+            return "chosen in " + ", ".join(f"{m.entry.short} (proposed)" for m in shown) + \
+                ", not yet accepted"
+        parts = []
+        for m in self.mentions:
+            if m.chosen:
+                parts.append(f"{m.entry.short} chose it but is {m.entry.record.status}")
+            else:
+                parts.append(f"{m.entry.short} ({m.entry.record.status}) chose "
+                             f"{m.entry.record.decision.chosen!r} over {m.option!r}")
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ref": self.ref, "status": self.status, "manifests": self.manifests,
+                "records": [m.as_dict() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class Unused:
+    ref: str
+    records: tuple[Entry, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ref": self.ref, "records": [e.id for e in self.records]}
+
+
+@dataclass(frozen=True)
+class Ignored:
+    ref: str
+    reason: str
+    found: tuple[Found, ...]
+
+    @property
+    def manifests(self) -> list[str]:
+        return list(dict.fromkeys(f.manifest for f in self.found))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ref": self.ref, "reason": self.reason, "manifests": self.manifests}
+
+
+@dataclass
+class Coverage:
+    dependencies: list[Dependency]
+    unused: list[Unused]
+    ignored: list[Ignored]
+    findings: list[Finding]
+    inventory: Inventory = field(default_factory=Inventory)
+
+    def of(self, status: str) -> list[Dependency]:
+        return [d for d in self.dependencies if d.status == status]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {s: len(self.of(s)) for s in SUMMARY[:-1]}
+        return {**counts, "unused": len(self.unused)}
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON other tools read: the five keys of the documented shape first, then
+        the ignored packages with their reasons and the manifests that could not be read."""
+        return {"dependencies": [d.as_dict() for d in self.dependencies],
+                "unused": [u.as_dict() for u in self.unused],
+                "summary": self.summary,
+                "ignored": [i.as_dict() for i in self.ignored],
+                "findings": [f.as_dict() for f in self.findings]}
+
+    def snapshot(self) -> dict[str, object]:
+        """decisions/coverage.json: the JSON, and which repository each manifest is of."""
+        return {**self.as_dict(), "kinds": sorted(self.inventory.kinds),
+                "repositories": self.inventory.repositories}
+
+
+def mentions(decisions: Decisions) -> dict[str, list[Mention]]:
+    """Normalised package reference -> every option of every record that names it."""
+    by: dict[str, list[Mention]] = defaultdict(list)
+    for e in decisions.entries:
+        for o in e.record.options:
+            for ref in dict.fromkeys(normalise(r) for r in o.packages):
+                by[ref].append(Mention(e, o.name, o.name == e.record.decision.chosen))
+    return by
+
+
+def status_of(named: list[Mention]) -> str:
+    if any(m.chosen and m.entry.record.status == "accepted" for m in named):
+        return "covered"
+    if any(m.chosen and m.entry.record.status == "proposed" for m in named):
+        return "pending"
+    return "contradicted" if named else "uncovered"
+
+
+def join(inventory: Inventory, decisions: Decisions,
+         settings: CoverageConfig | None = None) -> Coverage:
+    """Every dependency of the inventory with its status, the unused decisions, the ignored."""
+    settings = settings or decisions.config.coverage
+    by_ref: dict[str, list[Found]] = defaultdict(list)
+    for f in inventory.found:
+        by_ref[f.ref].append(f)
+    owner = {m: name for name, ms in inventory.repositories.items() for m in ms}
+    named = mentions(decisions)
+    deps: list[Dependency] = []
+    ignored: list[Ignored] = []
+    for ref in sorted(by_ref):
+        found = tuple(by_ref[ref])
+        reason = settings.reason_for(ref)
+        if reason is not None:
+            ignored.append(Ignored(ref, reason, found))
+            continue
+        repos = tuple(sorted({owner[f.manifest] for f in found if f.manifest in owner}))
+        deps.append(Dependency(ref, status_of(named.get(ref, [])), found,
+                               tuple(named.get(ref, [])), repos))
+    deps.sort(key=lambda d: (STATUSES.index(d.status), d.ref))
+    unused: dict[str, list[Entry]] = defaultdict(list)
+    for e in decisions.entries:
+        chosen = e.record.chosen
+        if e.record.status != "accepted" or chosen is None:
+            continue
+        visible = [r for r in dict.fromkeys(normalise(p) for p in chosen.packages)
+                   if kind_of(r) in inventory.kinds]
+        if visible and not any(r in by_ref for r in visible):
+            for r in visible:
+                unused[r].append(e)
+    return Coverage(deps, [Unused(r, tuple(es)) for r, es in sorted(unused.items())],
+                    ignored, sorted(inventory.findings), inventory)

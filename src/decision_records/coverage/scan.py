@@ -1,0 +1,237 @@
+"""Finding the manifests under some paths, reading them, and the coverage snapshot file.
+
+What comes out is an Inventory: every dependency found, the manifests read, the problems,
+and which repository each manifest belongs to. The folder `coverage/` inside the decisions
+folder holds what other repositories' CI dropped there, one file a repository: an SBOM
+(`shop-api.cdx.json`, `shop-api.spdx.json`) or the JSON of `decisions coverage` run there
+(`shop-api.json`). Its files count for the repository their name starts with.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..files import MiB, Refused, read_limited
+from ..findings import Finding, display
+from . import refs
+from .manifests import RULE, Found, Parsed, parse_requirements, parser_for
+
+# Folders never scanned: tools' caches, installed packages, build output. Any folder whose
+# name starts with a dot is left out too.
+SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packages", "dist",
+                       "build", "site", "bower_components", "vendor"})
+MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
+COLLECTED = "coverage"  # decisions/coverage/: one file a repository
+SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
+
+
+@dataclass
+class Inventory:
+    """What a scan found, before it is joined with the records."""
+
+    found: list[Found] = field(default_factory=list)
+    manifests: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # kinds of package the manifests can name
+    repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
+        self.found.extend(parsed.found)
+        self.findings.extend(parsed.findings)
+        self.kinds.update(parsed.kinds)
+        if manifest not in self.manifests:
+            self.manifests.append(manifest)
+            self.repositories.setdefault(repository, []).append(manifest)
+
+
+def label(path: Path, base: Path) -> str:
+    """A manifest's name in the output: relative to the repository root, with slashes."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return display(path)
+
+
+def _read(path: Path, shown: str, inventory: Inventory) -> str | None:
+    try:
+        data = read_limited(path, MAX_MANIFEST, "a manifest", "leave it out with "
+                            "coverage.exclude in decisions/config.yaml")
+        return data.decode("utf-8-sig")
+    except Refused as e:
+        inventory.findings.append(Finding(shown, 1, 1, "error", RULE, str(e)))
+    except UnicodeDecodeError as e:
+        inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                          f"not UTF-8 text (byte {e.start}); save it as UTF-8"))
+    except OSError as e:
+        inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                          f"cannot read: {e.strerror or e}"))
+    return None
+
+
+@dataclass
+class Scanner:
+    base: Path  # the repository root: manifests are named relative to it
+    repository: str
+    exclude: list[Path] = field(default_factory=list)
+    inventory: Inventory = field(default_factory=Inventory)
+    seen: set[Path] = field(default_factory=set)
+
+    def _left_out(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved == e or e in resolved.parents for e in self.exclude)
+
+    def read_manifest(self, path: Path, in_requirements_folder: bool = False) -> None:
+        resolved = path.resolve()
+        if resolved in self.seen:
+            return
+        self.seen.add(resolved)
+        parser = parser_for(path.name, in_requirements_folder) or parse_requirements
+        shown = label(path, self.base)
+        text = _read(path, shown, self.inventory)
+        if text is None:
+            return
+        parsed = parser(shown, text)
+        self.inventory.add(parsed, shown, self.repository)
+        for target, line in parsed.includes:
+            included = path.parent / target
+            if not included.is_file():
+                self.inventory.findings.append(Finding(
+                    shown, line, 1, "error", RULE,
+                    f"-r {target}: no such file beside {path.name}; fix the path"))
+                continue
+            self.read_manifest(included, in_requirements_folder=True)
+
+    def walk(self, top: Path, skip: Path | None = None) -> None:
+        """Every manifest under top, in a stable order, folders of tools left out."""
+        for folder, dirs, names in os.walk(top):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
+                             and not self._left_out(here / d)
+                             and (skip is None or (here / d).resolve() != skip))
+            for name in sorted(names):
+                in_folder = here.name == "requirements"
+                if parser_for(name, in_folder) and not self._left_out(here / name):
+                    self.read_manifest(here / name, in_folder)
+
+
+def collected(folder: Path, base: Path, inventory: Inventory) -> None:
+    """Add what other repositories dropped in decisions/coverage/, one file a repository."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        repository = path.name.split(".", 1)[0]
+        shown = label(path, base)
+        parser = parser_for(path.name)
+        if parser is None and path.suffix != ".json":
+            continue
+        text = _read(path, shown, inventory)
+        if text is None:
+            continue
+        if parser is not None:
+            inventory.add(parser(shown, text), shown, repository)
+        else:
+            inventory_of(text, shown, inventory, prefix=f"{repository}:",
+                         repository=repository)
+
+
+def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
+         decisions_root: Path | None) -> Inventory:
+    """Read every manifest under paths; then decisions/coverage/, when there is one.
+
+    Raises FileNotFoundError for a path that does not exist, and ValueError for a file that
+    is no manifest this reads.
+    """
+    scanner = Scanner(base, repository, [e.resolve() for e in exclude])
+    folder = (decisions_root / COLLECTED).resolve() if decisions_root else None
+    for path in paths:
+        if path.is_dir():
+            scanner.walk(path, folder)
+        elif path.is_file():
+            if parser_for(path.name, path.parent.name == "requirements") is None and \
+                    path.suffix != ".txt":
+                raise ValueError(f"{display(path)}: not a manifest this reads (requirements*.txt, "
+                                 "pyproject.toml, package.json, bom.json, *.cdx.json, "
+                                 "*.spdx.json)")
+            scanner.read_manifest(path, path.parent.name == "requirements")
+        else:
+            raise FileNotFoundError(f"{display(path)}: no such file or folder")
+    if folder is not None:
+        collected(folder, base, scanner.inventory)
+    return scanner.inventory
+
+
+# --- the JSON of `decisions coverage`, read back: the snapshot and collected outputs -----
+
+
+def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
+                 repository: str | None = None) -> None:
+    """Add the dependencies of a `decisions coverage --format json` output (or snapshot).
+
+    Only the references and manifests are taken: statuses are worked out again from the
+    records as they are now. `prefix` names the manifests of another repository
+    ('shop-api:app/requirements.txt').
+    """
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as e:
+        inventory.findings.append(Finding(shown, e.lineno, e.colno, "error", RULE,
+                                          f"not valid JSON: {e.msg}; write it again with "
+                                          "`decisions coverage --write`"))
+        return
+    except RecursionError:
+        inventory.findings.append(Finding(shown, 1, 1, "error", RULE, "JSON nested too deeply"))
+        return
+    items = data.get("dependencies") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                          'not the JSON of `decisions coverage` (no '
+                                          '"dependencies" list)'))
+        return
+    items = items + [i for i in data.get("ignored") or [] if isinstance(i, dict)]
+    owners = {m: name for name, ms in (data.get("repositories") or {}).items()
+              if isinstance(ms, list) for m in ms if isinstance(m, str)}
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("ref"), str):
+            continue
+        ref = refs.normalise(item["ref"])
+        if refs.kind_of(ref) not in refs.KINDS:
+            continue
+        manifests = [m for m in item.get("manifests") or [] if isinstance(m, str)] or [shown]
+        for m in manifests:
+            name = prefix + m
+            inventory.found.append(Found(ref, name))
+            if name not in inventory.manifests:
+                inventory.manifests.append(name)
+                owner = repository or owners.get(m) or "this repository"
+                inventory.repositories.setdefault(owner, []).append(name)
+    kinds = data.get("kinds")
+    if isinstance(kinds, list):
+        inventory.kinds.update(k for k in kinds if k in refs.KINDS)
+    else:
+        inventory.kinds.update(refs.kind_of(f.ref) for f in inventory.found)
+    for f in data.get("findings") or []:
+        if isinstance(f, dict) and {"path", "line", "col", "message"} <= f.keys():
+            try:
+                inventory.findings.append(Finding(prefix + str(f["path"]), int(f["line"]),
+                                                  int(f["col"]), "error", RULE,
+                                                  str(f["message"])))
+            except (TypeError, ValueError):
+                continue
+
+
+def read_snapshot(root: Path) -> Inventory | None:
+    """decisions/coverage.json as an Inventory; None when there is none."""
+    path = root / SNAPSHOT
+    if not path.is_file():
+        return None
+    inventory = Inventory()
+    text = _read(path, display(path), inventory)
+    if text is not None:
+        inventory_of(text, display(path), inventory)
+    return inventory
