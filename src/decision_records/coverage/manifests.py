@@ -98,6 +98,14 @@ def _option(line: str, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _invalid(e: InvalidRequirement) -> tuple[str, int]:
+    """packaging's message, and the column its caret points at (1 when it has none)."""
+    lines = str(e).splitlines()
+    if len(lines) >= 3 and lines[-1].strip().startswith("^"):
+        return lines[0], max(lines[-1].index("^") - 3, 1)  # the copy is indented by four
+    return lines[0] if lines else "not a requirement", 1
+
+
 def parse_requirements(path: str, text: str) -> Parsed:
     """A pip requirements file: requirement specifiers, `-r` includes, `-e` lines.
 
@@ -136,8 +144,9 @@ def parse_requirements(path: str, text: str) -> Parsed:
         try:
             requirement = Requirement(spec)
         except InvalidRequirement as e:
-            out.problem(path, number, 1, f"not a requirement pip would read: "
-                        f"{str(e).splitlines()[0]}; fix the line or remove it")
+            message, col = _invalid(e)
+            out.problem(path, number, col, f"not a requirement pip would read: {message}; "
+                        "fix the line or remove it")
             continue
         out.found.append(Found(refs.pypi(requirement.name), path, number))
     return out
@@ -177,7 +186,7 @@ def _requirement_list(out: Parsed, path: str, text: str, values: object, where: 
             requirement = Requirement(value)
         except InvalidRequirement as e:
             out.problem(path, line or start or 1, 1, f"{where}: {value!r} is not a requirement: "
-                        f"{str(e).splitlines()[0]}")
+                        f"{_invalid(e)[0]}")
             continue
         out.found.append(Found(refs.pypi(requirement.name), path, line or start))
 

@@ -80,9 +80,13 @@ class Scanner:
     inventory: Inventory = field(default_factory=Inventory)
     seen: set[Path] = field(default_factory=set)
 
-    def _left_out(self, path: Path) -> bool:
+    def _left_out(self, path: Path, top: Path | None = None) -> bool:
+        """Whether an exclude covers path; one that covers the scanned folder itself does not
+        count there: a folder named on the command line is read even when excluded."""
         resolved = path.resolve()
-        return any(resolved == e or e in resolved.parents for e in self.exclude)
+        return any((resolved == e or e in resolved.parents)
+                   and (top is None or not (top == e or e in top.parents))
+                   for e in self.exclude)
 
     def read_manifest(self, path: Path, in_requirements_folder: bool = False) -> None:
         resolved = path.resolve()
@@ -107,14 +111,15 @@ class Scanner:
 
     def walk(self, top: Path, skip: Path | None = None) -> None:
         """Every manifest under top, in a stable order, folders of tools left out."""
+        top = top.resolve()
         for folder, dirs, names in os.walk(top):
             here = Path(folder)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
-                             and not self._left_out(here / d)
+                             and not self._left_out(here / d, top)
                              and (skip is None or (here / d).resolve() != skip))
             for name in sorted(names):
                 in_folder = here.name == "requirements"
-                if parser_for(name, in_folder) and not self._left_out(here / name):
+                if parser_for(name, in_folder) and not self._left_out(here / name, top):
                     self.read_manifest(here / name, in_folder)
 
 
