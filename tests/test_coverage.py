@@ -32,9 +32,14 @@ def refs_of(parsed: Parsed) -> list[tuple[str, int]]:
     return [(f.ref, f.line) for f in parsed.found]
 
 
+# ruff reads every pyproject.toml under tests/, so the broken one has another name until a
+# test copies it into place
+BROKEN_TOML = "broken/toml/pyproject.broken.toml"
+
+
 def parse_file(relative: str) -> Parsed:
     path = FIXTURE / relative
-    parser = parser_for(path.name)
+    parser = parse_pyproject if relative == BROKEN_TOML else parser_for(path.name)
     assert parser is not None
     return parser(relative, path.read_text(encoding="utf-8"))
 
@@ -213,7 +218,7 @@ def test_which_files_are_manifests(name: str, parser: object) -> None:
 # --- manifests that cannot be read ------------------------------------------------------
 
 @pytest.mark.parametrize(("relative", "where", "words"), [
-    ("broken/toml/pyproject.toml", (6, 5), "not valid TOML"),
+    (BROKEN_TOML, (6, 5), "not valid TOML"),
     ("broken/json/package.json", (6, 3), "not valid JSON"),
     ("broken/requirements/requirements.txt", (2, 20), "not a requirement pip would read"),
 ])
@@ -322,6 +327,7 @@ def repo(tmp_path: Path) -> Path:
     """A copy of the fixture repository, to run the command in and write to."""
     root = tmp_path / "storefront"
     shutil.copytree(FIXTURE, root)
+    (root / BROKEN_TOML).rename(root / "broken" / "toml" / "pyproject.toml")
     return root
 
 

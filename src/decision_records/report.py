@@ -16,6 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .coverage.manifests import Found, parser_for
+from .coverage.match import Dependency, join
+from .coverage.output import dependency_table
+from .coverage.scan import SKIP_DIRS, Inventory, label
 from .findings import Finding, count, display
 from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
@@ -120,6 +124,54 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
             return None
 
 
+def _manifest_at(top: Path, base: str, name: str) -> str | None:
+    """A file's text at base, or None when it did not exist there."""
+    try:
+        return _git(top, "show", f"{base}:{name}")
+    except ReportError:
+        return None
+
+
+def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency]:
+    """The dependencies that manifests changed since base add, joined with the records now.
+
+    A dependency is added when a manifest names it now and the same manifest did not at
+    base (git is asked for the old text; nothing is checked out). Folders `decisions
+    coverage` skips, and coverage.exclude, are left out here too.
+    """
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    settings = now.config.coverage
+    repo_root = root.resolve().parent
+    excluded = [(repo_root / e).resolve() for e in settings.exclude]
+    names = _git(top, "diff", "--name-only", "--no-renames", "--diff-filter=AMT", base,
+                 "--").splitlines()
+    names += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+    inventory = Inventory()
+    for name in sorted(set(names)):
+        path = top / name
+        parts = Path(name).parts
+        parser = parser_for(path.name, path.parent.name == "requirements")
+        if parser is None or not path.is_file() or any(
+                p.startswith(".") or p in SKIP_DIRS for p in parts[:-1]):
+            continue
+        resolved = path.resolve()
+        if any(resolved == e or e in resolved.parents for e in excluded):
+            continue
+        shown = label(path, repo_root)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # `decisions coverage` reports a manifest it cannot read
+        old = _manifest_at(top, base, name)
+        before = {f.ref for f in parser(shown, old).found} if old is not None else set()
+        parsed = parser(shown, text)
+        inventory.kinds.update(parsed.kinds)
+        inventory.found.extend(Found(f.ref, f.manifest, f.line) for f in parsed.found
+                               if f.ref not in before)
+    return [d for d in join(inventory, now).dependencies
+            if d.status in ("contradicted", "uncovered")]
+
+
 @dataclass
 class RecordReport:
     change: Change
@@ -189,7 +241,8 @@ def _figures(t: TeamBudget | None) -> dict[str, int] | None:
             "remaining": t.remaining}
 
 
-def as_json(base: str, items: list[RecordReport]) -> str:
+def as_json(base: str, items: list[RecordReport],
+            dependencies: list[Dependency] | None = None) -> str:
     records = []
     for it in items:
         r = it.entry.record if it.entry else None
@@ -207,7 +260,9 @@ def as_json(base: str, items: list[RecordReport]) -> str:
     errors = sum(it.errors for it in items)
     warnings = sum(count(it.findings)[1] for it in items)
     return json.dumps({"base": base, "records": records, "errors": errors,
-                       "warnings": warnings}, indent=2) + "\n"
+                       "warnings": warnings,
+                       "dependencies": [d.as_dict() for d in dependencies or []]},
+                      indent=2) + "\n"
 
 
 def _rule_link(rule: str) -> str:
@@ -238,11 +293,31 @@ def _number(it: RecordReport) -> str:
     return md_inline(short_id(it.change.id))
 
 
-def as_markdown(base: str, items: list[RecordReport]) -> str:
+def dependencies_markdown(deps: list[Dependency]) -> str:
+    """The section on dependencies the change adds without a decision, or against one."""
+    if not deps:
+        return ""
+    bad = sum(d.status == "contradicted" for d in deps)
+    out = [f"\n## Dependencies this change adds: {len(deps)} without a decision behind "
+           "them\n\n"]
+    if bad:
+        out.append(f"❌ **{bad} contradicted**: the records decided against "
+                   f"{'them' if bad != 1 else 'it'}. Remove the dependency, or propose a "
+                   "record that supersedes the decision.\n\n")
+    out.append("Uncovered ones need a record, or an entry under `coverage.ignore` in "
+               "`decisions/config.yaml` with its reason.\n\n")
+    out.append(dependency_table(deps))
+    return "".join(out)
+
+
+def as_markdown(base: str, items: list[RecordReport],
+                dependencies: list[Dependency] | None = None) -> str:
     """The review summary. Every piece of record, config or registry text goes through
     md_inline or md_code: a pull request must not be able to rewrite the summary."""
+    deps = dependencies_markdown(dependencies or [])
     if not items:
-        return f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
+        return (f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
+                + deps)
     errors = sum(it.errors for it in items)
     out = [f"## Decision records: {len(items)} changed since {md_code(base[:12])}\n\n",
            "| Record | Change | Status | Team | Checks |\n|---|---|---|---|---|\n"]
@@ -292,4 +367,4 @@ def as_markdown(base: str, items: list[RecordReport]) -> str:
     if errors:
         out.append(f"\n**{errors} error{'s' * (errors != 1)}** to fix before merging; "
                    "`decisions validate` shows the same list.\n")
-    return "".join(out)
+    return "".join(out) + deps

@@ -7,14 +7,17 @@ from pathlib import Path
 import click
 
 from .. import report as rep
+from ..coverage.match import Dependency
 from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
 
+Result = tuple[str, list[rep.RecordReport], list[Dependency]]
 
-def _markdown(result: tuple[str, list[rep.RecordReport]]) -> str:
+
+def _markdown(result: Result) -> str:
     return rep.as_markdown(*result)
 
 
-def _json(result: tuple[str, list[rep.RecordReport]]) -> str:
+def _json(result: Result) -> str:
     return rep.as_json(*result)
 
 
@@ -30,10 +33,13 @@ def report(root: Path, base: str | None) -> Outcome:
 
     For each changed record: validation and policy findings with positions, each option's
     maturity from decisions/signals.json, and the owning team's innovation tokens before
-    and after the change.
+    and after the change. Then the dependencies that manifests changed since the ref add
+    without a decision: uncovered (no record names them) or contradicted (the records
+    decided against them), as `decisions coverage` works them out.
 
-    Exit status: 0, 1 when a changed record has an error, 2 when git cannot answer (not a
-    repository, unknown ref, shallow clone without the base).
+    Exit status: 0, 1 when a changed record has an error or an added dependency is
+    contradicted, 2 when git cannot answer (not a repository, unknown ref, shallow clone
+    without the base).
     """
     decisions = open_decisions(root)
     day = today_or_exit()
@@ -41,7 +47,9 @@ def report(root: Path, base: str | None) -> Outcome:
         commit = rep.resolve_base(root, base)
         changes = rep.changed_records(root, commit)
         before = rep.base_decisions(root, commit, day)
+        added = rep.added_dependencies(root, commit, decisions)
     except rep.ReportError as e:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
-    return Outcome((commit, items), 1 if any(it.errors for it in items) else 0)
+    failed = any(it.errors for it in items) or any(d.status == "contradicted" for d in added)
+    return Outcome((commit, items, added), 1 if failed else 0)

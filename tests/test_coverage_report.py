@@ -1,0 +1,90 @@
+"""`decisions report --base REF`: the dependencies a change adds without a decision."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from test_report import git
+
+FIXTURE = REPO / "tests" / "fixtures" / "coverage"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main: the fixture's records and app/; branch `feature` is checked out."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    shutil.copytree(FIXTURE / "decisions", root / "decisions")
+    shutil.copytree(FIXTURE / "app", root / "app")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    return root
+
+
+def add_line(path: Path, line: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+def test_added_dependencies_that_are_contradicted_fail_the_report(repo: Path) -> None:
+    add_line(repo / "app" / "requirements-base.txt", "pymemcache>=4  # faster than redis?")
+    add_line(repo / "app" / "requirements-base.txt", "httpx==0.27.0")
+    (repo / "web").mkdir()
+    (repo / "web" / "package.json").write_text(
+        '{\n  "dependencies": {\n    "mongodb": "^6.3.0",\n    "react": "^18.2.0"\n  },\n'
+        '  "devDependencies": {\n    "eslint": "^8.56.0"\n  }\n}\n', encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "new dependencies")
+    result = run_cli("report", "--base", "main", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert out.startswith("## Decision records\n\nNo record changed since `")
+    assert "## Dependencies this change adds: 4 without a decision behind them" in out
+    assert "❌ **2 contradicted**" in out
+    assert ("| `pypi:pymemcache` | contradicted | `app/requirements-base.txt:4` | 0005 Cache "
+            "sessions and pages in Redis (accepted; Memcached) |") in out
+    assert "| `npm:mongodb` | contradicted | `web/package.json:3` |" in out
+    assert "| `pypi:httpx` | uncovered | `app/requirements-base.txt:5` | - | no record names it |" \
+        in out
+    assert "| `npm:react` | uncovered |" in out
+    assert "eslint" not in out  # ignored in config.yaml, with its reason
+    assert "redis" not in out.split("## Dependencies")[1].replace("Redis", "")  # already there
+    data = json.loads(run_cli("report", "--base", "main", "--format", "json",
+                              cwd=repo).stdout)
+    assert [(d["ref"], d["status"]) for d in data["dependencies"]] == [
+        ("npm:mongodb", "contradicted"), ("pypi:pymemcache", "contradicted"),
+        ("npm:react", "uncovered"), ("pypi:httpx", "uncovered")]
+
+
+def test_uncovered_ones_are_listed_but_do_not_fail(repo: Path) -> None:
+    add_line(repo / "app" / "requirements.txt", "httpx==0.27.0")
+    result = run_cli("report", "--base", "main", cwd=repo)  # uncommitted changes count
+    assert result.returncode == 0, result.stdout
+    assert "| `pypi:httpx` | uncovered | `app/requirements.txt:19` |" in result.stdout
+    assert "contradicted**" not in result.stdout
+
+
+def test_a_dependency_covered_or_already_there_is_not_listed(repo: Path) -> None:
+    # kafka-python was contradicted at base already: not this change's doing
+    add_line(repo / "app" / "requirements.txt", "Django-Debug-Toolbar==4.3 ; extra == 'dev'")
+    path = repo / "app" / "requirements.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("redis", "redis"),
+                    encoding="utf-8")
+    (repo / "app" / "requirements-extra.txt").write_text("redis>=5\npsycopg\n",
+                                                         encoding="utf-8")
+    result = run_cli("report", "--base", "main", cwd=repo)
+    assert "pypi:django-debug-toolbar" in result.stdout
+    assert "redis" not in result.stdout and "psycopg" not in result.stdout
+    assert "kafka-python" not in result.stdout
+
+
+def test_no_manifest_changed_no_section(repo: Path) -> None:
+    result = run_cli("report", "--base", "main", cwd=repo)
+    assert result.returncode == 0
+    assert "Dependencies this change adds" not in result.stdout
