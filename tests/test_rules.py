@@ -175,8 +175,8 @@ def test_a_record_not_in_force_does_not_supersede(here: Path, status: str) -> No
 def test_stray_file_is_reported(here: Path) -> None:
     result = check(here, {"0001-buy-paging.yaml": record(), "notes.txt": "some notes\n"})
     assert lines(result) == [
-        "decisions/notes.txt:1:1: error: not a record, config.yaml or signals.json; move it "
-        "out of decisions/ [stray-file]",
+        "decisions/notes.txt:1:1: error: not a record, config.yaml, signals.json, "
+        "coverage.json or the coverage/ folder; move it out of decisions/ [stray-file]",
     ]
 
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .chars import SUSPECT_IN_FILE
 from .config import Config
+from .coverage.scan import COLLECTED as COVERAGE_FOLDER
+from .coverage.scan import SNAPSHOT as COVERAGE_SNAPSHOT
 from .findings import Finding, Loc, display, field_path
 from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
 from .records import Decisions
@@ -25,7 +27,8 @@ from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
 
 CONFIG_NAME = "config.yaml"
 SIGNALS_NAME = "signals.json"
-KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME}
+# decisions/coverage.json and decisions/coverage/ belong to `decisions coverage`
+KNOWN_FILES = {CONFIG_NAME, SIGNALS_NAME, COVERAGE_SNAPSHOT, COVERAGE_FOLDER}
 RECORD_MAX_BYTES = MAX_BYTES
 
 

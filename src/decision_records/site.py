@@ -29,11 +29,13 @@ from .model import RECORD_FILE
 from .records import Decisions
 from .render import budget, pages, signals
 from .render.context import RenderContext
+from .render.coverage import render_coverage_page
 from .render.radar import radar_data, render_radar
 from .render.record import broken_page, render_record, search_text
 from .render.urls import (
     BACKSTAGE_URI,
     BUDGET_URI,
+    COVERAGE_URI,
     INDEX_DATA_URI,
     INDEX_URI,
     JSON_URI,
@@ -141,6 +143,7 @@ class Site:
         yield HtmlPage(RADAR_URI, "Technology radar", p(render_radar, ctx), searched=True)
         yield HtmlPage(SIGNALS_URI, "Maturity signals", p(signals.render_signals_page, ctx),
                        WIDE)
+        yield HtmlPage(COVERAGE_URI, "Decision coverage", p(render_coverage_page, ctx), WIDE)
         for entry in ctx.entries:
             # no side table of contents: a record's sections are few and always in the same
             # order, and the options side by side need the width

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
+from ..model import MAX_PACKAGE, PACKAGE_REF
 from . import refs
 from .manifests import RULE, Found, Parsed, parse_requirements, parser_for
 
@@ -27,6 +29,7 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
 MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
 COLLECTED = "coverage"  # decisions/coverage/: one file a repository
 SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
+_REF = re.compile(PACKAGE_REF)
 
 
 @dataclass
@@ -202,10 +205,13 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
     owners = {m: name for name, ms in (data.get("repositories") or {}).items()
               if isinstance(ms, list) for m in ms if isinstance(m, str)}
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("ref"), str):
+        if not isinstance(item, dict) or not isinstance(item.get("ref"), str) or \
+                len(item["ref"]) > MAX_PACKAGE:
             continue
         ref = refs.normalise(item["ref"])
-        if refs.kind_of(ref) not in refs.KINDS:
+        if not _REF.match(ref):
+            inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                              f"not a package reference: {item['ref']!r}"))
             continue
         manifests = [m for m in item.get("manifests") or [] if isinstance(m, str)] or [shown]
         for m in manifests:

@@ -20,6 +20,7 @@ JSON_URI = "decisions.json"
 INDEX_DATA_URI = "decisions/index.json"
 BUDGET_URI = "budget.md"
 SIGNALS_URI = "signals.md"
+COVERAGE_URI = "coverage.md"
 PROBLEMS_URI = "problems.md"
 PROBLEMS_DATA_URI = "problems.json"  # read by every page's script for its banner
 RADAR_URI = "radar.md"

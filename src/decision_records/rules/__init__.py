@@ -51,7 +51,8 @@ _ALL = [
          "decisions/signals.json is readable JSON in the snapshot format.", False),
     # core: records and the links between them
     Rule("file-name", "error", "Record files are named NNNN-slug.yaml."),
-    Rule("stray-file", "error", "decisions/ holds only records, config.yaml and signals.json."),
+    Rule("stray-file", "error",
+         "decisions/ holds only records, config.yaml, signals.json and coverage data."),
     Rule("duplicate-number", "error", "Each record number is used once."),
     Rule("supersedes-unknown", "error", "`supersedes` names existing records."),
     Rule("supersession-cycle", "error", "No record supersedes itself, directly or not."),

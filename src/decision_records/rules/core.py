@@ -26,7 +26,8 @@ def misnamed_file(report: Reporter, path: Path) -> Finding | None:
 def stray_file(report: Reporter, path: Path) -> Finding | None:
     return report(
         "stray-file", path, (),
-        "not a record, config.yaml or signals.json; move it out of decisions/",
+        "not a record, config.yaml, signals.json, coverage.json or the coverage/ folder; "
+        "move it out of decisions/",
     )
 
 
