@@ -471,3 +471,21 @@ def test_write_keeps_a_snapshot_that_reads_back(repo: Path) -> None:
     # the write does not count itself as a collected file the next time
     rerun = run_cli("coverage", "--format", "json", cwd=repo)
     assert json.loads(rerun.stdout)["summary"] == snapshot["summary"]
+
+
+# --- this repository ----------------------------------------------------------------------
+
+def test_this_repository_is_covered_by_its_records_and_its_snapshot_is_current() -> None:
+    """Dogfooding: every dependency in pyproject.toml is chosen in a shipped record or
+    ignored with its reason, and decisions/coverage.json says what a scan says now."""
+    result = run_cli("coverage", "--strict", "--format", "json", cwd=REPO)
+    assert result.returncode == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert {d["status"] for d in data["dependencies"]} == {"covered"}
+    assert {"pypi:mkdocs", "pypi:mkdocs-material", "pypi:pydantic", "pypi:pagefind"} <= {
+        d["ref"] for d in data["dependencies"]}
+    assert all(i["reason"] for i in data["ignored"])
+    committed = json.loads((REPO / "decisions" / "coverage.json").read_text(encoding="utf-8"))
+    assert committed["dependencies"] == data["dependencies"], \
+        "run `decisions coverage --write` and commit decisions/coverage.json"
+    assert committed["ignored"] == data["ignored"]
