@@ -40,13 +40,14 @@ class CoverageConfig(Strict):
         default_factory=lambda: ["."], max_length=MAX_PATHS,
         description="Files and folders to scan, relative to the repository root (the folder "
         "that holds the decisions folder), when the command is given none. Default: the "
-        f"whole repository. At most {MAX_PATHS}.",
+        f"whole repository. At most {MAX_PATHS}, each at most {MAX_PATH:,} characters.",
     )
     exclude: list[ScanPath] = Field(
         default_factory=list, max_length=MAX_PATHS,
         description="Files and folders under those paths to leave out, relative to the "
         "repository root (test fixtures, vendored code). .git, .venv, node_modules and other "
-        f"tool folders are always left out. At most {MAX_PATHS}.",
+        f"tool folders are always left out. At most {MAX_PATHS}, each at most {MAX_PATH:,} "
+        "characters.",
     )
     ignore: list[Ignored] = Field(
         default_factory=list, max_length=MAX_IGNORED,
@@ -55,7 +56,7 @@ class CoverageConfig(Strict):
     )
     repository: RepoName | None = Field(
         None, description="This repository's name on the coverage page; default: the name of "
-        "the repository root's folder.",
+        f"the repository root's folder. At most {MAX_NAME} characters.",
     )
 
     @field_validator("ignore")
