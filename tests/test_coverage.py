@@ -489,3 +489,10 @@ def test_this_repository_is_covered_by_its_records_and_its_snapshot_is_current()
     assert committed["dependencies"] == data["dependencies"], \
         "run `decisions coverage --write` and commit decisions/coverage.json"
     assert committed["ignored"] == data["ignored"]
+
+
+def test_poetry_lines_are_found_by_their_key() -> None:
+    text = ('[tool.poetry.dependencies]\npython = "^3.11"\nhiredis = "^2"\n'
+            '"redis" = { version = "^5", extras = ["hiredis"] }\n')
+    assert refs_of(parse_pyproject("pyproject.toml", text)) == [
+        ("pypi:hiredis", 3), ("pypi:redis", 4)]

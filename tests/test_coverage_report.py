@@ -88,3 +88,17 @@ def test_no_manifest_changed_no_section(repo: Path) -> None:
     result = run_cli("report", "--base", "main", cwd=repo)
     assert result.returncode == 0
     assert "Dependencies this change adds" not in result.stdout
+
+
+def test_a_repository_dropping_its_dependencies_is_reviewed_too(repo: Path) -> None:
+    folder = repo / "decisions" / "coverage"
+    (folder / "shop.json").write_text(json.dumps({"dependencies": [
+        {"ref": "pypi:PyMongo", "manifests": ["requirements.txt"]},
+        {"ref": "pypi:django", "manifests": ["requirements.txt"]}]}), encoding="utf-8")
+    shutil.copy(FIXTURE / "sbom" / "bom.json", folder / "checkout.cdx.json")
+    result = run_cli("report", "--base", "main", "--format", "json", cwd=repo)
+    assert result.returncode == 1
+    deps = {d["ref"]: (d["status"], d["manifests"])
+            for d in json.loads(result.stdout)["dependencies"]}
+    assert deps == {"pypi:pymongo": ("contradicted", ["shop:requirements.txt"]),
+                    "pypi:stripe": ("uncovered", ["decisions/coverage/checkout.cdx.json"])}

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coverage.manifests import Found, parser_for
+from .coverage.manifests import Found, Parsed, parser_for
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
-from .coverage.scan import SKIP_DIRS, Inventory, label
+from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label
 from .findings import Finding, count, display
 from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
@@ -132,6 +132,17 @@ def _manifest_at(top: Path, base: str, name: str) -> str | None:
         return None
 
 
+def _collected_json(repository: str) -> Callable[[str, str], Parsed]:
+    """A parser for another repository's `decisions coverage` JSON in decisions/coverage/."""
+
+    def parse(shown: str, text: str) -> Parsed:
+        inventory = Inventory()
+        inventory_of(text, shown, inventory, prefix=f"{repository}:", repository=repository)
+        return Parsed(inventory.found, inventory.findings, kinds=tuple(inventory.kinds))
+
+    return parse
+
+
 def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency]:
     """The dependencies that manifests changed since base add, joined with the records now.
 
@@ -147,10 +158,13 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
                  "--").splitlines()
     names += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
     inventory = Inventory()
+    collected = (root / COLLECTED).resolve()
     for name in sorted(set(names)):
         path = top / name
         parts = Path(name).parts
         parser = parser_for(path.name, path.parent.name == "requirements")
+        if parser is None and path.suffix == ".json" and path.parent.resolve() == collected:
+            parser = _collected_json(path.name.split(".", 1)[0])
         if parser is None or not path.is_file() or any(
                 p.startswith(".") or p in SKIP_DIRS for p in parts[:-1]):
             continue

@@ -195,11 +195,14 @@ def _poetry_table(out: Parsed, path: str, text: str, table: object, header: str)
     if not isinstance(table, dict):
         return
     start = _section_line(text, header)
+    lines = text.splitlines()
     for name in table:
         if name.lower() == "python":
             continue  # the interpreter's version, not a package
-        line = _line_of(text, f"{name} ", start) or _line_of(text, f"{name}=", start)
-        out.found.append(Found(refs.pypi(name), path, line or start))
+        key = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=""")
+        line = next((n for n in range(max(start, 1), len(lines) + 1)
+                     if key.match(lines[n - 1])), start)
+        out.found.append(Found(refs.pypi(name), path, line))
 
 
 def parse_pyproject(path: str, text: str) -> Parsed:
