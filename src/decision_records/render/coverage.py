@@ -21,7 +21,8 @@ from .urls import COVERAGE_URI, SIGNALS_URI, package_url
 
 GUIDE = "decision-coverage.md"  # the hand-written page on how to feed this one
 COLUMNS = [("package", "Package"), ("status", "Status"), ("repository", "Used in"),
-           ("manifests", "Manifests"), ("records", "Records"), ("why", "Why")]
+           ("manifests", "Manifests"), ("records", "Records")]
+# why a package has its status is the status badge's title; the records column says the same
 
 
 @dataclass(frozen=True)
