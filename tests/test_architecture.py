@@ -20,19 +20,19 @@ NAME = "decision_records"
 # The floors, bottom up: a module may import its own floor's modules and those below.
 FLOORS: list[set[str]] = [
     {"findings", "chars", "textsafe", "files", "model", "render", "signals", "adr_import"},
-    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile"},
+    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase"},
     {"config", "signals.maturity", "signals.clients"},
     {"ledger", "records", "signals.enrich"},
     {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.signals", "rules",
      "radar"},
-    {"loader", "newrecord"},
+    {"loader", "newrecord", "renumber"},
     {"render.urls", "render.templates", "render.text", "render.context", "render.signals",
      "render.budget", "render.record", "render.radar", "render.pages", "report", "search",
      "adr_import.vocabulary", "adr_import.document", "adr_import.emitter",
      "adr_import.links", "adr_import.mapping", "adr_import.batch", "adr_import.summary"},
     {"site"},
     {"cli.common", "cli.validate", "cli.budget", "cli.report", "cli.schema", "cli.new",
-     "cli.enrich", "cli.importing", "cli.main", "cli", "__main__"},
+     "cli.enrich", "cli.importing", "cli.renumber", "cli.main", "cli", "__main__"},
 ]
 
 

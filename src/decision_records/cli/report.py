@@ -6,15 +6,16 @@ from pathlib import Path
 
 import click
 
+from .. import gitbase
 from .. import report as rep
 from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
 
 
-def _markdown(result: tuple[str, list[rep.RecordReport]]) -> str:
+def _markdown(result: tuple[str, list[rep.RecordReport], str]) -> str:
     return rep.as_markdown(*result)
 
 
-def _json(result: tuple[str, list[rep.RecordReport]]) -> str:
+def _json(result: tuple[str, list[rep.RecordReport], str]) -> str:
     return rep.as_json(*result)
 
 
@@ -38,10 +39,11 @@ def report(root: Path, base: str | None) -> Outcome:
     decisions = open_decisions(root)
     day = today_or_exit()
     try:
-        commit = rep.resolve_base(root, base)
-        changes = rep.changed_records(root, commit)
+        commit = gitbase.resolve_base(root, base)
+        changes = gitbase.changed_records(root, commit)
         before = rep.base_decisions(root, commit, day)
-    except rep.ReportError as e:
+    except gitbase.GitError as e:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
-    return Outcome((commit, items), 1 if any(it.errors for it in items) else 0)
+    fix = rep.renumber_command(root, base)
+    return Outcome((commit, items, fix), 1 if any(it.errors for it in items) else 0)
