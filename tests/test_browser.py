@@ -180,6 +180,8 @@ def test_index_filters_clear_and_sort(page: Any, base_url: str) -> None:
 
 def test_a_shared_filter_link_opens_filtered(page: Any, base_url: str) -> None:
     page.goto(base_url + "decisions/?team=sre")
+    # the filter from the address applies once the script has run; wait for it, not the load
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '2'")
     assert sorted(_visible_ids(page)) == ["0004", "0005"]
 
 
