@@ -12,6 +12,7 @@ from .enrich import enrich
 from .importing import import_adrs
 from .new import new
 from .report import report
+from .review import review
 from .schema import schema
 from .validate import validate
 
@@ -31,5 +32,5 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for command in (validate, new, budget, report, schema, enrich, import_adrs):
+for command in (validate, new, budget, report, review, schema, enrich, import_adrs):
     main.add_command(command)
