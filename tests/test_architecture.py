@@ -24,7 +24,7 @@ FLOORS: list[set[str]] = [
     {"config", "signals.maturity", "signals.clients"},
     {"ledger", "records", "signals.enrich"},
     {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.signals", "rules",
-     "radar"},
+     "radar", "review"},
     {"loader", "newrecord", "renumber"},
     {"render.urls", "render.templates", "render.text", "render.context", "render.signals",
      "render.budget", "render.record", "render.radar", "render.pages", "report", "search",
@@ -32,7 +32,8 @@ FLOORS: list[set[str]] = [
      "adr_import.links", "adr_import.mapping", "adr_import.batch", "adr_import.summary"},
     {"site"},
     {"cli.common", "cli.validate", "cli.budget", "cli.report", "cli.schema", "cli.new",
-     "cli.enrich", "cli.importing", "cli.renumber", "cli.main", "cli", "__main__"},
+     "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.main", "cli",
+     "__main__"},
 ]
 
 

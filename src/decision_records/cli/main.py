@@ -13,6 +13,7 @@ from .importing import import_adrs
 from .new import new
 from .renumber import renumber
 from .report import report
+from .review import review
 from .schema import schema
 from .validate import validate
 
@@ -32,5 +33,6 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for command in (validate, new, budget, report, renumber, schema, enrich, import_adrs):
+for command in (validate, new, budget, report, review, renumber, schema, enrich,
+                import_adrs):
     main.add_command(command)
