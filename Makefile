@@ -6,7 +6,8 @@ BIN    := $(VENV)/bin
 # and its exit plan, so the banner would only confuse a newcomer.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser serve build test test-browser lint bench bench-site schema clean
+.PHONY: install browser serve build test test-browser test-properdocs lint bench bench-site \
+	schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,11 @@ test: $(VENV)/.installed-test browser  ## lint, type-check and run the whole tes
 test-browser: $(VENV)/.installed-test browser  ## only the browser tests
 	$(BIN)/python -m pytest -m browser
 
+# Decision 0001's exit plan: the shipped site built by ProperDocs in .venv-properdocs (made
+# on first use, reused while pyproject.toml is unchanged) has MkDocs' pages.
+test-properdocs: $(VENV)/.installed-test  ## only the ProperDocs build, compared with MkDocs'
+	$(BIN)/python -m pytest -m properdocs
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
@@ -71,4 +77,4 @@ schema: $(VENV)/.installed  ## regenerate docs/decision.schema.json
 	$(BIN)/decisions schema > docs/decision.schema.json
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-properdocs site .pytest_cache .mypy_cache .ruff_cache

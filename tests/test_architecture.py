@@ -21,13 +21,13 @@ NAME = "decision_records"
 FLOORS: list[set[str]] = [
     {"findings", "chars", "textsafe", "files", "model", "render", "signals", "adr_import",
      "coverage", "coverage.refs"},
-    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "coverage.manifests",
-     "coverage.scan", "coverage.settings"},
+    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase",
+     "coverage.manifests", "coverage.scan", "coverage.settings"},
     {"config", "signals.maturity", "signals.clients"},
     {"ledger", "records", "signals.enrich"},
     {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.signals", "rules",
-     "radar", "coverage.match", "coverage.output"},
-    {"loader", "newrecord"},
+     "radar", "review", "coverage.match", "coverage.output"},
+    {"loader", "newrecord", "renumber"},
     {"render.urls", "render.templates", "render.text", "render.context", "render.signals",
      "render.budget", "render.coverage", "render.record", "render.radar", "render.pages",
      "report", "search",
@@ -35,7 +35,8 @@ FLOORS: list[set[str]] = [
      "adr_import.links", "adr_import.mapping", "adr_import.batch", "adr_import.summary"},
     {"site"},
     {"cli.common", "cli.coverage", "cli.validate", "cli.budget", "cli.report", "cli.schema",
-     "cli.new", "cli.enrich", "cli.importing", "cli.main", "cli", "__main__"},
+     "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.main", "cli",
+     "__main__"},
 ]
 
 

@@ -180,6 +180,8 @@ def test_index_filters_clear_and_sort(page: Any, base_url: str) -> None:
 
 def test_a_shared_filter_link_opens_filtered(page: Any, base_url: str) -> None:
     page.goto(base_url + "decisions/?team=sre")
+    # the filter from the address applies once the script has run; wait for it, not the load
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '2'")
     assert sorted(_visible_ids(page)) == ["0004", "0005"]
 
 
@@ -322,6 +324,55 @@ def test_a_shared_index_view_opens_where_it_was_left(page: Any) -> None:
     _index_page(page, _records(1200), "?status=accepted&page=3")
     page.wait_for_function("document.querySelector('[data-count]').textContent === '600'")
     assert page.locator("[data-page-label]").inner_text() == "Page 3 of 6 (rows 201\u2013300)"
+
+
+def test_the_built_index_listing_every_record_offers_nothing_more(page: Any,
+                                                                   base_url: str) -> None:
+    """Under a complete index a newcomer once saw "Show 0 more (0 not listed)"; the pager that
+    replaced that button stays out of sight while one page holds every record."""
+    page.goto(base_url + "decisions/", wait_until="networkidle")
+    page.wait_for_function("document.querySelector('[data-count]').textContent === '5'")
+    assert page.locator("[data-pager]").is_hidden()
+    assert page.get_by_role("button", name=re.compile(r"more|Next|Previous")).count() == 0
+    text = page.locator("article").inner_text()
+    assert "not listed" not in text and not re.search(r"Show \d+ more", text)
+
+
+@pytest.fixture(scope="module")
+def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The records this repository ships, built strict."""
+    yield from _serve_build(REPO / "decisions", tmp_path_factory.mktemp("shipped-site"),
+                            strict=True)
+
+
+@pytest.mark.parametrize("width", [1400, 1280])
+def test_the_signals_table_fits_the_page(browser: Any, shipped_url: str, width: int) -> None:
+    """The reasons ("Why") wrap instead of running off the right edge."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        pg = context.new_page()
+        pg.goto(shipped_url + "signals/", wait_until="networkidle")
+        box = pg.evaluate("""() => {
+            const table = document.querySelector('table.dr-index');
+            const wrap = table.closest('.dr-table-wrap');
+            const why = [...table.querySelectorAll('thead th')]
+                .find(th => th.innerText.trim() === 'Why');
+            const cells = [...table.querySelectorAll('td')]
+                .filter(td => td.scrollWidth > td.clientWidth + 1).length;
+            return {viewport: document.documentElement.clientWidth,
+                    table: table.getBoundingClientRect().right,
+                    why: why.getBoundingClientRect().right,
+                    scroll: wrap.scrollWidth, shown: wrap.clientWidth, overflowing: cells,
+                    rows: table.querySelectorAll('tbody tr').length};
+        }""")
+        assert box["rows"] > 40  # every package of the shipped records
+        assert box["why"] <= box["table"] <= box["viewport"], box
+        assert box["scroll"] <= box["shown"], box  # nothing to scroll sideways
+        assert box["overflowing"] == 0, box
+        if width == 1400:
+            _shot(pg, "signals-1400")
+    finally:
+        context.close()
 
 
 def test_one_page_of_rows_shows_no_pager(page: Any) -> None:

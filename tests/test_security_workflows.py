@@ -4,6 +4,7 @@ values spliced into scripts, a time limit on every job, no credentials left in c
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,68 @@ def writes(permissions: object) -> set[str]:
     return set()
 
 
+# What a script may call in a job that holds a write permission: tools of the runner that
+# read no code from the checkout. Anything else (make, python, pip, .venv/..., a script
+# of the repository) runs code a change could have put there.
+WRITER_TOOLS = {"set", "git", "gh", "cp", "cat", "head", "printf", "echo", "wc", "exit",
+                "[", "fi", "}"}
+# The one job that writes a branch and a pull request: it must only ever run those tools.
+PULL_REQUEST_WRITER = ("refresh.yml", "propose")
+
+
 def runs_repository_code(job: dict[str, Any]) -> bool:
     """Checks the repository out or runs a script: the code of a push or a pull request."""
     return any("run" in step or str(step.get("uses", "")).startswith("actions/checkout")
                for step in job.get("steps", []))
 
 
+_OPENS = {"if", "then", "else", "elif", "while", "until", "do", "!", "{"}
+_SEPARATORS = {";", "&&", "||", "|", "&", "(", ")", ";;"}
+
+
+def commands(script: str) -> list[str]:
+    """The program each simple command of a script starts with: a shell reading good enough
+    for the few lines the workflows hold (quotes, comments, `;`, `&&`, pipes, `$(...)`,
+    if/then/else, line continuations)."""
+    text = script.replace("\\\n", " ")
+    # command substitutions, also those inside double quotes, which the lexer keeps whole
+    out = re.findall(r"\$\(\s*([^\s()\"';|&<>]+)", text)
+    for line in text.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        try:
+            tokens = list(lexer)
+        except ValueError:  # an unclosed quote: read it by words
+            tokens = line.split()
+        start, redirect = True, False
+        for token in tokens:
+            if redirect:
+                redirect = False
+            elif token in _SEPARATORS:
+                start = True
+            elif token.strip("0123456789") in {">", ">>", "<", ">&"}:
+                redirect = True
+            elif start and token in _OPENS:
+                continue
+            elif start and not re.fullmatch(r"[A-Za-z_]\w*=.*", token):
+                out.append(token)
+                start = False
+    return out
+
+
+def runs_only_writer_tools(job: dict[str, Any]) -> bool:
+    for step in job.get("steps", []):
+        uses = str(step.get("uses", ""))
+        if uses and not uses.startswith(("actions/checkout@", "actions/download-artifact@")):
+            return False
+        if "run" in step and not set(commands(str(step["run"]))) <= WRITER_TOOLS:
+            return False
+    return True
+
+
 def test_there_are_workflows() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pages.yml", "pull-request.yml"}
+    assert {p.name for p in WORKFLOWS} >= {"pages.yml", "pull-request.yml", "refresh.yml"}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -69,17 +124,50 @@ def test_permissions_are_granted_per_job(path: Path) -> None:
     for name, job in jobs(path):
         assert "permissions" in job, f"{path.name}: job {name} names no permissions"
         granted = writes(job["permissions"])
-        assert "*" not in granted and "contents" not in granted, (name, granted)
+        assert "*" not in granted, (name, granted)
+        if (path.name, name) == PULL_REQUEST_WRITER:
+            # it writes the refresh branch, so it runs git and gh and nothing else
+            assert runs_only_writer_tools(job), name
+            continue
+        assert "contents" not in granted, (name, granted)
         # a job holding a write permission runs only actions, never the repository's code
         assert not (granted and runs_repository_code(job)), (name, granted)
 
 
-def test_only_the_pages_deploy_job_writes() -> None:
+def test_only_the_pages_deploy_and_refresh_jobs_write() -> None:
     granted = {(p.name, name): writes(job["permissions"]) for p in WORKFLOWS
                for name, job in jobs(p) if writes(job.get("permissions"))}
-    assert granted == {("pages.yml", "deploy"): {"pages", "id-token"}}
+    assert granted == {("pages.yml", "deploy"): {"pages", "id-token"},
+                       PULL_REQUEST_WRITER: {"contents", "pull-requests"}}
     build = dict(jobs(REPO / ".github" / "workflows" / "pages.yml"))["build"]
     assert build["permissions"] == {"contents": "read"}
+    refresh = dict(jobs(REPO / ".github" / "workflows" / "refresh.yml"))["refresh"]
+    assert refresh["permissions"] == {"contents": "read"}
+
+
+def test_the_writing_workflow_runs_on_no_one_elses_change() -> None:
+    """The refresh workflow holds a write token: only the schedule and a maintainer's
+    dispatch start it, never a push or a pull request, whose code it would run."""
+    assert triggers(load(REPO / ".github" / "workflows" / "refresh.yml")) == {
+        "schedule", "workflow_dispatch"}
+
+
+@pytest.mark.parametrize(("script", "tools"), [
+    ("git push --force origin \"$BRANCH\"", True),
+    ("gh pr edit \"$open\" --body-file x", True),
+    ("if [ -n \"$open\" ]; then\n  gh pr view 1\nfi", True),
+    ("open=\"$(gh pr list --json number)\"", True),
+    ("make install", False),
+    (".venv/bin/decisions review", False),
+    ("git add x && python3 -c 'print(1)'", False),
+    ("echo ok | bash", False),
+    ("cp a b; ./script.sh", False),
+    ('[ "$(python -c 1)" = x ]', False),
+    ("git commit -m \"a; python\"  # then make", True),
+])
+def test_the_writer_check_tells_tools_from_repository_code(script: str, tools: bool) -> None:
+    """The check above can fail: a write job that ran repository code would be caught."""
+    assert runs_only_writer_tools({"steps": [{"run": script}]}) is tools
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

@@ -172,7 +172,7 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     decisions.snapshot = snapshot
     page = render_signals_page(render_context(decisions, TODAY))
     assert page.startswith('<p>Every package and repository the decisions refer to')
-    assert '<table class="dr-index" data-index>' in page
+    assert '<table class="dr-index dr-signals-table" data-index>' in page
     assert ('<th data-sort="package" aria-sort="none"><button type="button">Package</button>'
             "</th>") in page
     assert len(re.findall(r"<tr id=\"[a-z0-9-]+\" data-category=", page)) == 3

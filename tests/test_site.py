@@ -13,7 +13,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import REPO, TODAY_ENV, run_cli, site_for_test
+from conftest import REPO, TODAY_ENV, record, run_cli, site_for_test, variant, write_decisions
 from decision_records.loader import load_decisions
 from decision_records.model import Record
 from decision_records.render.record import render_record
@@ -421,3 +421,36 @@ def test_search_finds_every_word_a_record_shows() -> None:
         found = set(re.findall(r"\w+", f"{doc.title} {doc.body}".lower()))
         expected = _words(entry.record.model_dump(mode="json"), skip)
         assert expected - found == set(), entry.id
+
+
+def test_titles_with_markup_characters_show_as_written(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`<` and `&` in titles, link titles and an import source reach every page escaped once
+    for HTML: no backslash from a Markdown escaper (record links once went through one before
+    landing in HTML, where nothing removed it) and no double escape."""
+    old = record(title="Use A & B <fast>", status="superseded", date="2025-01-02")
+    new = record(title="Replace A & B <fast> with C", supersedes=["0001-use-a-and-b"])
+    new = variant("    url: https://example.com/paging\n",
+                  "    url: https://example.com/paging\n"
+                  "  - title: Imported from adr/0001 <A & B>.md\n"
+                  "    url: ./0001-use-a-and-b.yaml\n", new)
+    new += "imported:\n  source: adr/0002 <a> & b.md\n  date: 2026-01-01\n"
+    folder = write_decisions(tmp_path, {"0001-use-a-and-b.yaml": old,
+                                        "0002-replace-a-and-b-with-c.yaml": new})
+    site = build_site(folder, tmp_path / "site", monkeypatch)
+    replaced = page(site, "decisions/0001-use-a-and-b")
+    assert ('Superseded by <a href="../0002-replace-a-and-b-with-c/">0002 Replace A &amp; B '
+            '&lt;fast&gt; with C</a>') in replaced
+    newer = page(site, "decisions/0002-replace-a-and-b-with-c")
+    assert ('This decision replaces <a href="../0001-use-a-and-b/">0001 Use A &amp; B '
+            '&lt;fast&gt;</a>') in newer
+    assert ('<li><a href="../0001-use-a-and-b/">Imported from adr/0001 &lt;A &amp; B&gt;.md'
+            '</a></li>') in newer
+    assert "from <code>adr/0002 &lt;a&gt; &amp; b.md</code>" in newer
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+             if "propose" not in p.parts and "import" not in p.parts}  # guides quote escapes
+    showing = [p for p, html in pages.items() if "A &amp; B &lt;fast&gt;" in html]
+    assert len(showing) >= 5  # both records, the index, the home page, the timeline
+    for path, html in pages.items():
+        for wrong in ("\\&amp;", "\\&lt;", "\\&gt;", "\\<", "&amp;amp;", "&amp;lt;"):
+            assert wrong not in html, f"{path.relative_to(site)}: {wrong}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
+import shlex
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -20,96 +20,25 @@ from .coverage.manifests import Found, Parsed, parser_for
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
 from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label
-from .findings import Finding, count, display
+from .findings import Finding, count
+from .gitbase import Change, GitError, git, toplevel
 from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
-from .model import RECORD_FILE, Entry, short_id
+from .model import Entry, short_id
 from .records import Decisions
 from .rules import page_of
 from .signals.maturity import assess
 from .textsafe import md_code, md_inline
 
 
-class ReportError(Exception):
-    """Git cannot tell what changed (bad ref, not a repository, shallow clone)."""
-
-
-def _git(cwd: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              check=False, timeout=60)
-    except FileNotFoundError:
-        raise ReportError("git is not installed") from None
-    if done.returncode != 0:
-        raise ReportError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
-                          else f"git {' '.join(args)} failed")
-    return done.stdout
-
-
-def resolve_base(root: Path, base: str | None) -> str:
-    """The commit to compare with: --base, else the merge base with origin/main or main."""
-    try:
-        _git(root, "rev-parse", "--is-inside-work-tree")
-    except ReportError:
-        raise ReportError(f"{display(root)} is not inside a git repository; "
-                          "`decisions report` compares records with a git ref") from None
-    candidates = [base] if base else ["origin/main", "main"]
-    for ref in candidates:
-        try:
-            commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
-        except ReportError:
-            continue
-        if base:
-            return commit
-        try:
-            return _git(root, "merge-base", "HEAD", commit).strip()
-        except ReportError:
-            continue
-    shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
-    hint = (" This is a shallow clone: fetch the base too (git fetch --unshallow, or "
-            "fetch-depth: 0 in actions/checkout)." if shallow else "")
-    if base:
-        raise ReportError(f"no commit '{base}' in this repository.{hint}")
-    raise ReportError("found neither origin/main nor main to compare with; pass --base REF."
-                      + hint)
-
-
-@dataclass(frozen=True)
-class Change:
-    path: Path  # where the record is (or was) in the working tree
-    kind: str  # added | modified | removed
-
-    @property
-    def id(self) -> str:
-        return self.path.name[:-5]
-
-
-def changed_records(root: Path, base: str) -> list[Change]:
-    """Record files under root that differ from base, uncommitted and untracked ones included."""
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    rel = os.path.relpath(root.resolve(), top)
-    kinds = {"A": "added", "M": "modified", "D": "removed", "T": "modified"}
-    changes: dict[Path, str] = {}
-    out = _git(top, "diff", "--name-status", "--no-renames", base, "--", rel)
-    for line in out.splitlines():
-        status, _, name = line.partition("\t")
-        changes[top / name] = kinds.get(status[:1], "modified")
-    for name in _git(top, "ls-files", "--others", "--exclude-standard", "--", rel).splitlines():
-        changes[top / name] = "added"
-    # named through root as the user gave it, so they match the loader's findings
-    return [Change(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
-            if p.parent.resolve() == root.resolve() and RECORD_FILE.match(p.name)]
-
-
 def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
     """The records as they were at base (None when the folder did not exist there)."""
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    rel = os.path.relpath(root.resolve(), top)
+    top, rel = toplevel(root)
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "base.tar"
         try:
-            _git(top, "archive", "--format=tar", f"--output={archive}", base, "--", rel)
-        except ReportError:
+            git(top, "archive", "--format=tar", f"--output={archive}", base, "--", rel)
+        except GitError:
             return None  # the folder is new in this change
         try:
             with tarfile.open(archive) as tar:
@@ -127,8 +56,8 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
 def _manifest_at(top: Path, base: str, name: str) -> str | None:
     """A file's text at base, or None when it did not exist there."""
     try:
-        return _git(top, "show", f"{base}:{name}")
-    except ReportError:
+        return git(top, "show", f"{base}:{name}")
+    except GitError:
         return None
 
 
@@ -150,13 +79,13 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
     base (git is asked for the old text; nothing is checked out). Folders `decisions
     coverage` skips, and coverage.exclude, are left out here too.
     """
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
     settings = now.config.coverage
     repo_root = root.resolve().parent
     excluded = [(repo_root / e).resolve() for e in settings.exclude]
-    names = _git(top, "diff", "--name-only", "--no-renames", "--diff-filter=AMT", base,
+    names = git(top, "diff", "--name-only", "--no-renames", "--diff-filter=AMT", base,
                  "--").splitlines()
-    names += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+    names += git(top, "ls-files", "--others", "--exclude-standard").splitlines()
     inventory = Inventory()
     collected = (root / COLLECTED).resolve()
     for name in sorted(set(names)):
@@ -255,7 +184,23 @@ def _figures(t: TeamBudget | None) -> dict[str, int] | None:
             "remaining": t.remaining}
 
 
-def as_json(base: str, items: list[RecordReport],
+def renumber_command(root: Path, ref: str | None) -> str:
+    """The `decisions renumber` line that fixes a number taken twice, as the user would type
+    it: the same folder and the same base as this report."""
+    words = ["decisions"]
+    if root != Path("decisions"):
+        words += ["--dir", str(root)]
+    words.append("renumber")
+    if ref:
+        words += ["--base", ref]
+    return shlex.join(words)
+
+
+def _collides(items: list[RecordReport]) -> bool:
+    return any(f.rule == "duplicate-number" for it in items for f in it.findings)
+
+
+def as_json(base: str, items: list[RecordReport], fix: str = "",
             dependencies: list[Dependency] | None = None) -> str:
     records = []
     for it in items:
@@ -275,6 +220,7 @@ def as_json(base: str, items: list[RecordReport],
     warnings = sum(count(it.findings)[1] for it in items)
     return json.dumps({"base": base, "records": records, "errors": errors,
                        "warnings": warnings,
+                       "renumber": fix if fix and _collides(items) else None,
                        "dependencies": [d.as_dict() for d in dependencies or []]},
                       indent=2) + "\n"
 
@@ -324,10 +270,11 @@ def dependencies_markdown(deps: list[Dependency]) -> str:
     return "".join(out)
 
 
-def as_markdown(base: str, items: list[RecordReport],
+def as_markdown(base: str, items: list[RecordReport], fix: str = "",
                 dependencies: list[Dependency] | None = None) -> str:
     """The review summary. Every piece of record, config or registry text goes through
-    md_inline or md_code: a pull request must not be able to rewrite the summary."""
+    md_inline or md_code: a pull request must not be able to rewrite the summary. `fix` is
+    the `decisions renumber` command to suggest when a number is taken twice."""
     deps = dependencies_markdown(dependencies or [])
     if not items:
         return (f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
@@ -381,4 +328,8 @@ def as_markdown(base: str, items: list[RecordReport],
     if errors:
         out.append(f"\n**{errors} error{'s' * (errors != 1)}** to fix before merging; "
                    "`decisions validate` shows the same list.\n")
+    if fix and _collides(items):
+        out.append(f"\n**A record number is taken twice.** Merge the base branch, then run "
+                   f"{md_code(fix)}: it gives the records this change adds the next free "
+                   "numbers and rewrites every reference to them. Commit the renamed files.\n")
     return "".join(out) + deps

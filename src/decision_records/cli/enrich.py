@@ -31,6 +31,8 @@ def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> N
     pypi:NAME, npm:NAME or github:OWNER/REPO) whose data is missing or older than
     signals.max_age_days, a few at a time, plus the GitHub repositories the packages are
     published from. The site and `decisions validate` read only the snapshot this writes.
+    Each entry keeps a short history: the day its maturity category changed, and why, so
+    `decisions review` can tell what a decision assumed when it was accepted.
 
     A GitHub token is read from GITHUB_TOKEN; base URLs come from signals: in config.yaml
     or DECISIONS_PYPI_URL, DECISIONS_GITHUB_URL and DECISIONS_NPM_URL.

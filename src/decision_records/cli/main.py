@@ -12,7 +12,9 @@ from .coverage import coverage
 from .enrich import enrich
 from .importing import import_adrs
 from .new import new
+from .renumber import renumber
 from .report import report
+from .review import review
 from .schema import schema
 from .validate import validate
 
@@ -32,5 +34,6 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for command in (validate, new, budget, coverage, report, schema, enrich, import_adrs):
+for command in (validate, new, budget, coverage, report, review, renumber, schema, enrich,
+                import_adrs):
     main.add_command(command)

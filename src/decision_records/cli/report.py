@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from .. import gitbase
 from .. import report as rep
 from ..coverage.match import Dependency
 from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
 
-Result = tuple[str, list[rep.RecordReport], list[Dependency]]
+Result = tuple[str, list[rep.RecordReport], str, list[Dependency]]
 
 
 def _markdown(result: Result) -> str:
@@ -44,12 +45,13 @@ def report(root: Path, base: str | None) -> Outcome:
     decisions = open_decisions(root)
     day = today_or_exit()
     try:
-        commit = rep.resolve_base(root, base)
-        changes = rep.changed_records(root, commit)
+        commit = gitbase.resolve_base(root, base)
+        changes = gitbase.changed_records(root, commit)
         before = rep.base_decisions(root, commit, day)
         added = rep.added_dependencies(root, commit, decisions)
-    except rep.ReportError as e:
+    except gitbase.GitError as e:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
+    fix = rep.renumber_command(root, base)
     failed = any(it.errors for it in items) or any(d.status == "contradicted" for d in added)
-    return Outcome((commit, items, added), 1 if failed else 0)
+    return Outcome((commit, items, fix, added), 1 if failed else 0)

@@ -17,6 +17,7 @@ from ..ledger import Ledger
 from ..model import Entry, Option
 from ..radar import RadarEntry, radar_entries
 from ..records import Decisions
+from ..review import Drift, Review, review
 from ..signals.maturity import Category, Verdicts
 from .urls import Urls
 
@@ -57,6 +58,19 @@ class RenderContext:
     def radar_entries(self) -> list[RadarEntry]:
         """The radar's entries: its page and its two JSON files show the same ones."""
         return radar_entries(self.decisions, self.category_of)
+
+    @cached_property
+    def review(self) -> Review:
+        """What needs a human now: the review queue, the home page and record pages show it."""
+        return review(self.decisions, self.today, self.verdicts)
+
+    @cached_property
+    def drifts(self) -> dict[str, list[Drift]]:
+        """Record id -> its drifted packages (only records that have some)."""
+        by: dict[str, list[Drift]] = defaultdict(list)
+        for d in self.review.drifted:
+            by[d.entry.id].append(d)
+        return dict(by)
 
     @cached_property
     def problems(self) -> dict[str, list[Finding]]:

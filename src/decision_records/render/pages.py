@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from ..config import Config
 from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
+from ..review import Drift
 from ..rules import RULES, page_of, severity
 from .context import RenderContext
+from .signals import package_anchor
 from .templates import render
 from .urls import (
     INDEX_DATA_URI,
@@ -23,6 +25,7 @@ from .urls import (
     JSON_URI,
     PROBLEMS_URI,
     REVIEW_URI,
+    SIGNALS_URI,
     TIMELINE_URI,
     timeline_uri,
 )
@@ -186,18 +189,24 @@ class _Imported:
     other: int
 
 
+@dataclass(frozen=True)
+class _Drifted:
+    drift: Drift
+    href: str
+    signals_href: str
+
+
 def awaiting_review(ctx: RenderContext) -> list[_Imported]:
     """Imported records with placeholders or guesses left, in number order."""
-    out = []
-    for e in ctx.entries:
-        if e.record.imported is None:
-            continue
-        rules = Counter(f.rule for f in ctx.problems_of(e))
-        todo, guesses = rules.pop("todo", 0), rules.pop("import-guess", 0)
-        if todo or guesses or rules:
-            out.append(_Imported(e, ctx.urls.record(REVIEW_URI, e.id), todo, guesses,
-                                 sum(rules.values())))
-    return out
+    return [_Imported(i.entry, ctx.urls.record(REVIEW_URI, i.entry.id), i.todo, i.guesses,
+                      i.other) for i in ctx.review.imported]
+
+
+def drifted(ctx: RenderContext) -> list[_Drifted]:
+    """Accepted records whose chosen packages degraded since, one row a package."""
+    signals = ctx.urls.href(REVIEW_URI, SIGNALS_URI)
+    return [_Drifted(d, ctx.urls.record(REVIEW_URI, d.entry.id),
+                     f"{signals}#{package_anchor(d.ref)}") for d in ctx.review.drifted]
 
 
 def render_review(ctx: RenderContext) -> str:
@@ -206,9 +215,10 @@ def render_review(ctx: RenderContext) -> str:
     soon = [e for e in due if e not in overdue]
     return render("review.html", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
                   overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
-                  soon=rows(ctx, REVIEW_URI, soon, "review_by"),
+                  soon=rows(ctx, REVIEW_URI, soon, "review_by"), drifted=drifted(ctx),
                   imported=awaiting_review(ctx), import_href=ctx.urls.href(REVIEW_URI,
-                                                                           "import.md"))
+                                                                           "import.md"),
+                  refresh_href=ctx.urls.href(REVIEW_URI, "refresh.md"))
 
 
 @dataclass(frozen=True)
@@ -258,7 +268,18 @@ def render_summary(ctx: RenderContext, from_uri: str = "index.md", latest: int =
                   counts=[(s, counts[s]) for s in STATUSES if counts[s]],
                   index_href=ctx.urls.href(from_uri, INDEX_URI),
                   latest=rows(ctx, from_uri, recent, "date"), problems=problems_line(ctx),
-                  problems_href=ctx.urls.href(from_uri, PROBLEMS_URI))
+                  problems_href=ctx.urls.href(from_uri, PROBLEMS_URI),
+                  review=review_counts(ctx), review_href=ctx.urls.href(from_uri, REVIEW_URI))
+
+
+def review_counts(ctx: RenderContext) -> list[tuple[str, int, str]]:
+    """(anchor on the review queue, count, words) for each non-empty part of the review."""
+    r = ctx.review
+    n = r.drifted_records
+    parts = [("overdue", len(r.due), "past their review date"),
+             ("drifted", n, f"drifted since {'they were' if n != 1 else 'it was'} decided"),
+             ("imported", len(r.imported), "imported, awaiting review")]
+    return [p for p in parts if p[1]]
 
 
 def render_rules(config: Config) -> str:

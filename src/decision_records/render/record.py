@@ -20,7 +20,7 @@ from .context import RenderContext
 from .signals import option_badges
 from .templates import render, safe
 from .text import Resolve, safe_html, safe_inline
-from .urls import BUDGET_URI, record_uri
+from .urls import BUDGET_URI, REVIEW_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
 def _cost(cost: Cost, currency: str) -> str:
@@ -97,7 +97,8 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
         cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx, uri)),
         approach_label=APPROACH_LABEL, verb=verb, links=links,
         imported_href=ctx.urls.in_repository(r.imported.source) if r.imported else None,
-        edit_href=ctx.urls.edit(entry))
+        edit_href=ctx.urls.edit(entry), drifts=ctx.drifts.get(entry.id, []),
+        review_href=ctx.urls.href(uri, REVIEW_URI) + "#drifted")
 
 
 def search_text(record: Record) -> str:

@@ -42,8 +42,9 @@ def duplicate_numbers(ctx: Context) -> Iterator[Finding | None]:
             names = ", ".join(e.path.name for e in group)
             for e in group:
                 yield report("duplicate-number", e.path, (),
-                             f"number {number:04d} is used by {names}; renumber the newer one "
-                             f"(next free: {free:04d})")
+                             f"number {number:04d} is used by {names}; run `decisions "
+                             "renumber` to move the records your branch added (next free: "
+                             f"{free:04d})")
 
 
 def supersession(ctx: Context) -> Iterator[Finding | None]:

@@ -23,8 +23,16 @@ from ..records import Decisions
 from ..textsafe import one_line
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
-from .settings import SignalsConfig
-from .snapshot import Entry, Snapshot
+from .maturity import assess
+from .settings import SignalsConfig, Thresholds
+from .snapshot import (
+    HISTORY_MAX,
+    HISTORY_REASON_CHARS,
+    HISTORY_REASONS_MAX,
+    Change,
+    Entry,
+    Snapshot,
+)
 
 Progress = Callable[[str, int], None]  # (reference just done, references in all so far)
 
@@ -60,9 +68,10 @@ def is_fresh(entry: Entry | None, now: dt.datetime, max_age_days: float) -> bool
 
 def merge(previous: Entry | None, result: Result, now: dt.datetime) -> Entry | None:
     """The entry after a fetch. A failure keeps every earlier figure and notes the error."""
+    history = previous.history if previous else None  # outlives every fetch
     if result.outcome == "ok":
         return Entry(status="ok", checked=now, fetched=now, source=result.source,
-                     etag=result.etag, signals=result.signals or {})
+                     etag=result.etag, signals=result.signals or {}, history=history)
     if result.outcome == "not-modified" and previous is not None:
         return previous.model_copy(update={
             "status": "ok", "checked": now, "fetched": now, "error": None,
@@ -70,7 +79,7 @@ def merge(previous: Entry | None, result: Result, now: dt.datetime) -> Entry | N
     if result.outcome == "not-found":
         # the figures from before the package disappeared stay as history
         return Entry(status="not-found", checked=now, fetched=now, source=result.source,
-                     signals=previous.signals if previous else {})
+                     signals=previous.signals if previous else {}, history=history)
     if result.outcome == "rate-limited":
         return previous  # nothing was learnt; the next run tries again
     reason = result.reason or "no usable response"
@@ -192,7 +201,34 @@ def enrich(
             f"({', '.join(unloaded)}); signals of references no loaded record names are kept")
     elif prune:
         snapshot = snapshot.only(set(wanted) | set(linked))
-    return snapshot, summary
+    return with_history(snapshot, settings.thresholds, fetcher.now.date()), summary
+
+
+def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> Snapshot:
+    """The snapshot with each reference's category of today added to its history, where it
+    differs from the last one kept.
+
+    The category is the maturity model's, from the whole snapshot (a package draws on its
+    repository's entry). Nothing is added for a reference the snapshot cannot judge
+    (unknown), except one its registry answered 404 for: that is news worth keeping.
+    """
+    updates: dict[str, Entry] = {}
+    for ref, entry in snapshot.packages.items():
+        verdict = assess(ref, snapshot, thresholds, today)
+        if verdict.category == "unknown" and "not-found" not in verdict.flags:
+            continue
+        changes = entry.changes
+        if changes and changes[-1].category == verdict.category:
+            continue
+        if changes and changes[-1].date >= today:  # a second run on the same day: its last
+            changes = changes[:-1]                 # word replaces the first
+            if changes and changes[-1].category == verdict.category:
+                updates[ref] = entry.model_copy(update={"history": changes})
+                continue
+        reasons = [r[:HISTORY_REASON_CHARS] for r in verdict.reasons[:HISTORY_REASONS_MAX]]
+        change = Change(date=today, category=verdict.category, reasons=reasons)
+        updates[ref] = entry.model_copy(update={"history": [*changes, change][-HISTORY_MAX:]})
+    return snapshot.with_entries(updates) if updates else snapshot
 
 
 def _factory(settings: SignalsConfig) -> Callable[[], requests.Session]:

@@ -5,8 +5,8 @@ Categories, in rising order of concern: boring, established, emerging, risky; un
 the snapshot holds nothing to judge by. The rules, with the thresholds from the config:
 
 - risky: archived on GitHub, deprecated or unpublished on npm, marked inactive on PyPI, the
-  latest release has unfixed advisories, or no release (no push, for a repository without
-  release data) for `risky_years_without_release`;
+  latest release yanked on PyPI or with unfixed advisories, or no release (no push, for a
+  repository without release data) for `risky_years_without_release`;
 - emerging: first release less than `emerging_max_age_years` ago, or only pre-1.0 releases;
 - boring: first release at least `boring_min_age_years` ago, a release (or push) within
   `boring_max_years_since_release`, `boring_min_maintainers` maintainers (or a PyPI
@@ -35,12 +35,16 @@ TOKENS: dict[Category, int | None] = {
 }
 _RANK: dict[Category, int] = {"unknown": -1, "boring": 0, "established": 1, "emerging": 2,
                               "risky": 3}
+# Why a verdict is risky, one flag per kind of trouble (Verdict.flags); "not-found" marks a
+# reference its registry answered 404 for.
+Flag = Literal["archived", "deprecated", "inactive", "yanked", "advisories", "dormant",
+               "not-found"]
 SOURCE = {"pypi": "PyPI", "npm": "npm", "github": "GitHub"}
 CATEGORY_HELP: dict[str, str] = {
     "boring": "old, maintained, widely backed: spends no innovation token",
     "established": "settled but short of boring on some figure: spends no token",
     "emerging": "young or still pre-1.0: suggests one innovation token",
-    "risky": "archived, deprecated, dormant or with unfixed advisories: one token and a "
+    "risky": "archived, deprecated, yanked, dormant or with unfixed advisories: one token and a "
              "second look",
     "unknown": "the snapshot holds nothing to judge by",
 }
@@ -70,6 +74,7 @@ class Verdict:
     category: Category
     reasons: tuple[str, ...]
     figures: Figures = Figures()
+    flags: tuple[Flag, ...] = ()  # the kinds of trouble behind a risky (or gone) verdict
 
     @property
     def tokens(self) -> int | None:
@@ -143,7 +148,7 @@ def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date)
                                         "`decisions enrich`",),
                        Figures(github_missing=kind == "github"))
     if entry.status == "not-found":
-        return Verdict(ref, "unknown", (f"not found on {source}",))
+        return Verdict(ref, "unknown", (f"not found on {source}",), flags=("not-found",))
     if not entry.signals:
         why = f" (last fetch failed: {entry.error})" if entry.error else ""
         return Verdict(ref, "unknown", (f"no {source} data in the snapshot{why}",),
@@ -181,16 +186,17 @@ def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
     figures = Figures(first, first_label, last, last_label, maintainers, stars, version,
                       entry.fetched, github_missing=gh_missing is not None)
 
-    def verdict(category: Category, reasons: Iterable[str]) -> Verdict:
+    def verdict(category: Category, reasons: Iterable[str],
+                flags: tuple[Flag, ...] = ()) -> Verdict:
         out = list(reasons)
         if entry.error:  # older data still stands; say so
             out.append(f"data from {_day(entry.fetched)}; the last refresh failed: "
                        f"{entry.error}")
-        return Verdict(ref, category, tuple(out), figures)
+        return Verdict(ref, category, tuple(out), figures, flags)
 
     risky = _risky(s, g, last, last_label, t, today)
     if risky:
-        return verdict("risky", risky)
+        return verdict("risky", [why for _, why in risky], tuple(f for f, _ in risky))
     if first is None:
         why = ("the registry document has no release dates" if s.get("no_release_dates")
                else f"no {first_label} date in the snapshot")
@@ -234,23 +240,25 @@ def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
 
 
 def _risky(s: Signals, g: Signals, last: dt.date | None, last_label: str,
-           t: Thresholds, today: dt.date) -> list[str]:
-    out = []
+           t: Thresholds, today: dt.date) -> list[tuple[Flag, str]]:
+    out: list[tuple[Flag, str]] = []
     if g.get("archived") is True:
-        out.append(f"archived on GitHub ({g.get('name') or 'repository'})")
+        out.append(("archived", f"archived on GitHub ({g.get('name') or 'repository'})"))
     if isinstance(s.get("deprecated"), str):
-        out.append(f"deprecated: {s['deprecated']}")
+        out.append(("deprecated", f"deprecated: {s['deprecated']}"))
     if s.get("inactive") is True:
-        out.append("marked inactive (Development Status :: 7 - Inactive)")
+        out.append(("inactive", "marked inactive (Development Status :: 7 - Inactive)"))
+    version = s.get("latest_version") or "?"
+    if s.get("yanked") is True:
+        out.append(("yanked", f"latest release {version} was yanked from PyPI"))
     vulns = s.get("vulnerabilities")
     if isinstance(vulns, list) and len(vulns) >= t.risky_min_advisories:
-        version = s.get("latest_version") or "?"
         n = len(vulns)
-        out.append(f"latest release {version} has {n} unfixed advisor{'y' if n == 1 else 'ies'} "
-                   f"({', '.join(map(str, vulns))})")
+        out.append(("advisories", f"latest release {version} has {n} unfixed "
+                    f"advisor{'y' if n == 1 else 'ies'} ({', '.join(map(str, vulns))})"))
     if last is not None and _years(last, today) >= t.risky_years_without_release:
-        out.append(f"{last_label} {last.isoformat()}, {ago(last, today)}: none within "
-                   f"{t.risky_years_without_release:g} years")
+        out.append(("dormant", f"{last_label} {last.isoformat()}, {ago(last, today)}: none "
+                    f"within {t.risky_years_without_release:g} years"))
     return out
 
 
