@@ -74,6 +74,21 @@ def test_same_number_with_more_digits_is_a_duplicate(here: Path) -> None:
     assert len(by_rule(result, "duplicate-number")) == 2
 
 
+@pytest.mark.parametrize("broken", [
+    "title: [unclosed\n",  # not YAML
+    "title: only a title\n",  # YAML, but not a record
+])
+def test_a_record_that_does_not_load_still_holds_its_number(here: Path, broken: str) -> None:
+    """After a merge, the other branch's record may be the one with an error: the collision
+    is reported on both files all the same."""
+    result = check(here, {"0004-buy-paging.yaml": record(), "0004-build-paging.yaml": broken})
+    found = by_rule(result, "duplicate-number")
+    assert sorted(f.path for f in found) == [
+        "decisions/0004-build-paging.yaml", "decisions/0004-buy-paging.yaml",
+    ]
+    assert all("next free: 0005" in f.message for f in found)
+
+
 # --- supersession --------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..chars import hidden_problem
 from ..findings import Finding, Loc, parse_field
-from ..model import Entry
+from ..model import RECORD_FILE, Entry
 from .base import Context, Reporter, closest, is_todo
 
 
@@ -32,19 +32,22 @@ def stray_file(report: Reporter, path: Path) -> Finding | None:
 
 
 def duplicate_numbers(ctx: Context) -> Iterator[Finding | None]:
-    entries, report = ctx.entries, ctx.report
-    by_number: dict[int, list[Entry]] = defaultdict(list)
-    for e in entries:
-        by_number[e.number].append(e)
+    # A file that did not load still holds its number: after a merge, the other pull
+    # request's record may be the one with a schema error, and the collision is still there.
+    by_number: dict[int, list[Path]] = defaultdict(list)
+    for path in [*(e.path for e in ctx.entries), *ctx.decisions.failed]:
+        m = RECORD_FILE.match(path.name)
+        if m:
+            by_number[int(m["number"])].append(path)
     free = max(by_number, default=0) + 1
-    for number, group in by_number.items():
+    for number, group in sorted(by_number.items()):
         if len(group) > 1:
-            names = ", ".join(e.path.name for e in group)
-            for e in group:
-                yield report("duplicate-number", e.path, (),
-                             f"number {number:04d} is used by {names}; run `decisions "
-                             "renumber` to move the records your branch added (next free: "
-                             f"{free:04d})")
+            names = ", ".join(sorted(p.name for p in group))
+            for path in sorted(group):
+                yield ctx.report("duplicate-number", path, (),
+                                 f"number {number:04d} is used by {names}; run `decisions "
+                                 "renumber` to move the records your branch added (next "
+                                 f"free: {free:04d})")
 
 
 def supersession(ctx: Context) -> Iterator[Finding | None]:
