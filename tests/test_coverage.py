@@ -21,7 +21,7 @@ from decision_records.coverage.manifests import (
     purl_ref,
 )
 from decision_records.coverage.match import Coverage, Mention, join, status_of
-from decision_records.coverage.scan import read_snapshot, scan
+from decision_records.coverage.scan import Inventory, inventory_of, read_snapshot, scan
 from decision_records.loader import load_decisions
 
 FIXTURE = REPO / "tests" / "fixtures" / "coverage"
@@ -244,6 +244,24 @@ def test_a_bad_requirement_line_does_not_hide_the_others() -> None:
     (parse_pyproject, '[project]\ndependencies = ["requests>=2 ;;"]\n', "is not a requirement"),
     (parse_pyproject, '[project]\ndependencies = "requests"\n', "should be a list"),
     (parse_requirements, "-r\n", "names no file"),
+    (parse_package_json, '{"dependencies": 5}', "dependencies should be an object"),
+    # SBOMs come from other repositories' tools: a key that is read holds what the format
+    # says, or the file is one finding naming where (and never a traceback)
+    (parse_cyclonedx, '{"bomFormat": "CycloneDX", "dependencies": 5}',
+     "dependencies: Input should be a valid list"),
+    (parse_cyclonedx, '{"bomFormat": "CycloneDX", "metadata": {"component": {"bom-ref": "r"}}, '
+     '"dependencies": [{"ref": "r", "dependsOn": 5}]}', "dependencies[0].dependsOn:"),
+    (parse_cyclonedx, '{"bomFormat": "CycloneDX", "components": [{"purl": "pkg:pypi/x"}, '
+     '{"components": [{"bom-ref": ["x"]}]}]}', "components[1].components[0].bom-ref:"),
+    (parse_cyclonedx, '{"bomFormat": "CycloneDX", "metadata": 5}',
+     "metadata: Input should be a valid dictionary;"),
+    (parse_spdx, '{"spdxVersion": "SPDX-2.3", "documentDescribes": 5}', "documentDescribes:"),
+    (parse_spdx, '{"spdxVersion": "SPDX-2.3", "documentDescribes": [{"a": 1}]}',
+     "documentDescribes[0]: Input should be a valid string"),
+    (parse_spdx, '{"spdxVersion": "SPDX-2.3", "relationships": [{"relationshipType": '
+     '"DESCRIBES", "relatedSpdxElement": [1]}]}', "relationships[0].relatedSpdxElement:"),
+    (parse_spdx, '{"spdxVersion": "SPDX-2.3", "packages": 5, "relationships": 5}',
+     "(and 1 more)"),
 ])
 def test_manifests_of_the_wrong_shape(parser: object, text: str, words: str) -> None:
     assert callable(parser)
@@ -496,3 +514,25 @@ def test_poetry_lines_are_found_by_their_key() -> None:
             '"redis" = { version = "^5", extras = ["hiredis"] }\n')
     assert refs_of(parse_pyproject("pyproject.toml", text)) == [
         ("pypi:hiredis", 3), ("pypi:redis", 4)]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"dependencies": 5}', "dependencies: Input should be a valid list"),
+    ('{"dependencies": [], "ignored": 5}', "ignored: Input should be a valid list"),
+    ('{"dependencies": [], "repositories": ["a"]}', "repositories: Input should be a valid "
+     "dictionary"),
+    ('{"dependencies": [{"ref": "pypi:x", "manifests": 5}]}', "dependencies[0].manifests:"),
+    ('{"dependencies": [{"ref": 5}]}', "dependencies[0].ref: Input should be a valid string"),
+    ('{"dependencies": [], "findings": [{"path": "p", "line": "x", "col": 1, "message": "m"}]}',
+     "findings[0].line:"),
+    ('{"dependencies": [{"ref": "pip:x"}]}', "not a package reference: 'pip:x'"),
+    ('{"summary": {}}', 'no "dependencies" list'),
+])
+def test_collected_coverage_json_of_the_wrong_shape(text: str, words: str) -> None:
+    """Another repository's `decisions coverage` output, collected in decisions/coverage/."""
+    inventory = Inventory()
+    inventory_of(text, "decisions/coverage/shop.json", inventory, prefix="shop:")
+    assert [(f.path, f.line, f.col) for f in inventory.findings] == [
+        ("decisions/coverage/shop.json", 1, 1)]
+    assert words in inventory.findings[0].message
+    assert inventory.found == []

@@ -98,3 +98,21 @@ def test_hostile_package_names_are_escaped(tmp_path: Path,
     html = page(build_site(decisions, tmp_path / "site", monkeypatch), "coverage")
     assert "<script>" not in html.split("<article")[1].split("</article>")[0]
     assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+def test_a_collected_file_of_the_wrong_shape_is_listed_not_fatal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What another repository's CI drops in decisions/coverage/ is not ours to trust: a
+    BOM of the wrong shape is listed on the page, and the other repositories still show."""
+    root = tmp_path / "storefront"
+    shutil.copytree(FIXTURE, root)
+    run_cli("coverage", "--write", cwd=root)
+    (root / "decisions" / "coverage" / "checkout.cdx.json").write_text(
+        '{"bomFormat": "CycloneDX", "components": [{"purl": ["pkg:pypi/stripe"]}]}',
+        encoding="utf-8")
+    html = page(build_site(root / "decisions", tmp_path / "site", monkeypatch, strict=False),
+                "coverage")
+    assert "Manifests that could not be read (1)" in html
+    assert ("<code>decisions/coverage/checkout.cdx.json:1:1</code> not a CycloneDX BOM this "
+            "can read: components[0].purl: Input should be a valid string") in html
+    assert 'id="pypi-pymongo-admin" data-status="contradicted"' in html

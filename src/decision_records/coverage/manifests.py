@@ -18,10 +18,11 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..findings import Finding
 from . import refs
@@ -286,9 +287,13 @@ def parse_package_json(path: str, text: str) -> Parsed:
         return out
     for kind in NPM_KINDS:
         table = data.get(kind)
-        if not isinstance(table, dict):
-            continue
         start = _line_of(text, f'"{kind}"')
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            out.problem(path, start or 1, 1, f"{kind} should be an object of package names "
+                        "and version ranges, as npm writes it")
+            continue
         for name, spec in table.items():
             line = _line_of(text, f'"{name}"', start)
             out.found.append(Found(refs.npm(_npm_alias(name, spec)), path, line or start))
@@ -326,12 +331,70 @@ def _add_purl(out: Parsed, path: str, text: str, purl: object) -> None:
         out.found.append(Found(ref, path, line))
 
 
-def _components(items: object) -> Iterator[dict[str, Any]]:
-    if isinstance(items, list):
-        for c in items:
-            if isinstance(c, dict):
-                yield c
-                yield from _components(c.get("components"))
+class Shape(BaseModel):
+    """The part of a JSON document that is read: other keys are left alone, but a key that
+    is read must hold what its format says, or the file is a finding (never a traceback)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+_S = TypeVar("_S", bound=Shape)
+
+
+def shape_problem(e: ValidationError) -> str:
+    """The first thing wrong with a document's shape, where it is, and how many more."""
+    first = e.errors()[0]
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+    more = e.error_count() - 1
+    message = re.sub(r" or instance of \w+", "", first["msg"])  # the class is ours
+    return (f"{where.lstrip('.') or 'the document'}: {message}"
+            + (f" (and {more} more)" if more else ""))
+
+
+class CdxComponent(Shape):
+    bom_ref: str | None = Field(None, alias="bom-ref")
+    purl: str | None = None
+    components: list[CdxComponent] | None = None
+
+    def walk(self) -> Iterator[CdxComponent]:
+        yield self
+        for c in self.components or []:
+            yield from c.walk()
+
+
+class CdxDependency(Shape):
+    ref: str
+    depends_on: list[str] | None = Field(None, alias="dependsOn")
+
+
+class CdxMetadata(Shape):
+    component: CdxComponent | None = None
+
+
+class CdxBom(Shape):
+    """A CycloneDX JSON BOM, as far as it is read."""
+
+    metadata: CdxMetadata | None = None
+    components: list[CdxComponent] | None = None
+    dependencies: list[CdxDependency] | None = None
+
+
+def _document(out: Parsed, path: str, text: str, model: type[_S], kind: str,
+              key: str, value: str) -> _S | None:
+    """The JSON in `text` read as `model`, when its `key` starts with `value`: the key that
+    says which format a document is in."""
+    data = _json(out, path, text)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not str(data.get(key, "")).startswith(value):
+        out.problem(path, 1, 1, f'not {kind} ("{key}": "{value}" is missing)')
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        out.problem(path, 1, 1, f"not {kind} this can read: {shape_problem(e)}; fix what "
+                    "wrote it")
+        return None
 
 
 def parse_cyclonedx(path: str, text: str) -> Parsed:
@@ -341,24 +404,44 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
     components are read: they are the direct dependencies.
     """
     out = Parsed(kinds=refs.KINDS)
-    data = _json(out, path, text)
-    if data is None:
+    bom = _document(out, path, text, CdxBom, "a CycloneDX BOM", "bomFormat", "CycloneDX")
+    if bom is None:
         return out
-    if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
-        out.problem(path, 1, 1, 'not a CycloneDX BOM ("bomFormat": "CycloneDX" is missing)')
-        return out
-    components = list(_components(data.get("components")))
-    subject = data.get("metadata", {}).get("component") if isinstance(
-        data.get("metadata"), dict) else None
-    root = subject.get("bom-ref") if isinstance(subject, dict) else None
+    subject = bom.metadata.component if bom.metadata else None
+    root = subject.bom_ref if subject else None
     direct: set[str] | None = None
-    for d in data.get("dependencies") or []:
-        if isinstance(d, dict) and root and d.get("ref") == root and d.get("dependsOn"):
-            direct = {r for r in d["dependsOn"] if isinstance(r, str)}
-    for c in components:
-        if direct is None or c.get("bom-ref") in direct:
-            _add_purl(out, path, text, c.get("purl"))
+    for d in bom.dependencies or []:
+        if root and d.ref == root and d.depends_on:
+            direct = set(d.depends_on)
+    for top in bom.components or []:
+        for c in top.walk():
+            if direct is None or c.bom_ref in direct:
+                _add_purl(out, path, text, c.purl)
     return out
+
+
+class SpdxExternalRef(Shape):
+    reference_type: str | None = Field(None, alias="referenceType")
+    reference_locator: str | None = Field(None, alias="referenceLocator")
+
+
+class SpdxPackage(Shape):
+    spdx_id: str | None = Field(None, alias="SPDXID")
+    external_refs: list[SpdxExternalRef] | None = Field(None, alias="externalRefs")
+
+
+class SpdxRelationship(Shape):
+    element: str | None = Field(None, alias="spdxElementId")
+    type: str | None = Field(None, alias="relationshipType")
+    related: str | None = Field(None, alias="relatedSpdxElement")
+
+
+class SpdxDocument(Shape):
+    """An SPDX 2.x JSON document, as far as it is read."""
+
+    describes: list[str] | None = Field(None, alias="documentDescribes")
+    packages: list[SpdxPackage] | None = None
+    relationships: list[SpdxRelationship] | None = None
 
 
 def parse_spdx(path: str, text: str) -> Parsed:
@@ -369,29 +452,23 @@ def parse_spdx(path: str, text: str) -> Parsed:
     package itself never is.
     """
     out = Parsed(kinds=refs.KINDS)
-    data = _json(out, path, text)
-    if data is None:
+    doc = _document(out, path, text, SpdxDocument, "an SPDX document", "spdxVersion",
+                    "SPDX-")
+    if doc is None:
         return out
-    if not isinstance(data, dict) or not str(data.get("spdxVersion", "")).startswith("SPDX-"):
-        out.problem(path, 1, 1, 'not an SPDX document ("spdxVersion" is missing)')
-        return out
-    relations = [r for r in data.get("relationships") or [] if isinstance(r, dict)]
-    described = set(data.get("documentDescribes") or [])
-    described |= {r.get("relatedSpdxElement") for r in relations
-                  if r.get("relationshipType") == "DESCRIBES"}
-    direct = {r.get("relatedSpdxElement") for r in relations
-              if r.get("relationshipType") == "DEPENDS_ON" and r.get("spdxElementId") in described}
-    direct |= {r.get("spdxElementId") for r in relations
-               if r.get("relationshipType") == "DEPENDENCY_OF"
-               and r.get("relatedSpdxElement") in described}
-    for p in data.get("packages") or []:
-        if not isinstance(p, dict) or p.get("SPDXID") in described:
+    relations = doc.relationships or []
+    described = set(doc.describes or [])
+    described |= {r.related for r in relations if r.type == "DESCRIBES" and r.related}
+    direct = {r.related for r in relations
+              if r.type == "DEPENDS_ON" and r.element in described and r.related}
+    direct |= {r.element for r in relations
+               if r.type == "DEPENDENCY_OF" and r.related in described and r.element}
+    for p in doc.packages or []:
+        if p.spdx_id in described or (direct and p.spdx_id not in direct):
             continue
-        if direct and p.get("SPDXID") not in direct:
-            continue
-        for ext in p.get("externalRefs") or []:
-            if isinstance(ext, dict) and ext.get("referenceType") == "purl":
-                _add_purl(out, path, text, ext.get("referenceLocator"))
+        for ext in p.external_refs or []:
+            if ext.reference_type == "purl":
+                _add_purl(out, path, text, ext.reference_locator)
     return out
 
 

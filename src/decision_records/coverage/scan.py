@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field, ValidationError
+
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
 from ..model import MAX_PACKAGE, PACKAGE_REF
 from . import refs
-from .manifests import RULE, Found, Parsed, parse_requirements, parser_for
+from .manifests import RULE, Found, Parsed, Shape, parse_requirements, parser_for, shape_problem
 
 # Folders never scanned: tools' caches, installed packages, build output. Any folder whose
 # name starts with a dot is left out too.
@@ -177,6 +179,28 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
 # --- the JSON of `decisions coverage`, read back: the snapshot and collected outputs -----
 
 
+class _Item(Shape):
+    ref: str = Field(max_length=MAX_PACKAGE)
+    manifests: list[str] | None = None
+
+
+class _Problem(Shape):
+    path: str
+    line: int
+    col: int
+    message: str
+
+
+class CoverageJson(Shape):
+    """`decisions coverage --format json` (or the snapshot), as far as it is read again."""
+
+    dependencies: list[_Item]
+    ignored: list[_Item] | None = None
+    repositories: dict[str, list[str]] | None = None
+    kinds: list[str] | None = None
+    findings: list[_Problem] | None = None
+
+
 def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
                  repository: str | None = None) -> None:
     """Add the dependencies of a `decisions coverage --format json` output (or snapshot).
@@ -185,55 +209,49 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
     records as they are now. `prefix` names the manifests of another repository
     ('shop-api:app/requirements.txt').
     """
+    def problem(line: int, col: int, message: str) -> None:
+        inventory.findings.append(Finding(shown, line, col, "error", RULE, message))
+
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as e:
-        inventory.findings.append(Finding(shown, e.lineno, e.colno, "error", RULE,
-                                          f"not valid JSON: {e.msg}; write it again with "
-                                          "`decisions coverage --write`"))
+        problem(e.lineno, e.colno, f"not valid JSON: {e.msg}; write it again with "
+                "`decisions coverage --write`")
         return
     except RecursionError:
-        inventory.findings.append(Finding(shown, 1, 1, "error", RULE, "JSON nested too deeply"))
+        problem(1, 1, "JSON nested too deeply")
         return
-    items = data.get("dependencies") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
-                                          'not the JSON of `decisions coverage` (no '
-                                          '"dependencies" list)'))
+    if not isinstance(data, dict) or "dependencies" not in data:
+        problem(1, 1, 'not the JSON of `decisions coverage` (no "dependencies" list)')
         return
-    items = items + [i for i in data.get("ignored") or [] if isinstance(i, dict)]
-    owners = {m: name for name, ms in (data.get("repositories") or {}).items()
-              if isinstance(ms, list) for m in ms if isinstance(m, str)}
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("ref"), str) or \
-                len(item["ref"]) > MAX_PACKAGE:
-            continue
-        ref = refs.normalise(item["ref"])
+    try:
+        doc = CoverageJson.model_validate(data)
+    except ValidationError as e:
+        problem(1, 1, f"not the JSON of `decisions coverage`: {shape_problem(e)}; write it "
+                "again with `decisions coverage --format json`")
+        return
+    owners = {m: name for name, ms in (doc.repositories or {}).items() for m in ms}
+    found: list[Found] = []
+    for item in [*doc.dependencies, *(doc.ignored or [])]:
+        ref = refs.normalise(item.ref)
         if not _REF.match(ref):
-            inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
-                                              f"not a package reference: {item['ref']!r}"))
+            problem(1, 1, f"not a package reference: {item.ref!r}")
             continue
-        manifests = [m for m in item.get("manifests") or [] if isinstance(m, str)] or [shown]
-        for m in manifests:
+        for m in item.manifests or [shown]:
             name = prefix + m
-            inventory.found.append(Found(ref, name))
+            found.append(Found(ref, name))
             if name not in inventory.manifests:
                 inventory.manifests.append(name)
                 owner = repository or owners.get(m) or "this repository"
                 inventory.repositories.setdefault(owner, []).append(name)
-    kinds = data.get("kinds")
-    if isinstance(kinds, list):
-        inventory.kinds.update(k for k in kinds if k in refs.KINDS)
+    inventory.found.extend(found)
+    if doc.kinds is not None:
+        inventory.kinds.update(k for k in doc.kinds if k in refs.KINDS)
     else:
-        inventory.kinds.update(refs.kind_of(f.ref) for f in inventory.found)
-    for f in data.get("findings") or []:
-        if isinstance(f, dict) and {"path", "line", "col", "message"} <= f.keys():
-            try:
-                inventory.findings.append(Finding(prefix + str(f["path"]), int(f["line"]),
-                                                  int(f["col"]), "error", RULE,
-                                                  str(f["message"])))
-            except (TypeError, ValueError):
-                continue
+        inventory.kinds.update(refs.kind_of(f.ref) for f in found)
+    for f in doc.findings or []:
+        inventory.findings.append(Finding(prefix + f.path, f.line, f.col, "error", RULE,
+                                          f.message))
 
 
 def read_snapshot(root: Path) -> Inventory | None:
