@@ -348,6 +348,17 @@ def test_review_of_nothing(tmp_path: Path) -> None:
     assert md.startswith("Nothing needs a review")
 
 
+@pytest.mark.parametrize("snapshot", ['{"format": 1, "packages": {"pypi:p": 5}}', "[", ""])
+def test_an_unreadable_snapshot_is_said_not_taken_for_no_drift(folder: Path,
+                                                               snapshot: str) -> None:
+    """A list without drift because signals.json did not load would be a false all-clear."""
+    (folder / "signals.json").write_text(snapshot, encoding="utf-8")
+    result = run_cli("review", cwd=folder.parent)
+    assert result.returncode == 0 and "drifted  " not in result.stdout
+    assert ("note: decisions/signals.json could not be read, so drift was not checked; "
+            "run `decisions validate`") in result.stderr
+
+
 def test_review_of_a_missing_folder_exits_2(tmp_path: Path) -> None:
     result = run_cli("review", cwd=tmp_path)
     assert result.returncode == 2 and "no decisions folder" in result.stderr

@@ -18,14 +18,19 @@ from .common import Outcome, Shown, formats, open_decisions, today_or_exit
 class Listed:
     review: Review
     errors: int  # record files that did not load: what they hold is not in the list
+    snapshot_unread: bool = False  # signals.json did not load: drift was not checked
 
 
 def _note(listed: Listed) -> str:
-    if not listed.errors:
-        return ""
-    n = listed.errors
-    return (f"note: {n} record file{'s' * (n != 1)} did not load and {'are' if n != 1 else 'is'}"
-            " not in this list; run `decisions validate`\n")
+    notes = []
+    if listed.errors:
+        n = listed.errors
+        notes.append(f"note: {n} record file{'s' * (n != 1)} did not load and "
+                     f"{'are' if n != 1 else 'is'} not in this list; run `decisions validate`")
+    if listed.snapshot_unread:
+        notes.append("note: decisions/signals.json could not be read, so drift was not "
+                     "checked; run `decisions validate`")
+    return "".join(f"{n}\n" for n in notes)
 
 
 def text(listed: Listed) -> Shown:
@@ -101,4 +106,5 @@ def review(root: Path) -> Outcome:
     Exit status: 0 (whatever the list holds), 2 for a usage or configuration error.
     """
     decisions = open_decisions(root)
-    return Outcome(Listed(work_out(decisions, today_or_exit()), len(decisions.failed)))
+    unread = any(f.rule == "signals-snapshot" for f in decisions.findings)
+    return Outcome(Listed(work_out(decisions, today_or_exit()), len(decisions.failed), unread))
