@@ -345,32 +345,37 @@ def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             strict=True)
 
 
+@pytest.mark.parametrize(("url", "rows", "column"), [
+    ("signals/", 40, "Why"),  # every package of the shipped records; the reasons wrap
+    ("coverage/", 20, "Records"),  # what two repositories use; long SBOM paths wrap
+])
 @pytest.mark.parametrize("width", [1400, 1280])
-def test_the_signals_table_fits_the_page(browser: Any, shipped_url: str, width: int) -> None:
-    """The reasons ("Why") wrap instead of running off the right edge."""
+def test_the_wide_tables_fit_the_page(browser: Any, shipped_url: str, width: int, url: str,
+                                      rows: int, column: str) -> None:
+    """Long cells wrap instead of running off the right edge."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         pg = context.new_page()
-        pg.goto(shipped_url + "signals/", wait_until="networkidle")
-        box = pg.evaluate("""() => {
+        pg.goto(shipped_url + url, wait_until="networkidle")
+        box = pg.evaluate("""(column) => {
             const table = document.querySelector('table.dr-index');
             const wrap = table.closest('.dr-table-wrap');
-            const why = [...table.querySelectorAll('thead th')]
-                .find(th => th.innerText.trim() === 'Why');
+            const last = [...table.querySelectorAll('thead th')]
+                .find(th => th.innerText.trim() === column);
             const cells = [...table.querySelectorAll('td')]
                 .filter(td => td.scrollWidth > td.clientWidth + 1).length;
             return {viewport: document.documentElement.clientWidth,
                     table: table.getBoundingClientRect().right,
-                    why: why.getBoundingClientRect().right,
+                    column: last.getBoundingClientRect().right,
                     scroll: wrap.scrollWidth, shown: wrap.clientWidth, overflowing: cells,
                     rows: table.querySelectorAll('tbody tr').length};
-        }""")
-        assert box["rows"] > 40  # every package of the shipped records
-        assert box["why"] <= box["table"] <= box["viewport"], box
+        }""", column)
+        assert box["rows"] > rows
+        assert box["column"] <= box["table"] <= box["viewport"], box
         assert box["scroll"] <= box["shown"], box  # nothing to scroll sideways
         assert box["overflowing"] == 0, box
         if width == 1400:
-            _shot(pg, "signals-1400")
+            _shot(pg, url.strip("/") + "-1400")
     finally:
         context.close()
 

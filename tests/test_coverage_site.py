@@ -46,7 +46,7 @@ def test_the_page_shows_every_status_with_links(built: Path) -> None:
     # filterable like the other tables
     for name in ("status", "repository", "kind"):
         assert f'<select data-filter="{name}">' in html
-    assert "<table class=\"dr-index\" data-index>" in html
+    assert '<table class="dr-index dr-coverage-table" data-index>' in html
     assert '<h2 id="unused">Unused decisions (2)</h2>' in html
     assert 'href="../decisions/0008-buy-hosted-observability/">0008 Buy hosted' in html
     assert "Test runner; which one a team uses is its own business." in html
