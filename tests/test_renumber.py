@@ -147,6 +147,32 @@ def test_after_both_landed_on_main_the_base_is_the_first_parent(tmp_path: Path) 
     assert run_cli("validate", "--strict", cwd=merged).returncode == 0
 
 
+def test_records_that_collide_only_with_each_other_are_listed_not_guessed(
+        merged: Path) -> None:
+    """Against a base older than both branches (a stale origin/main, say), both records of
+    each number are new: renumber cannot tell which keeps it, so it says so and moves none."""
+    before = _files(merged)
+    first = git(merged, "rev-list", "--max-parents=0", "HEAD").strip()
+    result = run_cli("renumber", "--base", first, cwd=merged)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"0002-adopt-a-wiki and 0002-build-a-status-page: both added since {first[:12]} under "
+        "one number no record there has, so renumber cannot tell which keeps it; run it again "
+        "with --base set to the branch that has one of them (after `git fetch`), or renumber "
+        "the other by hand",
+        f"0003-adopt-a-chat-tool and 0003-buy-a-status-page: both added since {first[:12]} "
+        "under one number no record there has, so renumber cannot tell which keeps it; run it "
+        "again with --base set to the branch that has one of them (after `git fetch`), or "
+        "renumber the other by hand"]
+    data = json.loads(run_cli("renumber", "--base", first, "--format", "json",
+                              cwd=merged).stdout)
+    assert data["moved"] == [] and data["unresolved"] == [
+        ["0002-adopt-a-wiki", "0002-build-a-status-page"],
+        ["0003-adopt-a-chat-tool", "0003-buy-a-status-page"]]
+    assert _files(merged) == before
+    assert run_cli("renumber", "--base", "main", cwd=merged).returncode == 0
+
+
 def test_imported_images_move_with_their_record(merged: Path) -> None:
     images = merged / "docs" / "assets" / "imported" / "0002-build-a-status-page"
     images.mkdir(parents=True)

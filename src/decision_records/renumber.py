@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,9 @@ class Plan:
     texts: dict[Path, str] = field(default_factory=dict)  # file as it is now -> new text
     references: dict[Path, int] = field(default_factory=dict)  # ids rewritten in each file
     notes: list[Note] = field(default_factory=list)
+    # record ids added since base that share a number no record of base holds: which one
+    # keeps it is not for this command to guess
+    unresolved: list[list[str]] = field(default_factory=list)
 
     def target(self, path: Path) -> Path:
         """Where the record file at `path` ends up."""
@@ -99,6 +103,11 @@ def plan(root: Path, base: str) -> Plan:
         slug = old.split("-", 1)[1]
         result.moves.append(Move(old, f"{free:04d}-{slug}", kept[_number(name)]))
         free += 1
+    added: dict[int, list[str]] = defaultdict(list)
+    for name in here:
+        if name not in at_base and _number(name) not in kept:
+            added[_number(name)].append(name.removesuffix(".yaml"))
+    result.unresolved = [ids for _, ids in sorted(added.items()) if len(ids) > 1]
     if not result.moves:
         return result
     new_of = {m.old: m.new for m in result.moves}

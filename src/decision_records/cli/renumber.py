@@ -16,9 +16,19 @@ from .common import Exit2, Outcome, Shown, formats, require_folder
 def _text(result: tuple[Path, ren.Plan, bool]) -> Shown:
     root, plan, dry_run = result
     base = plan.base[:12]
+    unresolved = "".join(
+        f"{' and '.join(ids)}: both added since {base} under one number no record there has, "
+        "so renumber cannot tell which keeps it; run it again with --base set to the branch "
+        "that has one of them (after `git fetch`), or renumber the other by hand\n"
+        if len(ids) == 2 else
+        f"{', '.join(ids)}: all added since {base} under one number no record there has, so "
+        "renumber cannot tell which keeps it; run it again with --base set to the branch "
+        "that has one of them (after `git fetch`), or renumber the others by hand\n"
+        for ids in plan.unresolved)
     if not plan.moves:
-        return Shown(f"nothing to renumber: no record added since {base} takes a number a "
-                     "record there still has\n")
+        return Shown("" if unresolved else
+                     f"nothing to renumber: no record added since {base} takes a number a "
+                     "record there still has\n", unresolved)
     out = []
     verb = "would move" if dry_run else "moved"
     for m in plan.moves:
@@ -28,7 +38,7 @@ def _text(result: tuple[Path, ren.Plan, bool]) -> Shown:
         if n:
             out.append(f"{'would rewrite' if dry_run else 'rewrote'} {n} "
                        f"reference{'s' * (n != 1)} in {display(plan.target(path))}\n")
-    err = "".join(f"{note}\n" for note in plan.notes)
+    err = unresolved + "".join(f"{note}\n" for note in plan.notes)
     if not dry_run:
         err += "check the result with `decisions validate`, then commit the renamed files\n"
     return Shown("".join(out), err)
@@ -44,6 +54,7 @@ def _json(result: tuple[Path, ren.Plan, bool]) -> str:
                       for p, n in plan.references.items() if n],
         "notes": [{"path": display(n.path), "line": n.line, "col": n.col,
                    "message": n.message} for n in plan.notes],
+        "unresolved": plan.unresolved,
     }, indent=2) + "\n"
 
 
@@ -62,8 +73,12 @@ def renumber(root: Path, base: str | None, dry_run: bool) -> Outcome:
     every mention of their old ids in the records (supersedes, links, text, comments) and
     leaves the rest of each file as it was. Running it again changes nothing.
 
-    Exit status: 0, 2 when git cannot answer (not a repository, unknown ref) or a file
-    cannot be written.
+    Records added since REF that share a number with each other but with no record of REF
+    are listed, not moved: which one keeps the number is a person's call (or run again with
+    the other branch as --base).
+
+    Exit status: 0; 1 when such a collision is left; 2 when git cannot answer (not a
+    repository, unknown ref) or a file cannot be written.
     """
     require_folder(root)
     try:
@@ -80,4 +95,4 @@ def renumber(root: Path, base: str | None, dry_run: bool) -> Outcome:
             where = display(Path(e.filename)) if e.filename else display(root)
             raise Exit2(f"{where}: cannot write: {e.strerror or e}; nothing after it was "
                         "changed, run `decisions renumber` again once it is fixed") from None
-    return Outcome((root, plan, dry_run))
+    return Outcome((root, plan, dry_run), 1 if plan.unresolved else 0)
