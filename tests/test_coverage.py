@@ -145,6 +145,8 @@ def test_cyclonedx_reads_the_direct_dependencies_of_its_subject() -> None:
     # of an ecosystem no record can name
     assert [f.ref for f in parsed.found] == ["pypi:django", "pypi:stripe", "github:redis/redis"]
     assert parsed.findings == []
+    # each at the line of its "purl", not of the bom-ref above it or the dependencies below
+    assert [f.line for f in parsed.found] == [28, 43, 50]
 
 
 def test_cyclonedx_without_a_graph_gives_every_component_nested_ones_too() -> None:

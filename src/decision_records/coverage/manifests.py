@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from packageurl import PackageURL
@@ -158,13 +160,29 @@ def parse_requirements(path: str, text: str) -> Parsed:
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+@lru_cache(maxsize=4)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Where each line of text starts; kept for the few texts being parsed."""
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
 def _line_of(text: str, needle: str, after: int = 0) -> int:
     """The first line (1-based) at or after `after` that holds needle; 0 when none does."""
-    lines = text.splitlines()
-    for number in range(max(after, 1), len(lines) + 1):
-        if needle in lines[number - 1]:
-            return number
-    return 0
+    starts = _line_starts(text)
+    at = text.find(needle, starts[after - 1] if 1 < after <= len(starts) else 0)
+    return bisect_right(starts, at) if at >= 0 else 0
+
+
+def _value_lines(text: str, key: str) -> dict[str, int]:
+    """The line of the first `"key": "value"` of each value, in one pass: an SBOM of a
+    container names thousands of packages, and looking each up from the top was quadratic."""
+    out: dict[str, int] = {}
+    line, last = 1, 0
+    for m in re.finditer(rf'"{re.escape(key)}"\s*:\s*"([^"\\]*)"', text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        out.setdefault(m.group(1), line)
+    return out
 
 
 def _section_line(text: str, header: str) -> int:
@@ -318,10 +336,10 @@ def purl_ref(purl: str) -> str | None:
     return None
 
 
-def _add_purl(out: Parsed, path: str, text: str, purl: object) -> None:
+def _add_purl(out: Parsed, path: str, lines: dict[str, int], purl: object) -> None:
     if not isinstance(purl, str) or not purl:
         return
-    line = _line_of(text, purl)
+    line = lines.get(purl, 0)
     try:
         ref = purl_ref(purl)
     except ValueError as e:
@@ -413,10 +431,11 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
     for d in bom.dependencies or []:
         if root and d.ref == root and d.depends_on:
             direct = set(d.depends_on)
+    lines = _value_lines(text, "purl")
     for top in bom.components or []:
         for c in top.walk():
             if direct is None or c.bom_ref in direct:
-                _add_purl(out, path, text, c.purl)
+                _add_purl(out, path, lines, c.purl)
     return out
 
 
@@ -463,12 +482,13 @@ def parse_spdx(path: str, text: str) -> Parsed:
               if r.type == "DEPENDS_ON" and r.element in described and r.related}
     direct |= {r.element for r in relations
                if r.type == "DEPENDENCY_OF" and r.related in described and r.element}
+    lines = _value_lines(text, "referenceLocator")
     for p in doc.packages or []:
         if p.spdx_id in described or (direct and p.spdx_id not in direct):
             continue
         for ext in p.external_refs or []:
             if ext.reference_type == "purl":
-                _add_purl(out, path, text, ext.reference_locator)
+                _add_purl(out, path, lines, ext.reference_locator)
     return out
 
 
