@@ -102,3 +102,21 @@ def test_a_repository_dropping_its_dependencies_is_reviewed_too(repo: Path) -> N
             for d in json.loads(result.stdout)["dependencies"]}
     assert deps == {"pypi:pymongo": ("contradicted", ["shop:requirements.txt"]),
                     "pypi:stripe": ("uncovered", ["decisions/coverage/checkout.cdx.json"])}
+
+
+def test_manifests_are_read_as_coverage_reads_them(repo: Path, tmp_path: Path) -> None:
+    """A manifest that was not UTF-8 at the base, and one that is a link out of the
+    repository: neither stops the report, and the link is not followed."""
+    (repo / "requirements.txt").write_bytes(b"\xff\xfe\x00 not text\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a binary file under a manifest's name")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "requirements.txt").write_text("httpx==0.27.0\n", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("pymemcache\n", encoding="utf-8")
+    (repo / "svc").mkdir()
+    (repo / "svc" / "requirements.txt").symlink_to(outside)
+    result = run_cli("report", "--base", base, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "| `pypi:httpx` | uncovered | `requirements.txt:1` |" in result.stdout
+    assert "pymemcache" not in result.stdout

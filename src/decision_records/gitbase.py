@@ -21,8 +21,9 @@ class GitError(Exception):
 def git(cwd: Path, *args: str) -> str:
     """git's standard output; GitError with git's last line of complaint when it fails."""
     try:
+        # errors="replace": a file shown from an old commit need not be UTF-8 text
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              check=False, timeout=60)
+                              encoding="utf-8", errors="replace", check=False, timeout=60)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     if done.returncode != 0:

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coverage.manifests import Found, Parsed, parser_for
+from .coverage.manifests import Parsed, parser_for
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
-from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label
+from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label, read_text
 from .findings import Finding, count
 from .gitbase import Change, GitError, git, toplevel
 from .ledger import TeamBudget
@@ -79,7 +79,7 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
     base (git is asked for the old text; nothing is checked out). Folders `decisions
     coverage` skips, and coverage.exclude, are left out here too.
     """
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    top = toplevel(root)[0]
     settings = now.config.coverage
     repo_root = root.resolve().parent
     excluded = [(repo_root / e).resolve() for e in settings.exclude]
@@ -101,16 +101,14 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
         if any(resolved == e or e in resolved.parents for e in excluded):
             continue
         shown = label(path, repo_root)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # `decisions coverage` reports a manifest it cannot read
+        text = read_text(path, shown, Inventory())
+        if text is None:
+            continue  # a link, too large, not UTF-8: `decisions coverage` reports it
         old = _manifest_at(top, base, name)
         before = {f.ref for f in parser(shown, old).found} if old is not None else set()
         parsed = parser(shown, text)
         inventory.kinds.update(parsed.kinds)
-        inventory.found.extend(Found(f.ref, f.manifest, f.line) for f in parsed.found
-                               if f.ref not in before)
+        inventory.found.extend(f for f in parsed.found if f.ref not in before)
     return [d for d in join(inventory, now).dependencies
             if d.status in ("contradicted", "uncovered")]
 

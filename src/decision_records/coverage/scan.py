@@ -61,7 +61,9 @@ def label(path: Path, base: Path) -> str:
         return display(path)
 
 
-def _read(path: Path, shown: str, inventory: Inventory) -> str | None:
+def read_text(path: Path, shown: str, inventory: Inventory) -> str | None:
+    """A manifest's text, read as every manifest is (no links, size-capped, UTF-8); None,
+    with a finding in inventory, when it cannot be."""
     try:
         data = read_limited(path, MAX_MANIFEST, "a manifest", "leave it out with "
                             "coverage.exclude in decisions/config.yaml")
@@ -100,7 +102,7 @@ class Scanner:
         self.seen.add(resolved)
         parser = parser_for(path.name, in_requirements_folder) or parse_requirements
         shown = label(path, self.base)
-        text = _read(path, shown, self.inventory)
+        text = read_text(path, shown, self.inventory)
         if text is None:
             return
         parsed = parser(shown, text)
@@ -140,7 +142,7 @@ def collected(folder: Path, base: Path, inventory: Inventory) -> None:
         parser = parser_for(path.name)
         if parser is None and path.suffix != ".json":
             continue
-        text = _read(path, shown, inventory)
+        text = read_text(path, shown, inventory)
         if text is None:
             continue
         if parser is not None:
@@ -260,7 +262,7 @@ def read_snapshot(root: Path) -> Inventory | None:
     if not path.is_file():
         return None
     inventory = Inventory()
-    text = _read(path, display(path), inventory)
+    text = read_text(path, display(path), inventory)
     if text is not None:
         inventory_of(text, display(path), inventory)
     return inventory
