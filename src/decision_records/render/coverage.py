@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..coverage.match import STATUSES, Coverage, Dependency, join
 from ..coverage.output import HEADINGS, UNUSED
+from ..coverage.refs import kind_of
 from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, read_snapshot
 from ..model import Entry
 from .context import RenderContext
@@ -42,7 +43,7 @@ class _Row:
 
     @property
     def kind(self) -> str:
-        return self.dependency.ref.partition(":")[0]
+        return kind_of(self.dependency.ref)
 
 
 def _package_href(ctx: RenderContext, d: Dependency) -> str:

@@ -171,13 +171,14 @@ def render_timeline_year(ctx: RenderContext, year: int) -> str:
 # --- the review queue and the problems ---------------------------------------------------
 
 
-def review_queue(ctx: RenderContext) -> list[Entry]:
-    """Accepted records whose review date has passed or falls within 30 days, oldest first."""
+def due_soon(ctx: RenderContext) -> list[Entry]:
+    """Accepted records whose review date falls within 30 days, soonest first (those whose
+    date has passed are `ctx.review.due`)."""
     horizon = ctx.today + REVIEW_WINDOW
-    due = [e for e in ctx.entries
-           if e.record.status == "accepted" and e.record.review_by is not None
-           and e.record.review_by <= horizon]
-    return sorted(due, key=lambda e: (e.record.review_by, e.id))
+    soon = [e for e in ctx.entries
+            if e.record.status == "accepted" and e.record.review_by is not None
+            and ctx.today <= e.record.review_by <= horizon]
+    return sorted(soon, key=lambda e: (e.record.review_by, e.id))
 
 
 @dataclass(frozen=True)
@@ -210,12 +211,10 @@ def drifted(ctx: RenderContext) -> list[_Drifted]:
 
 
 def render_review(ctx: RenderContext) -> str:
-    due = review_queue(ctx)
-    overdue = [e for e in due if e.record.review_by and e.record.review_by < ctx.today]
-    soon = [e for e in due if e not in overdue]
+    overdue = [d.entry for d in ctx.review.due]
     return render("review.html", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
                   overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
-                  soon=rows(ctx, REVIEW_URI, soon, "review_by"), drifted=drifted(ctx),
+                  soon=rows(ctx, REVIEW_URI, due_soon(ctx), "review_by"), drifted=drifted(ctx),
                   imported=awaiting_review(ctx), import_href=ctx.urls.href(REVIEW_URI,
                                                                            "import.md"),
                   refresh_href=ctx.urls.href(REVIEW_URI, "refresh.md"))
