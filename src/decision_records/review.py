@@ -27,7 +27,8 @@ from typing import Any, Literal
 from .findings import display
 from .model import Entry
 from .records import Decisions
-from .signals.maturity import Category, Flag, Verdicts
+from .signals.maturity import Flag, Verdicts
+from .signals.snapshot import Category
 from .signals.snapshot import Entry as SnapshotEntry
 
 Assumed = Literal["history", "tokens", "waiver"]

@@ -18,7 +18,8 @@ from ..model import Entry, Option
 from ..radar import RadarEntry, radar_entries
 from ..records import Decisions
 from ..review import Drift, Review, review
-from ..signals.maturity import Category, Verdicts
+from ..signals.maturity import Verdicts
+from ..signals.snapshot import Category
 from .urls import Urls
 
 

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .settings import Thresholds
-from .snapshot import Entry, Signals, Snapshot
+from .snapshot import Category, Entry, Signals, Snapshot
 
-Category = Literal["boring", "established", "emerging", "risky", "unknown"]
 CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
 # suggested innovation tokens; unknown suggests nothing
 TOKENS: dict[Category, int | None] = {

@@ -23,8 +23,8 @@ SNAPSHOT_NAME = "signals.json"
 SNAPSHOT_MAX_BYTES = 32 * MiB
 
 Status = Literal["ok", "not-found", "error"]
-# the maturity categories (signals/maturity.py judges; a history only remembers them)
-HistoryCategory = Literal["boring", "established", "emerging", "risky", "unknown"]
+# the maturity categories: signals/maturity.py judges, a history remembers them
+Category = Literal["boring", "established", "emerging", "risky", "unknown"]
 HISTORY_MAX = 12  # category changes kept a reference; the oldest go first
 HISTORY_REASONS_MAX = 4  # reasons kept a change, each cut to HISTORY_REASON_CHARS
 HISTORY_REASON_CHARS = 300
@@ -36,7 +36,7 @@ class Change(Strict):
     """A reference's maturity category from a day on, as `decisions enrich` first saw it."""
 
     date: dt.date = Field(description="The day the category was first seen (UTC).")
-    category: HistoryCategory = Field(description="The category from that day on.")
+    category: Category = Field(description="The category from that day on.")
     reasons: list[str] = Field(
         default_factory=list, max_length=HISTORY_REASONS_MAX,
         description="The maturity model's reasons for it then, a few short sentences.",
