@@ -160,9 +160,9 @@ def parse_requirements(path: str, text: str) -> Parsed:
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
 def _line_starts(text: str) -> tuple[int, ...]:
-    """Where each line of text starts; kept for the few texts being parsed."""
+    """Where each line of text starts; kept for the one text being parsed."""
     return (0, *(m.end() for m in re.finditer("\n", text)))
 
 
