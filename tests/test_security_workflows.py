@@ -277,6 +277,19 @@ def test_the_workflows_pass_zizmor_and_githubs_schema() -> None:
     assert workflow_problems(REPO / ".github" / "workflows") == []
 
 
+# A workflow the docs show for readers to copy starts with a comment naming where it goes.
+DOC_WORKFLOW = re.compile(r"^```yaml\n(# \.github/workflows/[^\n]*\n.*?)^```", re.M | re.S)
+
+
+def test_the_workflows_the_docs_show_pass_them_too(tmp_path: Path) -> None:
+    shown = [m[1] for p in sorted((REPO / "docs").rglob("*.md"))
+             for m in DOC_WORKFLOW.finditer(p.read_text(encoding="utf-8"))]
+    assert shown, "the docs show no workflow: the pattern above no longer finds them"
+    for i, text in enumerate(shown):
+        (tmp_path / f"shown-{i}.yml").write_text(text, encoding="utf-8")
+    assert workflow_problems(tmp_path) == []
+
+
 def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
     """A tag can be moved to other code after review; a full commit hash cannot."""
     for path in WORKFLOWS:
