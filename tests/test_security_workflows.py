@@ -59,8 +59,7 @@ def writes(permissions: object) -> set[str]:
 # What a script may call in a job that holds a write permission: tools of the runner that
 # read no code from the checkout. Anything else (make, python, pip, .venv/..., a script
 # of the repository) runs code a change could have put there.
-WRITER_TOOLS = {"set", "git", "gh", "cp", "cat", "head", "printf", "echo", "wc", "exit",
-                "[", "fi", "}"}
+WRITER_TOOLS = {"set", "git", "gh", "cp", "cat", "echo", "exit", "[", "fi", "}"}
 # The one job that writes a branch and a pull request: it must only ever run those tools.
 PULL_REQUEST_WRITER = ("refresh.yml", "propose")
 
