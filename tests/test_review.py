@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -453,3 +454,90 @@ def test_enrich_keeps_the_history_that_review_reads(tmp_path: Path,
     drifted = json.loads(run_cli("review", "--format", "json", cwd=tmp_path).stdout)["drifted"]
     assert [(d["ref"], d["was"], d["assumed_from"], d["now"], d["since"]) for d in drifted] == [
         ("pypi:requests", "boring", "history", "risky", history[1]["date"])]
+
+
+# --- --max-bytes: the pull request's body, cut at a whole entry --------------------------
+
+MORE = re.compile(r"^(\d+) more not shown: `decisions review` prints the whole list\.$", re.M)
+# a long title with a mention (which the list puts in a code span) and characters of
+# three UTF-8 bytes, so a cut by bytes would land inside one or the other
+LONG_TITLE = "Ask @platform-team about 日本語の名前 and keep `code` with @sre " * 2
+
+
+def overdue_folder(root: Path, count: int) -> Path:
+    """A decisions folder of `count` accepted records, all past their review date."""
+    text = variant("review_by: 2027-03-02\n", "review_by: 2025-01-01\n",
+                   variant("title: Buy a paging service\n", "title: TITLE\n"))
+    return write_decisions(root, {
+        f"{i:04d}-overdue.yaml": text.replace("TITLE", f"'{i} {LONG_TITLE.strip()}'")
+        for i in range(1, count + 1)})
+
+
+def rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines()
+            if line.startswith("| ") and not line.startswith("| Record |")]
+
+
+@pytest.mark.parametrize("limit", [1000, 2500, 6000, 12000])
+def test_max_bytes_stops_at_a_whole_entry_and_counts_the_rest(tmp_path: Path,
+                                                             limit: int) -> None:
+    overdue_folder(tmp_path, 100)
+    whole = run_cli("review", "--format", "markdown", cwd=tmp_path).stdout
+    assert len(whole.encode()) > 12000 and len(rows(whole)) == 100
+    cut = run_cli("review", "--format", "markdown", "--max-bytes", str(limit), cwd=tmp_path)
+    assert cut.returncode == 0, cut.stderr
+    body = cut.stdout
+    assert len(body.encode("utf-8")) <= limit
+    kept = rows(body)
+    (more,) = MORE.findall(body)
+    assert kept and len(kept) + int(more) == 100
+    assert kept == rows(whole)[:len(kept)]  # whole rows, in order: no span cut open
+    assert all(line.count("`") % 2 == 0 for line in kept)
+    # and as many as fit: the next row (and its line break) would not have, even with the
+    # count of those left out a digit shorter
+    after = rows(whole)[len(kept)]
+    assert len(body.encode()) + len(after.encode()) + 1 - 1 > limit
+    assert body.endswith("`decisions review` prints this list.\n")
+
+
+def test_max_bytes_leaves_a_list_that_fits_as_it_is(tmp_path: Path) -> None:
+    overdue_folder(tmp_path, 20)
+    whole = run_cli("review", "--format", "markdown", cwd=tmp_path).stdout
+    size = len(whole.encode())
+    for limit, same in ((size, True), (60000, True), (size - 1, False)):
+        cut = run_cli("review", "--format", "markdown", "--max-bytes", str(limit),
+                      cwd=tmp_path).stdout
+        assert (cut == whole) is same and bool(MORE.search(cut)) is not same
+
+
+def test_max_bytes_cuts_across_the_tables(folder: Path) -> None:
+    """Due, drifted and imported are cut in that order; a table left without a row is left
+    out whole, heading included."""
+    due = (folder / "0002-keep-pipes.yaml").read_text(encoding="utf-8")
+    for n in range(10, 20):
+        (folder / f"{n:04d}-due.yaml").write_text(
+            due.replace("title: Keep the | pipes", f"title: '{LONG_TITLE.strip()}'"),
+            encoding="utf-8")
+    whole = run_cli("review", "--format", "markdown", cwd=folder.parent).stdout
+    assert len(rows(whole)) == 14 and len(whole.encode()) > 2000
+    headings = ["### Past their review date (11)", "### Drifted since the decision (2)",
+                "### Imported, awaiting review (1)"]
+    assert all(h in whole for h in headings)
+    for limit, tables in ((len(whole.encode()) - 1, 2), (1000, 1)):
+        cut = run_cli("review", "--format", "markdown", "--max-bytes", str(limit),
+                      cwd=folder.parent).stdout
+        kept = rows(cut)
+        assert kept == rows(whole)[:len(kept)] and len(cut.encode()) <= limit
+        assert MORE.findall(cut) == [str(14 - len(kept))]
+        assert [h for h in headings if h in cut] == headings[:tables], cut
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--max-bytes", "60000"], "--max-bytes cuts the Markdown list: give it with --format "
+                               "markdown"),
+    (["--max-bytes", "60000", "--format", "json"], "--max-bytes cuts the Markdown list"),
+    (["--max-bytes", "10", "--format", "markdown"], "10 is not in the range x>=1000"),
+])
+def test_max_bytes_mistakes_exit_2(folder: Path, args: list[str], message: str) -> None:
+    result = run_cli("review", *args, cwd=folder.parent)
+    assert result.returncode == 2 and message in result.stderr, result.stderr

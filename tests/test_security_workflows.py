@@ -1,10 +1,20 @@
 """The GitHub Actions workflows keep their hardening: least privilege per job, no event
-values spliced into scripts, a time limit on every job, no credentials left in checkouts."""
+values spliced into scripts, a time limit on every job, no credentials left in checkouts,
+every action pinned to a commit, and a clean bill from the ecosystem's own checkers (zizmor,
+and the CI schemas of check-jsonschema).
+
+`workflow_problems` and `gitlab_ci_problems` take a folder, so workflows written anywhere
+(scaffolded into a temporary project, say) can be checked the same way as ours.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +59,7 @@ def writes(permissions: object) -> set[str]:
 # What a script may call in a job that holds a write permission: tools of the runner that
 # read no code from the checkout. Anything else (make, python, pip, .venv/..., a script
 # of the repository) runs code a change could have put there.
-WRITER_TOOLS = {"set", "git", "gh", "cp", "cat", "head", "printf", "echo", "wc", "exit",
-                "[", "fi", "}"}
+WRITER_TOOLS = {"set", "git", "gh", "cp", "cat", "echo", "exit", "[", "fi", "}"}
 # The one job that writes a branch and a pull request: it must only ever run those tools.
 PULL_REQUEST_WRITER = ("refresh.yml", "propose")
 
@@ -208,3 +217,138 @@ def test_env_values_are_used_quoted(path: Path) -> None:
                 for m in re.finditer(rf"\$\{{?{re.escape(var)}\b", script):
                     before = script[:m.start()].split("\n")[-1]
                     assert before.count('"') % 2 == 1, f"{path.name}: {name}: ${var} unquoted"
+
+
+# --- the ecosystem's own checkers -------------------------------------------------------
+
+# Both come with the test extras; where they are missing the tests skip with one line,
+# except in CI (CI=true), where a workflow would otherwise go unchecked.
+CHECKERS = ("zizmor", "check-jsonschema")
+
+
+def checker(name: str) -> str:
+    """The path of a checker from the test extras: .venv's first, then PATH's."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        why = f"{name} is not installed (pip install -e '.[test]')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the CI files cannot be checked in CI: {why}")
+        pytest.skip(f"CI file check skipped: {why}")
+    return found
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    # NO_COLOR: plain text to read in an assertion message
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(args, capture_output=True, text=True, check=False, timeout=300,
+                          env=env)
+
+
+def _schema_problems(files: list[Path], schema: str) -> list[str]:
+    done = _run([checker("check-jsonschema"), "--builtin-schema", schema,
+                 *map(str, files)])
+    return [] if done.returncode == 0 else [f"check-jsonschema: {done.stdout}{done.stderr}"]
+
+
+def workflow_problems(folder: Path) -> list[str]:
+    """What zizmor (offline, no configuration file: only inline ignore comments count) and
+    GitHub's workflow schema say about every workflow file in folder; [] when both pass."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+    if not files:
+        return [f"{folder}: no workflow files to check"]
+    done = _run([checker("zizmor"), "--offline", "--no-config", "--format", "plain",
+                 *map(str, files)])
+    found = [] if done.returncode == 0 else [f"zizmor: {done.stdout}{done.stderr}"]
+    return found + _schema_problems(files, "vendor.github-workflows")
+
+
+def gitlab_ci_problems(folder: Path) -> list[str]:
+    """What GitLab's CI schema says about every `.gitlab-ci.yml` under folder; [] when
+    they pass."""
+    files = sorted(folder.rglob(".gitlab-ci.yml"))
+    if not files:
+        return [f"{folder}: no .gitlab-ci.yml to check"]
+    return _schema_problems(files, "vendor.gitlab-ci")
+
+
+def test_the_workflows_pass_zizmor_and_githubs_schema() -> None:
+    assert workflow_problems(REPO / ".github" / "workflows") == []
+
+
+# A workflow the docs show for readers to copy starts with a comment naming where it goes.
+DOC_WORKFLOW = re.compile(r"^```yaml\n(# \.github/workflows/[^\n]*\n.*?)^```", re.M | re.S)
+
+
+def test_the_workflows_the_docs_show_pass_them_too(tmp_path: Path) -> None:
+    shown = [m[1] for p in sorted((REPO / "docs").rglob("*.md"))
+             for m in DOC_WORKFLOW.finditer(p.read_text(encoding="utf-8"))]
+    assert shown, "the docs show no workflow: the pattern above no longer finds them"
+    for i, text in enumerate(shown):
+        (tmp_path / f"shown-{i}.yml").write_text(text, encoding="utf-8")
+    assert workflow_problems(tmp_path) == []
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
+    """A tag can be moved to other code after review; a full commit hash cannot."""
+    for path in WORKFLOWS:
+        for name, job in jobs(path):
+            for step in job.get("steps", []):
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (
+                        path.name, name, step["uses"])
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "uses:" in line:
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+
+
+GOOD_WORKFLOW = """\
+name: ok
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - run: echo ok
+"""
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"ok.yml": GOOD_WORKFLOW}, []),
+    ({"ok.yml": GOOD_WORKFLOW.replace("@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+                                      "@v4")}, ["zizmor", "unpinned-uses"]),
+    ({"ok.yml": GOOD_WORKFLOW.replace("      - run: echo ok\n",
+                                      "      - run: echo \"${{ github.head_ref }}\"\n")},
+     ["zizmor", "template-injection"]),
+    ({"ok.yml": GOOD_WORKFLOW.replace("runs-on:", "runs_on:")}, ["check-jsonschema"]),
+    ({"notes.txt": "not a workflow"}, ["no workflow files"]),
+])
+def test_the_workflow_check_can_fail(tmp_path: Path, files: dict[str, str],
+                                     expected: list[str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = "\n".join(workflow_problems(tmp_path))
+    assert all(word in found for word in expected), found
+    assert bool(found) == bool(expected), found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("test:\n  image: python:3.12\n  script:\n    - make test\n", []),
+    ("test:\n  image: python:3.12\n  scripts:\n    - make test\n", ["scripts"]),
+    (None, ["no .gitlab-ci.yml"]),
+])
+def test_the_gitlab_ci_check_can_fail(tmp_path: Path, text: str | None,
+                                      expected: list[str]) -> None:
+    if text is not None:
+        (tmp_path / "service").mkdir()
+        (tmp_path / "service" / ".gitlab-ci.yml").write_text(text, encoding="utf-8")
+    found = "\n".join(gitlab_ci_problems(tmp_path))
+    assert all(word in found for word in expected), found
+    assert bool(found) == bool(expected), found

@@ -4,16 +4,20 @@ instead of in a Monday-morning run nobody watches."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import click
 import pytest
 
-from conftest import REPO
+from conftest import REPO, TODAY_ENV
 from decision_records.cli.main import main
-from test_security_workflows import WORKFLOWS, jobs, load, triggers
+from decision_records.signals.snapshot import Snapshot, dump_snapshot
+from test_review import MORE, overdue_folder, rows
+from test_security_workflows import WORKFLOWS, commands, jobs, load, triggers
 
 REFRESH = REPO / ".github" / "workflows" / "refresh.yml"
 MAKE_TARGETS = set(re.findall(r"^([A-Za-z][\w-]*):", (REPO / "Makefile").read_text(
@@ -121,3 +125,67 @@ def test_every_command_a_workflow_runs_exists(path: Path) -> None:
 ])
 def test_the_command_check_can_fail(script: str, missing: list[str]) -> None:
     assert [p for c in invocations(script) for p in problems(c)] == missing
+
+
+def step(job: str, name: str) -> str:
+    (found,) = [str(s["run"]) for s in dict(jobs(REFRESH))[job]["steps"]
+                if s.get("name") == name]
+    return found
+
+
+# a pull request's body holds 65,536 characters; UTF-8 bytes are never fewer
+BODY_LIMIT = 65536
+
+
+def test_the_body_is_cut_where_code_may_run_and_passed_on_as_it_is() -> None:
+    """The read-only job finishes the body; the job with the write token only hands it to
+    gh, and runs nothing that could cut or rewrite it."""
+    made = step("refresh", "List what needs a review")
+    (limit,) = re.findall(r'review --format markdown --max-bytes (\d+) > '
+                          r'"\$RUNNER_TEMP/refresh/body\.md"', made)
+    assert int(limit) <= BODY_LIMIT - 4096  # room for anything GitHub counts differently
+    propose = step("propose", "Open or update the refresh pull request")
+    assert set(commands(propose)) <= {"set", "gh", "git", "cp", "cat", "echo", "exit", "[",
+                                      "fi"}, commands(propose)
+    assert 'body="$made/body.md"' in propose
+    assert propose.count('--body-file "$body"') == 2
+    assert "review.md" not in propose
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A checkout as the refresh job sees it: decisions/ with 600 records past their review
+    date (whose list is far longer than a body holds) and the project's .venv."""
+    folder = overdue_folder(tmp_path, 600)
+    (folder / "signals.json").write_text(dump_snapshot(Snapshot()), encoding="utf-8")
+    (tmp_path / ".venv").symlink_to(REPO / ".venv")
+    return tmp_path
+
+
+def test_the_refresh_job_makes_a_body_of_whole_entries(project: Path, tmp_path_factory:
+                                                       pytest.TempPathFactory) -> None:
+    """The step's own shell, run as the runner would: the body fits, ends in whole rows
+    (no code span or character cut open) and counts what it leaves out; the artifact has
+    the whole list."""
+    runner_temp = tmp_path_factory.mktemp("runner")
+    summary = runner_temp / "summary.md"
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary),
+           "DECISIONS_TODAY": TODAY_ENV}
+    env.pop("DECISIONS_DIR", None)
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c",
+                           step("refresh", "List what needs a review")],
+                          cwd=project, env=env, capture_output=True, text=True, check=False,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    made = runner_temp / "refresh"
+    whole = (made / "review.md").read_text(encoding="utf-8")
+    raw = (made / "body.md").read_bytes()
+    assert len(whole.encode()) > BODY_LIMIT and len(raw) <= 60000
+    body = raw.decode("utf-8")  # strict: no character cut in half
+    kept = rows(body)
+    assert kept == rows(whole)[:len(kept)] and len(rows(whole)) == 600
+    assert MORE.findall(body) == [str(600 - len(kept))]
+    assert all(line.count("`") % 2 == 0 for line in kept)  # every mention stays in its span
+    assert summary.read_text(encoding="utf-8") == whole  # the whole list fits 1 MiB
+    assert sorted(p.name for p in made.iterdir()) == ["body.md", "review.json", "review.md",
+                                                        "signals.json"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from .chars import escape
+from .textsafe import no_command
 
 Level = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
@@ -59,10 +60,11 @@ class Finding:
         Keys, values and file names come from pull requests; a line break or an escape code
         in them could start a line of its own (GitHub Actions reads `::error ...` as a
         workflow command) or rewrite what a terminal shows. They are escaped ('\\n',
-        '\\x1b', '\\u202e'); `as_dict` keeps the exact text for JSON.
+        '\\x1b', '\\u202e'), and so is a path that starts like a command (`::error`, or
+        `##[` anywhere); `as_dict` keeps the exact text for JSON.
         """
         where = f"{escape(self.field)}: " if self.field else ""
-        return (
+        return no_command(
             f"{escape(self.path)}:{self.line}:{self.col}: {self.severity}: {where}"
             f"{escape(self.message)} [{self.rule}]"
         )

@@ -18,18 +18,33 @@ class GitError(Exception):
     """Git cannot answer (bad ref, not a repository, shallow clone, git missing)."""
 
 
-def git(cwd: Path, *args: str) -> str:
-    """git's standard output; GitError with git's last line of complaint when it fails."""
+def _run(cwd: Path, args: tuple[str, ...]) -> bytes:
+    """git's standard output as bytes; GitError with git's last line of complaint."""
     try:
-        # errors="replace": a file shown from an old commit need not be UTF-8 text
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", check=False, timeout=60)
+        # --literal-pathspecs: a folder named `[ab]*` is that folder, not a pattern
+        done = subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd,
+                              capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} gave no answer within 60 s") from None
     if done.returncode != 0:
-        raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
-                       else f"git {' '.join(args)} failed")
+        said = done.stderr.decode("utf-8", "replace").strip()
+        raise GitError(said.splitlines()[-1] if said else f"git {' '.join(args)} failed")
     return done.stdout
+
+
+def git(cwd: Path, *args: str) -> str:
+    """git's standard output as text (a file shown from an old commit need not be UTF-8,
+    so what is not becomes U+FFFD); GitError when git fails. Never for paths: see listed."""
+    return _run(cwd, args).decode("utf-8", "replace")
+
+
+def listed(cwd: Path, *args: str) -> list[str]:
+    """What a git command lists with -z (which args must ask for): NUL-separated, so git
+    neither quotes nor escapes the paths, each decoded as the file system's names are
+    (os.fsdecode), so a name that is not UTF-8 still opens the file it came from."""
+    return [os.fsdecode(name) for name in _run(cwd, args).split(b"\0") if name]
 
 
 def resolve_base(root: Path, base: str | None, command: str = "report") -> str:
@@ -62,7 +77,8 @@ def resolve_base(root: Path, base: str | None, command: str = "report") -> str:
 
 def toplevel(root: Path) -> tuple[Path, str]:
     """The repository's top folder, and root as a path from it."""
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    # one line, its name as the file system holds it (spaces at either end included)
+    top = Path(os.fsdecode(_run(root, ("rev-parse", "--show-toplevel")).removesuffix(b"\n")))
     return top, os.path.relpath(root.resolve(), top)
 
 
@@ -81,11 +97,11 @@ def changed_records(root: Path, base: str) -> list[Change]:
     top, rel = toplevel(root)
     kinds = {"A": "added", "M": "modified", "D": "removed", "T": "modified"}
     changes: dict[Path, str] = {}
-    out = git(top, "diff", "--name-status", "--no-renames", base, "--", rel)
-    for line in out.splitlines():
-        status, _, name = line.partition("\t")
+    # -z: each status, then its path, every one ended by NUL
+    fields = listed(top, "diff", "-z", "--name-status", "--no-renames", base, "--", rel)
+    for status, name in zip(fields[::2], fields[1::2], strict=False):
         changes[top / name] = kinds.get(status[:1], "modified")
-    for name in git(top, "ls-files", "--others", "--exclude-standard", "--", rel).splitlines():
+    for name in listed(top, "ls-files", "-z", "--others", "--exclude-standard", "--", rel):
         changes[top / name] = "added"
     # named through root as the user gave it, so they match the loader's findings
     return [Change(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
@@ -97,7 +113,7 @@ def record_names_at(root: Path, base: str) -> list[str]:
     top, rel = toplevel(root)
     spec = base if rel == "." else f"{base}:{Path(rel).as_posix()}"
     try:
-        out = git(top, "ls-tree", "-z", "--name-only", spec)
+        names = listed(top, "ls-tree", "-z", "--name-only", spec)
     except GitError:
         return []  # the folder is new since base
-    return sorted(n for n in out.split("\0") if RECORD_FILE.match(n))
+    return sorted(n for n in names if RECORD_FILE.match(n))

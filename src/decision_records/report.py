@@ -21,7 +21,7 @@ from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
 from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label, read_text
 from .findings import Finding, count
-from .gitbase import Change, GitError, git, toplevel
+from .gitbase import Change, GitError, git, listed, toplevel
 from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
 from .model import Entry, short_id
@@ -83,9 +83,9 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
     settings = now.config.coverage
     repo_root = root.resolve().parent
     excluded = [(repo_root / e).resolve() for e in settings.exclude]
-    names = git(top, "diff", "--name-only", "--no-renames", "--diff-filter=AMT", base,
-                 "--").splitlines()
-    names += git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+    names = listed(top, "diff", "-z", "--name-only", "--no-renames", "--diff-filter=AMT",
+                   base, "--")
+    names += listed(top, "ls-files", "-z", "--others", "--exclude-standard")
     inventory = Inventory()
     collected = (root / COLLECTED).resolve()
     for name in sorted(set(names)):

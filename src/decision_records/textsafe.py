@@ -11,11 +11,13 @@ Pure functions on top of `chars`, which names the characters that are not plain 
   #123 references and commit hashes go into code spans, where GitHub makes no link,
   mention or image of them.
 - `md_code`: a code span that the text inside cannot close early.
+- `no_command`: printed output in which no line is a CI runner's workflow command.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from .chars import LINE_BREAKS, escape
 
@@ -73,3 +75,25 @@ def _span(text: str) -> str:
     # or space from merging with the fence
     pad = " " if text[0] in "` " or text[-1] in "` " else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# What a GitHub Actions runner reads as a workflow command in a line of a job's output: `::`
+# once the white space .NET or JavaScript would trim is gone (an escaped line break cannot
+# start a line, but a path or value can start one, or follow an indent), and `##[`, the
+# older form, anywhere. Lines are split at \n and \r; scanning stays within one line.
+_COMMAND = re.compile(r"(?:^|(?<=[\n\r]))((?:[^\S\n\r]|\ufeff)*):(?=:)|##\[")
+_ESCAPES = {"text": ("\\x3a", "##\\x5b"), "markdown": ("\\:", "##\\["),
+            "json": (":", "##\\u005b")}
+
+
+def no_command(text: str, style: Literal["text", "markdown", "json"] = "text") -> str:
+    """text, to be printed, with each `::` that starts a line and each `##[` escaped: as
+    `\\x3a` and `\\x5b` in plain text, with Markdown's backslash (which renders as the
+    character) in Markdown, and as `\\u005b` in JSON, where `##[` can only be inside a string
+    and a line cannot start with `:`. Text without either comes back as it is."""
+    colon, bracket = _ESCAPES[style]
+
+    def escaped(m: re.Match[str]) -> str:
+        return bracket if m[1] is None else m[1] + colon
+
+    return _COMMAND.sub(escaped, text)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -16,6 +16,7 @@ from ..config import Config
 from ..findings import display
 from ..loader import ConfigError, load_config, load_decisions, today
 from ..records import Decisions
+from ..textsafe import no_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +25,20 @@ class Exit2(click.ClickException):
     """A usage or configuration problem: exit status 2."""
 
     exit_code = 2
+
+    def format_message(self) -> str:
+        return no_command(self.message)  # it names paths, which may start like a command
+
+
+Style = Literal["text", "markdown", "json"]
+# How each --format escapes a would-be workflow command; any other format is plain text.
+STYLES: dict[str, Style] = {"markdown": "markdown", "json": "json"}
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True, style: Style = "text") -> None:
+    """Print text of which no line is a CI runner's workflow command (textsafe.no_command):
+    the paths and values it holds came from the repository, which a pull request writes."""
+    click.echo(no_command(text, style), err=err, nl=nl)
 
 
 def today_or_exit() -> dt.date:
@@ -92,9 +107,9 @@ def formats(help: str, **formatters: Formatter) -> Callable[[F], F]:
             shown = formatters[fmt](outcome.result)
             if isinstance(shown, str):
                 shown = Shown(shown)
-            click.echo(shown.out, nl=False)
+            echo(shown.out, nl=False, style=STYLES.get(fmt, "text"))
             if shown.err:
-                click.echo(shown.err, err=True, nl=False)
+                echo(shown.err, err=True, nl=False)
             sys.exit(outcome.code)
 
         return command  # type: ignore[return-value]

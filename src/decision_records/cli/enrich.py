@@ -15,7 +15,7 @@ from ..signals.enrich import enrich as run_enrich
 from ..signals.enrich import is_fresh, option_refs, unloaded_records
 from ..signals.settings import URL_ENV, SignalsConfig
 from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
-from .common import Exit2, open_decisions
+from .common import Exit2, echo, open_decisions
 
 
 @click.command()
@@ -57,7 +57,7 @@ def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> N
     if offline:
         stale = [r for r in wanted if refresh or not is_fresh(snapshot.get(r), now,
                                                               settings.max_age_days)]
-        click.echo(f"offline: nothing fetched, {snapshot_path(root)} unchanged; a run would "
+        echo(f"offline: nothing fetched, {snapshot_path(root)} unchanged; a run would "
                    f"fetch {len(stale)} of {len(wanted)} references", err=True)
         return
     token = os.environ.get("GITHUB_TOKEN", "").strip() or None
@@ -81,7 +81,7 @@ def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> N
         except OSError as e:
             raise click.ClickException(f"cannot write {path}: {e.strerror or e}") from None
     for line in summary.lines():
-        click.echo(line, err=True)
+        echo(line, err=True)
 
 
 def _settings(config: SignalsConfig) -> SignalsConfig:

@@ -10,7 +10,7 @@ import click
 from ..adr_import.batch import run
 from ..adr_import.summary import report
 from ..findings import display
-from .common import Exit2, open_config, today_or_exit
+from .common import Exit2, echo, open_config, today_or_exit
 
 
 @click.command("import")
@@ -51,5 +51,5 @@ def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | 
             raise Exit2(f"no team '{team}' in {display(root / 'config.yaml')}; teams: "
                         f"{', '.join(teams)}")
     result = run(list(paths), root, team=team, today=today_or_exit(), dry_run=dry_run)
-    click.echo(report(result), nl=False)
+    echo(report(result), nl=False)
     sys.exit(1 if result.failed else 0)

@@ -13,7 +13,7 @@ from ..chars import escape, one_line_problem
 from ..findings import display
 from ..model import APPROACHES, MAX_LINE, MAX_TITLE, NAME
 from ..newrecord import create
-from .common import Exit2, open_config, require_folder, today_or_exit
+from .common import Exit2, echo, open_config, require_folder, today_or_exit
 
 _NAME = re.compile(NAME)  # used with fullmatch: `$` alone would let a final newline through
 
@@ -132,7 +132,7 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
     if problem is not None:
         raise Exit2(f"TITLE: {problem}")
     path = create(root, title.strip(), team, category, today_or_exit(), options)
-    click.echo(display(path))
+    echo(display(path))
 
 
 def _title_problem(title: str) -> str | None:

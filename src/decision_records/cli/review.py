@@ -10,8 +10,8 @@ import click
 
 from ..review import Review
 from ..review import review as work_out
-from ..textsafe import md_code, md_inline, one_line
-from .common import Outcome, Shown, formats, open_decisions, today_or_exit
+from ..textsafe import md_code, md_inline, no_command, one_line
+from .common import Exit2, Outcome, Shown, formats, open_decisions, today_or_exit
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Listed:
     review: Review
     errors: int  # record files that did not load: what they hold is not in the list
     snapshot_unread: bool = False  # signals.json did not load: drift was not checked
+    max_bytes: int | None = None  # --max-bytes: the Markdown stops at a whole entry within
 
 
 def _note(listed: Listed) -> str:
@@ -33,7 +34,13 @@ def _note(listed: Listed) -> str:
     return "".join(f"{n}\n" for n in notes)
 
 
+def _markdown_only(listed: Listed) -> None:
+    if listed.max_bytes is not None:
+        raise Exit2("--max-bytes cuts the Markdown list: give it with --format markdown")
+
+
 def text(listed: Listed) -> Shown:
+    _markdown_only(listed)
     r = listed.review
     out = []
     for d in r.due:
@@ -51,48 +58,92 @@ def text(listed: Listed) -> Shown:
 
 
 def json_(listed: Listed) -> Shown:
+    _markdown_only(listed)
     return Shown(json.dumps(listed.review.as_dict(), indent=2, ensure_ascii=False) + "\n",
                  _note(listed))
+
+
+def _tables(r: Review) -> list[tuple[list[str], list[str]]]:
+    """Each table of the Markdown list: its heading and head, and one row per entry."""
+    tables = []
+    if r.due:
+        tables.append(([f"### Past their review date ({len(r.due)})", "",
+                        "| Record | Team | Review by |", "|---|---|---|"],
+                       [f"| {md_inline(d.entry.short)} {md_inline(d.entry.record.title)} | "
+                        f"{md_inline(d.entry.record.team)} | {d.review_by.isoformat()} |"
+                        for d in r.due]))
+    if r.drifted:
+        tables.append(([f"### Drifted since the decision ({len(r.drifted)})", "",
+                        "| Record | Package | Assumed | Now | Why |", "|---|---|---|---|---|"],
+                       [f"| {md_inline(d.entry.short)} {md_inline(d.entry.record.title)} | "
+                        f"{md_code(d.ref)} | {md_inline(d.assumption)} | "
+                        f"{md_inline(d.current)} | {md_inline('; '.join(d.reasons))} |"
+                        for d in r.drifted]))
+    if r.imported:
+        tables.append(([f"### Imported, awaiting review ({len(r.imported)})", "",
+                        "| Record | To fill in | To confirm | Other problems |",
+                        "|---|--:|--:|--:|"],
+                       [f"| {md_inline(i.entry.short)} {md_inline(i.entry.record.title)} | "
+                        f"{i.todo} | {i.guesses} | {i.other} |" for i in r.imported]))
+    return tables
+
+
+def _first(tables: list[tuple[list[str], list[str]]], kept: int) -> str:
+    """The list with its first `kept` entries, and how many more there are."""
+    out: list[str] = []
+    left = kept
+    for head, rows in tables:
+        if left > 0 and rows:
+            out += [*head, *rows[:left], ""]
+            left -= len(rows[:left])
+    more = sum(len(rows) for _, rows in tables) - kept
+    if more:
+        out += [f"{more} more not shown: `decisions review` prints the whole list.", ""]
+    out.append("Revisit each decision: supersede it with a new record, or confirm it and "
+               "set a new `review_by`. `decisions review` prints this list.")
+    # measured as printed: echo's escaping of would-be workflow commands counts too
+    return no_command("\n".join(out) + "\n", "markdown")
 
 
 def markdown(listed: Listed) -> Shown:
     """For a pull request's body: tables, every record and registry value escaped. No
     figure here changes from one day to the next on its own, so two runs on the same
-    records and snapshot give the same text."""
+    records and snapshot give the same text. With max_bytes, the list stops after the last
+    whole entry that fits (in UTF-8 bytes, so within a limit counted in characters too)
+    and says how many are left out."""
     r = listed.review
     if not len(r):
         return Shown("Nothing needs a review: no accepted decision is past its review date "
                      "or has drifted, and no imported record is waiting.\n", _note(listed))
-    out: list[str] = []
-    if r.due:
-        out += [f"### Past their review date ({len(r.due)})", "",
-                "| Record | Team | Review by |", "|---|---|---|"]
-        out += [f"| {md_inline(d.entry.short)} {md_inline(d.entry.record.title)} | "
-                f"{md_inline(d.entry.record.team)} | {d.review_by.isoformat()} |" for d in r.due]
-        out.append("")
-    if r.drifted:
-        out += [f"### Drifted since the decision ({len(r.drifted)})", "",
-                "| Record | Package | Assumed | Now | Why |", "|---|---|---|---|---|"]
-        for d in r.drifted:
-            out.append(f"| {md_inline(d.entry.short)} {md_inline(d.entry.record.title)} | "
-                       f"{md_code(d.ref)} | {md_inline(d.assumption)} | "
-                       f"{md_inline(d.current)} | {md_inline('; '.join(d.reasons))} |")
-        out.append("")
-    if r.imported:
-        out += [f"### Imported, awaiting review ({len(r.imported)})", "",
-                "| Record | To fill in | To confirm | Other problems |", "|---|--:|--:|--:|"]
-        out += [f"| {md_inline(i.entry.short)} {md_inline(i.entry.record.title)} | {i.todo} | "
-                f"{i.guesses} | {i.other} |" for i in r.imported]
-        out.append("")
-    out.append("Revisit each decision: supersede it with a new record, or confirm it and "
-               "set a new `review_by`. `decisions review` prints this list.")
-    return Shown("\n".join(out) + "\n", _note(listed))
+    tables = _tables(r)
+    whole = _first(tables, len(r))
+    limit = listed.max_bytes
+    if limit is None or len(whole.encode("utf-8")) <= limit:
+        return Shown(whole, _note(listed))
+
+    def fits(kept: int) -> bool:
+        return len(_first(tables, kept).encode("utf-8")) <= limit
+
+    # Each entry adds more bytes than the count of those left out can save, so the size
+    # grows with the entries kept: the most that fit is found by halving.
+    low, high = 0, len(r) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return Shown(_first(tables, low), _note(listed))
 
 
 @click.command()
+@click.option("--max-bytes", type=click.IntRange(min=1000), metavar="N",
+              help="Markdown only: stop after the last whole entry within N bytes of UTF-8 "
+                   "and say how many more there are (a pull request's body holds 65,536 "
+                   "characters).")
 @formats("markdown fits a pull request's body.", text=text, json=json_, markdown=markdown)
 @click.pass_obj
-def review(root: Path) -> Outcome:
+def review(root: Path, max_bytes: int | None) -> Outcome:
     """What needs a human now: decisions due for review, drifted, or imported and unfinished.
 
     Due: accepted records whose review_by has passed (DECISIONS_TODAY pins today). Drifted:
@@ -107,4 +158,5 @@ def review(root: Path) -> Outcome:
     """
     decisions = open_decisions(root)
     unread = any(f.rule == "signals-snapshot" for f in decisions.findings)
-    return Outcome(Listed(work_out(decisions, today_or_exit()), len(decisions.failed), unread))
+    return Outcome(Listed(work_out(decisions, today_or_exit()), len(decisions.failed), unread,
+                          max_bytes))
