@@ -36,7 +36,7 @@ FLOORS: list[set[str]] = [
     {"site"},
     {"cli.common", "cli.coverage", "cli.validate", "cli.budget", "cli.report", "cli.schema",
      "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.init",
-     "cli.main", "cli", "__main__", "plugin"},
+     "cli.main", "cli", "__main__", "plugin", "scaffold"},
 ]
 
 
