@@ -21,7 +21,7 @@ NAME = "decision_records"
 FLOORS: list[set[str]] = [
     {"findings", "chars", "textsafe", "files", "model", "render", "signals", "adr_import",
      "coverage", "coverage.refs"},
-    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase",
+    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
      "coverage.manifests", "coverage.scan", "coverage.settings"},
     {"config", "signals.maturity", "signals.clients"},
     {"ledger", "records", "signals.enrich"},

@@ -42,11 +42,12 @@ from .site import (
     load_site,
     strict_message,
 )
+from .siteconfig import SHARED_DOCS
 
 log = logging.getLogger("mkdocs.plugins.decisions")
 
 PACKAGE = Path(__file__).resolve().parent
-DOCS = PACKAGE / "docs"  # pages and assets every site gets, laid out as in a docs_dir
+DOCS = SHARED_DOCS  # pages and assets every site gets, laid out as in a docs_dir
 THEME = PACKAGE / "theme"  # the theme override: main.html
 CSS = "assets/decisions.css"
 JAVASCRIPT = "assets/decisions.js"
