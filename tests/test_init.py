@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import TODAY_ENV, run_cli
 from decision_records.cli.main import main
 from decision_records.loader import load_decisions
-from decision_records.scaffold import ANSWERS, first_record_name, tool_files
+from decision_records.scaffold import ANSWERS, _env, first_record_name, tool_files
 
 FIRST = f"decisions/{first_record_name()}"
 FLAGS = ("--org", "Acme", "--team", "platform=3", "--team", "data=2")
@@ -298,3 +298,12 @@ def test_the_gitlab_pipeline_passes_the_schema(tmp_path: Path) -> None:
                              str(repo / ".gitlab-ci.yml")],
                             capture_output=True, text=True, timeout=120, check=False)
     assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+def test_a_template_value_without_a_filter_fails() -> None:
+    """Every value in a starter template says where it goes (YAML, Markdown); one that does
+    not is a mistake in the template, caught before anything is written."""
+    with pytest.raises(TypeError, match="without a filter"):
+        _env().from_string("site_name: {{ org }}\n").render(org="Acme\nci: gitlab")
+    assert _env().from_string("site_name: {{ org | yaml }}\n").render(org="Acme\nci: x") == \
+        'site_name: "Acme\\nci: x"\n'
