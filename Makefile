@@ -6,8 +6,8 @@ BIN    := $(VENV)/bin
 # and its exit plan, so the banner would only confuse a newcomer.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser serve build test test-browser test-properdocs lint bench bench-site \
-	schema clean
+.PHONY: install browser serve build test test-browser test-properdocs test-adoption lint bench \
+	bench-site schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test-browser: $(VENV)/.installed-test browser  ## only the browser tests
 test-properdocs: $(VENV)/.installed-test  ## only the ProperDocs build, compared with MkDocs'
 	$(BIN)/python -m pytest -m properdocs
 
+# Adopting the tool as an organisation does: the wheel built from this source, installed in
+# .venv-adoption (made on first use, its dependencies kept while pyproject.toml is unchanged),
+# runs `decisions init` in an empty repository, then validate, build, check and new there.
+test-adoption: $(VENV)/.installed-test browser  ## only the adoption test, from a built wheel
+	$(BIN)/python -m pytest -m adoption
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
@@ -77,4 +83,4 @@ schema: $(VENV)/.installed  ## regenerate docs/decision.schema.json
 	$(BIN)/decisions schema > docs/decision.schema.json
 
 clean:
-	rm -rf $(VENV) .venv-properdocs site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-properdocs .venv-adoption site .pytest_cache .mypy_cache .ruff_cache

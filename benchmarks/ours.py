@@ -1,4 +1,5 @@
-"""This project's site as the benchmarks build it: a copy of mkdocs.yml, docs/ and hooks/."""
+"""This project's site as the benchmarks build it: a copy of mkdocs.yml and docs/ (the
+decisions plugin brings the rest from the installed package)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy the repository's mkdocs.yml, docs/ and hooks/ into dest; the config's path."""
+    """Copy the repository's mkdocs.yml and docs/ into dest; the config's path."""
     shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copytree(ROOT / "hooks", dest / "hooks")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     return dest / "mkdocs.yml"
 

@@ -3,8 +3,9 @@
 This is what a team would otherwise run: one Markdown page per decision, written by hand,
 with the record's words (the title as `# heading`, a few `##` sections, paragraphs, bullet
 lists and one table of the options), front-matter tags, built by MkDocs with the same
-theme, `search` and `tags` plugins and Markdown extensions as this project's mkdocs.yml,
-no hooks, no extra CSS or JavaScript, and the pages out of the navigation (`not_in_nav`).
+theme, `search` and `tags` plugins and Markdown extensions as this project's mkdocs.yml, no
+decisions plugin, no extra CSS or JavaScript, and the pages out of the navigation
+(`not_in_nav`).
 A page sits at docs/decisions/<id>.md, so it is served at /decisions/<id>/ as ours is.
 """
 
@@ -128,12 +129,13 @@ def text_words(value: object) -> int:
 
 
 def config() -> dict[str, Any]:
-    """The project's mkdocs.yml without hooks, theme additions, assets or the project's
-    navigation: plain MkDocs + Material."""
+    """The project's mkdocs.yml without the decisions plugin, theme additions, assets or the
+    project's navigation: plain MkDocs + Material."""
     cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     for key in ("hooks", "extra_css", "extra_javascript"):
         cfg.pop(key, None)
-    cfg["theme"].pop("custom_dir", None)  # the project's theme additions live with its hooks
+    cfg["theme"].pop("custom_dir", None)
+    cfg["plugins"] = [p for p in cfg["plugins"] if p != "decisions"]  # it brings the rest
     cfg["nav"] = [{"Home": "index.md"}, {"Tags": "tags.md"}]
     cfg["not_in_nav"] = "/decisions/*.md\n"
     return cfg

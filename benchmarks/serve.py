@@ -5,7 +5,7 @@
 Generates N realistic records (benchmarks/realistic.py) and, for each site in turn, starts
 `python -m mkdocs serve --dev-addr 127.0.0.1:PORT` (a free port) and waits until it answers:
 
-- ours: a copy of the repository's mkdocs.yml, docs/ and hooks/, DECISIONS_DIR set to the
+- ours: a copy of the repository's mkdocs.yml and docs/, DECISIONS_DIR set to the
   records; an edit changes one word of a record's title (its adjective) by writing the YAML
   file beside the folder and renaming it over the record, as an editor's atomic save does;
 - plain: the same records as plain MkDocs + Material pages (benchmarks/plain.py); an edit

@@ -6,10 +6,11 @@ For each N: generate N realistic records (benchmarks/realistic.py: copies of the
 records, about 680 words, three options and five packages each), then build, as
 `python -m mkdocs build` subprocesses in this same run:
 
-- ours: a copy of the repository's mkdocs.yml, docs/ and hooks/, with DECISIONS_DIR set to
+- ours: a copy of the repository's mkdocs.yml and docs/, with DECISIONS_DIR set to
   the generated records and DECISIONS_TODAY pinned;
 - plain: benchmarks/plain.py's site, one hand-written Markdown page per record with the
-  record's words, the same theme, search and tags plugins and Markdown extensions, no hooks.
+  record's words, the same theme, search and tags plugins and Markdown extensions, no
+  decisions plugin.
 
 Measured per build: wall time from starting the process to its exit (best of --repeat;
 plain and ours alternate); peak memory, the resident-set high-water mark of the build

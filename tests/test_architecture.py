@@ -21,7 +21,7 @@ NAME = "decision_records"
 FLOORS: list[set[str]] = [
     {"findings", "chars", "textsafe", "files", "model", "render", "signals", "adr_import",
      "coverage", "coverage.refs"},
-    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase",
+    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
      "coverage.manifests", "coverage.scan", "coverage.settings"},
     {"config", "signals.maturity", "signals.clients"},
     {"ledger", "records", "signals.enrich"},
@@ -35,8 +35,8 @@ FLOORS: list[set[str]] = [
      "adr_import.links", "adr_import.mapping", "adr_import.batch", "adr_import.summary"},
     {"site"},
     {"cli.common", "cli.coverage", "cli.validate", "cli.budget", "cli.report", "cli.schema",
-     "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.main", "cli",
-     "__main__"},
+     "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.init",
+     "cli.main", "cli", "__main__", "plugin", "scaffold"},
 ]
 
 

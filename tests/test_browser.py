@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, TODAY_ENV, run_cli
+from decision_records.plugin import DOCS as PACKAGE_DOCS
 
 pytestmark = pytest.mark.browser
 
@@ -280,7 +281,7 @@ def _index_page(page: Any, records: list[list[object]], query: str = "") -> None
         f"<thead><tr>{heads}</tr></thead><tbody></tbody></table>"
         '<nav data-pager hidden><button data-page="prev">Previous</button> '
         '<span data-page-label></span> <button data-page="next">Next</button></nav>'
-        f"<script>{(REPO / 'docs' / 'assets' / 'decisions.js').read_text()}</script>")
+        f"<script>{(PACKAGE_DOCS / 'assets' / 'decisions.js').read_text()}</script>")
     page.route(re.compile(r"^http://decisions\.test/decisions/(\?.*)?$"),
                lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
     page.route("http://decisions.test/decisions/index.json", lambda route: route.fulfill(

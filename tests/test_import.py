@@ -24,6 +24,7 @@ from decision_records.adr_import.vocabulary import map_status, parse_date, secti
 from decision_records.cli.main import main
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
+from decision_records.plugin import DOCS as PACKAGE_DOCS
 from decision_records.yamlfile import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adr"
@@ -813,7 +814,7 @@ def test_cli_help_and_docs() -> None:
     assert result.exit_code == 0
     for word in ("PATHS", "--dry-run", "--team", "TODO", "Exit status"):
         assert word in result.output
-    page = (Path(__file__).parent.parent / "docs" / "import.md").read_text(encoding="utf-8")
+    page = (PACKAGE_DOCS / "import.md").read_text(encoding="utf-8")
     assert "decisions import" in page and "--dry-run" in page and "--team" in page
 
 

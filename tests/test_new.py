@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from conftest import TODAY_ENV, MakeDecisions
 from decision_records.cli.main import main
 from decision_records.loader import load_decisions
+from decision_records.newrecord import COMMENT_COLUMN, render_template
 
 CONFIG = """\
 teams:
@@ -57,6 +60,24 @@ def test_prompts_ask_for_what_is_missing(make_decisions: MakeDecisions) -> None:
     assert _only_todos(root) == {"todo"}
 
 
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("PagerDuty=buy\nOur own pager = build\n\n", [("PagerDuty", "buy"),
+                                                    ("Our own pager", "build")]),
+    # a name that only contains '=' is still asked for its approach
+    ("a=b\nadopt\nPagerDuty=buy\n\n", [("a=b", "adopt"), ("PagerDuty", "buy")]),
+])
+def test_an_option_typed_as_the_flag_takes_it(make_decisions: MakeDecisions, typed: str,
+                                              expected: list[tuple[str, str]]) -> None:
+    """The README shows --option 'PagerDuty=buy'; typed at the prompt it means the same."""
+    root = make_decisions({}, config=CONFIG)
+    code, out = _run(root, "Buy paging", "--team", "sre", "--category", "alerting",
+                     "--interactive", input=typed)
+    assert code == 0, out
+    (path,) = root.glob("0001-*.yaml")
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [(o["name"], o["approach"]) for o in record["options"]] == expected
+
+
 def test_a_wrong_team_is_asked_again(make_decisions: MakeDecisions) -> None:
     root = make_decisions({}, config=CONFIG)
     code, out = _run(root, "--interactive",
@@ -77,3 +98,13 @@ def test_no_title_without_a_terminal_is_a_usage_error(make_decisions: MakeDecisi
     root = make_decisions({}, config=CONFIG)
     code, out = _run(root, "--no-interactive")
     assert code == 2 and "give a TITLE" in out
+
+
+@pytest.mark.parametrize(("team", "column"), [
+    ("sre", COMMENT_COLUMN), ("platform-engineering", len("team: platform-engineering  "))])
+def test_trailing_comments_start_at_one_column(team: str, column: int) -> None:
+    text = render_template("Buy a paging service", team, "observability",
+                           dt.date(2026, 11, 26), [("PagerDuty", "buy"), ("Own", "build")])
+    starts = {line.index(" # ") + 1 for line in text.splitlines()
+              if " # " in line and not line.lstrip().startswith("#")}
+    assert starts == {column}, text

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
 from decision_records.loader import load_decisions
+from decision_records.plugin import DOCS as PACKAGE_DOCS
 from decision_records.rules import RULES, policies
 
 POLICY_IDS = {r.id for r in RULES.values() if r.doc.endswith(f"/{r.id}.md")}
@@ -76,7 +77,7 @@ def test_every_policy_rule_has_a_page_with_an_example() -> None:
               and callable(getattr(policies, name)) and name.replace("_", "-") in RULES]
     assert {c.replace("_", "-") for c in checks} == POLICY_IDS
     for rule in (RULES[i] for i in sorted(POLICY_IDS)):
-        page = REPO / rule.doc
+        page = PACKAGE_DOCS / rule.doc.removeprefix("docs/")  # shipped in the package
         assert page.is_file(), rule.id
         text = page.read_text(encoding="utf-8")
         assert rule.id in text and "```yaml" in text, rule.id

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, cli_env, run_cli
+from decision_records.report import RuleLinks
+from decision_records.siteconfig import SiteConfig
 
 FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
 
@@ -59,8 +61,9 @@ def test_markdown_report(repo: Path) -> None:
             "commerce | ❌ 1 error |") in out
     assert "| 0004 Build our own paging service | removed | - | - | removed |" in out
     assert "| 0006 Build a status page | added | proposed | sre | ⚠️ 1 warning |" in out
+    # no mkdocs.yml here: nowhere to link the rule to (test_rule_links has the cases)
     assert ("- ❌ `decisions/0003-adopt-a-graph-database.yaml:4:7` "
-            "[operate-what-you-own](docs/rules/operate-what-you-own.md): `team`:") in out
+            "operate-what-you-own: `team`:") in out
     assert "`decisions/0004-build-our-own-paging.yaml` is removed by this change." in out
     assert ("**Innovation tokens, team commerce:** before: spent 0, pending 1, remaining 2 of "
             "2 → after: spent 1, pending 0, remaining 1 of 2") in out
@@ -138,3 +141,59 @@ def test_maturity_comes_from_the_snapshot(repo: Path) -> None:
     (boto,) = record["options"][0]["packages"]
     assert boto["ref"] == "pypi:boto3" and boto["category"] in ("boring", "established")
     assert any(reason.startswith("first release 2014-11-11") for reason in boto["reasons"])
+
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+GITHUB = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/decisions",
+          "GITHUB_SHA": SHA}
+OWN_PAGE = "docs/rules/operate-what-you-own.md"
+
+
+@pytest.mark.parametrize(("mkdocs_yml", "own_page", "env", "expected"), [
+    # the published site wins: the page a reader of the site sees
+    ("site_url: https://decisions.example.com/\nrepo_url: https://github.com/acme/d\n", True,
+     GITHUB, "[operate-what-you-own](https://decisions.example.com/rules/operate-what-you-own/)"),
+    ("site_url: https://example.com/tech\nuse_directory_urls: false\n", False, {},
+     "[operate-what-you-own](https://example.com/tech/rules/operate-what-you-own.html)"),
+    # else the page's file in the repository: at the commit checked on GitHub Actions...
+    ("site_name: x\n", True, GITHUB,
+     f"[operate-what-you-own](https://github.com/acme/decisions/blob/{SHA}/{OWN_PAGE})"),
+    # ... or from repo_url, in the host's way of showing a file
+    ("repo_url: https://github.com/acme/decisions\n", True, {},
+     f"[operate-what-you-own](https://github.com/acme/decisions/blob/HEAD/{OWN_PAGE})"),
+    ("repo_url: https://gitlab.example.com/acme/decisions/\n", True, {},
+     f"[operate-what-you-own](https://gitlab.example.com/acme/decisions/-/blob/HEAD/{OWN_PAGE})"),
+    # the page is the package's, not in this repository: no file to link to
+    ("repo_url: https://github.com/acme/decisions\n", False, GITHUB, "operate-what-you-own"),
+    # nothing configured: no link (a relative link leads nowhere in a pull request)
+    (None, True, {}, "operate-what-you-own"),
+    # addresses that would change the Markdown are not used
+    ("site_url: https://x.example.com/a)[ok](https://evil.example.com\n", False, {},
+     "operate-what-you-own"),
+    ("site_url: 'javascript:alert(1)'\n", False, {}, "operate-what-you-own"),
+    # MkDocs' tags are read as nothing, never run; the rest of the file still counts
+    ("site_url: https://decisions.example.com/\nx: !!python/name:os.system\ny: !ENV HOME\n",
+     False, {}, "[operate-what-you-own](https://decisions.example.com/rules/"
+     "operate-what-you-own/)"),
+])
+def test_rule_links_lead_where_the_report_is_read(repo: Path, mkdocs_yml: str | None,
+                                                  own_page: bool, env: dict[str, str],
+                                                  expected: str) -> None:
+    if mkdocs_yml is not None:
+        (repo / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    if own_page:  # the organisation's own version of the packaged page
+        (repo / OWN_PAGE).parent.mkdir(parents=True)
+        (repo / OWN_PAGE).write_text("# Operate what you own\n", encoding="utf-8")
+    clean = {k: v for k, v in cli_env().items() if not k.startswith("GITHUB_")}
+    out = run_cli("report", cwd=repo, env={**clean, **env}).stdout
+    assert (f"- ❌ `decisions/0003-adopt-a-graph-database.yaml:4:7` {expected}: `team`:"
+            in out), out
+
+
+def test_this_repository_links_the_packaged_page_in_its_own_checkout() -> None:
+    """Here the rule pages are the package's own files, which live in this repository."""
+    links = RuleLinks(SiteConfig(repo_url="https://github.com/o/r"), REPO, REPO)
+    assert links.url("exit-plan") == ("https://github.com/o/r/blob/HEAD/src/decision_records/"
+                                      "docs/rules/exit-plan.md")
+    assert links.url("todo") == ("https://github.com/o/r/blob/HEAD/src/decision_records/docs/"
+                                 "rules/index.md")

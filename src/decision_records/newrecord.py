@@ -60,6 +60,19 @@ def _dump(value: str, style: str | None) -> str:
 
 
 APPROACH_COMMENT = "# buy: hosted product | adopt: run existing software | build: write it"
+# Where a trailing comment starts: _TO marks it in the template (no value holds a NUL: the
+# YAML serializer escapes one), and _align lines them all up, at COMMENT_COLUMN or, after a
+# long team or category name, two spaces after the longest line.
+_TO = "\0"
+COMMENT_COLUMN = 26
+
+
+def _align(text: str) -> str:
+    """Every trailing comment at one column."""
+    lines = [line.partition(_TO) for line in text.split("\n")]
+    column = max([COMMENT_COLUMN, *(len(code) + 2 for code, sep, _ in lines if sep)])
+    return "\n".join(code.ljust(column) + comment if sep else code
+                     for code, sep, comment in lines)
 
 
 def _options(options: list[tuple[str, str]]) -> str:
@@ -68,9 +81,9 @@ def _options(options: list[tuple[str, str]]) -> str:
     out = []
     for i, (name, approach) in enumerate(options):
         first = i == 0  # explain each field once, on the first option
-        comment = f"         {APPROACH_COMMENT}" if first else ""
-        packages = "          # e.g. pypi:requests, npm:react, github:owner/repo" if first else ""
-        tokens = "  # 0: boring technology we already run; 1-3: something new" if first else ""
+        comment = f"{_TO}{APPROACH_COMMENT}" if first else ""
+        packages = f"{_TO}# e.g. pypi:requests, npm:react, github:owner/repo" if first else ""
+        tokens = f"{_TO}# 0: boring technology we already run; 1-3: something new" if first else ""
         if approach not in APPROACHES:
             raise ValueError(f"approach {approach!r} is not one of {', '.join(APPROACHES)}")
         out.append(f"""  - name: {yaml_scalar(name, quoted=True)}
@@ -89,18 +102,18 @@ def render_template(title: str, team: str | None, category: str | None, today: d
     """The template with the values given; each one goes in through `yaml_scalar`."""
     team_value = yaml_scalar(team) if team is not None else "TODO-team"
     category_value = yaml_scalar(category) if category is not None else "todo"
-    return f"""{SCHEMA_LINE}
+    return _align(f"""{SCHEMA_LINE}
 # A decision record. Replace every TODO; `decisions validate` lists the ones left.
 # Fields are documented in docs/decision.schema.json (your editor shows them).
 title: {yaml_scalar(title, quoted=True)}
-status: proposed          # proposed | accepted | rejected | superseded | deprecated
-date: {today.isoformat()}          # when the status last changed
-team: {team_value}          # the team that will operate the choice
+status: proposed{_TO}# proposed | accepted | rejected | superseded | deprecated
+date: {today.isoformat()}{_TO}# when the status last changed
+team: {team_value}{_TO}# the team that will operate the choice
 deciders:
   - TODO who decides
-category: {category_value}           # e.g. database, alerting, observability, hosting
+category: {category_value}{_TO}# e.g. database, alerting, observability, hosting
 tags: []
-core: false               # true only if this capability is core to our business
+core: false{_TO}# true only if this capability is core to our business
 context: |
   TODO What is the problem, and why now?
 drivers:
@@ -113,8 +126,8 @@ options:
 consequences:
   good: []
   bad: []
-review_by: {(today + dt.timedelta(days=365)).isoformat()}   # when to look at this again
-"""
+review_by: {(today + dt.timedelta(days=365)).isoformat()}{_TO}# when to look at this again
+""")
 
 
 def create(root: Path, title: str, team: str | None, category: str | None,

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .coverage.manifests import Parsed, parser_for
 from .coverage.match import Dependency, join
@@ -28,6 +30,7 @@ from .model import Entry, short_id
 from .records import Decisions
 from .rules import page_of
 from .signals.maturity import assess
+from .siteconfig import SHARED_DOCS, SiteConfig, read_site_config, url_ok
 from .textsafe import md_code, md_inline
 
 
@@ -223,14 +226,69 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
                       indent=2) + "\n"
 
 
-def _rule_link(rule: str) -> str:
-    """A link to the rule's page: on GitHub Actions, to the file in this commit."""
-    doc = page_of(rule)
-    server, repo, sha = (os.environ.get(k) for k in
-                         ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
-    if server and repo and sha:
-        return f"[{rule}]({server}/{repo}/blob/{sha}/{doc})"
-    return f"[{rule}]({doc})"
+RuleUrl = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class RuleLinks:
+    """Where a rule's page can be read from a pull request's summary or comment, where a
+    relative link leads nowhere: the organisation's published site (mkdocs.yml's site_url),
+    else the page's file in the repository (on GitHub Actions at the commit checked, else
+    from repo_url), else nowhere."""
+
+    site: SiteConfig
+    site_root: Path  # the folder of mkdocs.yml
+    top: Path  # the repository's root
+    env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def beside(cls, root: Path) -> RuleLinks:
+        """For the decisions folder `root`, with mkdocs.yml beside it."""
+        site_root = root.resolve().parent
+        env = {k: v for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
+               if (v := os.environ.get(k))}
+        return cls(read_site_config(site_root / "mkdocs.yml"), site_root,
+                   toplevel(root)[0].resolve(), env)
+
+    def url(self, rule: str) -> str | None:
+        uri = page_of(rule).removeprefix("docs/")
+        if self.site.site_url:
+            return self.site.site_url.rstrip("/") + "/" + quote(_published(
+                uri, self.site.use_directory_urls))
+        path = self._file(uri)
+        if path is None:
+            return None
+        server, repo, sha = (self.env.get(k, "") for k in
+                             ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+        if (url_ok(server) and re.fullmatch(r"[\w.-]+/[\w.-]+", repo)
+                and re.fullmatch(r"[0-9a-f]{40,64}", sha)):
+            return f"{server}/{repo}/blob/{sha}/{path}"
+        if self.site.repo_url:
+            base = self.site.repo_url.rstrip("/")
+            return base + ("/-/blob/HEAD/" if "gitlab" in base.lower() else "/blob/HEAD/") + path
+        return None
+
+    def _file(self, uri: str) -> str | None:
+        """The page's file as a path in the repository: the site's own, else the package's
+        when the package lives in this repository (its own checkout)."""
+        for folder in (self.site_root / self.site.docs_dir, SHARED_DOCS):
+            path = (folder / uri).resolve()
+            if path.is_file() and path.is_relative_to(self.top):
+                return quote(path.relative_to(self.top).as_posix())
+        return None
+
+
+def _published(uri: str, directory_urls: bool) -> str:
+    """rules/exit-plan.md -> rules/exit-plan/ (rules/exit-plan.html without directory URLs)."""
+    stem = uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index") if directory_urls else stem + ".html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def _rule_link(rule: str, rule_url: RuleUrl) -> str:
+    url = rule_url(rule)
+    return f"[{rule}]({url})" if url else md_inline(rule)
 
 
 def _tokens_line(it: RecordReport) -> str:
@@ -269,10 +327,12 @@ def dependencies_markdown(deps: list[Dependency]) -> str:
 
 
 def as_markdown(base: str, items: list[RecordReport], fix: str = "",
-                dependencies: list[Dependency] | None = None) -> str:
+                dependencies: list[Dependency] | None = None,
+                rule_url: RuleUrl = lambda rule: None) -> str:
     """The review summary. Every piece of record, config or registry text goes through
     md_inline or md_code: a pull request must not be able to rewrite the summary. `fix` is
-    the `decisions renumber` command to suggest when a number is taken twice."""
+    the `decisions renumber` command to suggest when a number is taken twice; `rule_url`
+    gives the address of a rule's page (RuleLinks.url), or None for no link."""
     deps = dependencies_markdown(dependencies or [])
     if not items:
         return (f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
@@ -303,7 +363,7 @@ def as_markdown(base: str, items: list[RecordReport], fix: str = "",
                 icon = "❌" if f.severity == "error" else "⚠️"
                 where = md_code(f"{f.path}:{f.line}:{f.col}")
                 field = f" {md_code(f.field)}:" if f.field else ""
-                out.append(f"- {icon} {where} {_rule_link(f.rule)}:{field} "
+                out.append(f"- {icon} {where} {_rule_link(f.rule, rule_url)}:{field} "
                            f"{md_inline(f.message)}\n")
         else:
             out.append("✅ Valid, and follows every policy.\n")

@@ -1,7 +1,7 @@
 """The site as data: every generated page, from the loaded decisions.
 
-No MkDocs import here: the hooks in hooks/decisions.py hand these pages to MkDocs, so a move
-to another static site generator only touches the hooks. Two kinds of file come out:
+No MkDocs import here: the plugin (plugin.py) hands these pages to MkDocs, so a move to another
+static site generator only touches the plugin. Two kinds of file come out:
 
 - data files (decisions.json, the index's data, the radar's JSON);
 - pages of finished HTML (HtmlPage): the record pages, thousands of them, and the pages
@@ -10,7 +10,7 @@ to another static site generator only touches the hooks. Two kinds of file come 
 
 A record with problems still gets its page, with the findings at the top; a record file that
 cannot be read gets a page with its findings and its text. Whether problems stop the build is
-the caller's choice (the hooks stop only under `--strict`).
+the caller's choice (the plugin stops only under `--strict`).
 """
 
 from __future__ import annotations
@@ -83,9 +83,9 @@ class SiteError(Exception):
     """The site cannot be built at all (not even a preview); the message says why."""
 
 
-def decisions_dir(config_dir: Path) -> Path:
-    """DECISIONS_DIR when set, else decisions/ beside mkdocs.yml."""
-    return Path(os.environ.get("DECISIONS_DIR") or config_dir / "decisions")
+def decisions_dir(config_dir: Path, name: str = "decisions") -> Path:
+    """DECISIONS_DIR when set, else the folder `name` (the plugin's `dir`) beside mkdocs.yml."""
+    return Path(os.environ.get("DECISIONS_DIR") or config_dir / name)
 
 
 WIDE = ("navigation", "toc")  # a table of many columns needs the room the side bars take
@@ -218,7 +218,8 @@ class Site:
 class Preview:
     """What a long-running preview (`mkdocs serve`) keeps from one build to the next.
 
-    It lives here, not in the hooks: MkDocs loads the hooks afresh for every rebuild.
+    It lives here, not in the plugin: MkDocs makes the plugin (or loads a hook) afresh when a
+    site's configuration is read again.
     """
 
     def __init__(self) -> None:

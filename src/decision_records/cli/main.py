@@ -11,6 +11,7 @@ from .budget import budget
 from .coverage import coverage
 from .enrich import enrich
 from .importing import import_adrs
+from .init import init
 from .new import new
 from .renumber import renumber
 from .report import report
@@ -35,5 +36,5 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 for command in (validate, new, budget, coverage, report, review, renumber, schema, enrich,
-                import_adrs):
+                import_adrs, init):
     main.add_command(command)

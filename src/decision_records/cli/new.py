@@ -124,6 +124,10 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
                                  show_default=False, value_proc=check))
             if not name.strip():
                 break
+            flag = _typed_flag(name)
+            if flag is not None:  # 'PagerDuty=buy', as the --option flag takes it
+                options.append(flag)
+                continue
             approach = click.prompt("  approach", type=click.Choice(list(APPROACHES)))
             options.append((name.strip(), approach))
     if not title or len(title.strip()) < 3:
@@ -133,6 +137,14 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
         raise Exit2(f"TITLE: {problem}")
     path = create(root, title.strip(), team, category, today_or_exit(), options)
     echo(display(path))
+
+
+def _typed_flag(value: str) -> tuple[str, str] | None:
+    """(name, approach) when an answer is written NAME=APPROACH, else None."""
+    name, sep, approach = value.rpartition("=")
+    if sep and name.strip() and approach.strip() in APPROACHES:
+        return name.strip(), approach.strip()
+    return None
 
 
 def _title_problem(title: str) -> str | None:

@@ -11,15 +11,16 @@ from .. import report as rep
 from ..coverage.match import Dependency
 from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
 
-Result = tuple[str, list[rep.RecordReport], str, list[Dependency]]
+Result = tuple[str, list[rep.RecordReport], str, list[Dependency], rep.RuleLinks]
 
 
 def _markdown(result: Result) -> str:
-    return rep.as_markdown(*result)
+    base, items, fix, added, links = result
+    return rep.as_markdown(base, items, fix, added, links.url)
 
 
 def _json(result: Result) -> str:
-    return rep.as_json(*result)
+    return rep.as_json(*result[:4])
 
 
 @click.command()
@@ -49,9 +50,10 @@ def report(root: Path, base: str | None) -> Outcome:
         changes = gitbase.changed_records(root, commit)
         before = rep.base_decisions(root, commit, day)
         added = rep.added_dependencies(root, commit, decisions)
+        links = rep.RuleLinks.beside(root)
     except gitbase.GitError as e:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
     fix = rep.renumber_command(root, base)
     failed = any(it.errors for it in items) or any(d.status == "contradicted" for d in added)
-    return Outcome((commit, items, fix, added), 1 if failed else 0)
+    return Outcome((commit, items, fix, added, links), 1 if failed else 0)
