@@ -281,7 +281,8 @@ DOC_WORKFLOW = re.compile(r"^```yaml\n(# \.github/workflows/[^\n]*\n.*?)^```", r
 
 
 def test_the_workflows_the_docs_show_pass_them_too(tmp_path: Path) -> None:
-    shown = [m[1] for p in sorted((REPO / "docs").rglob("*.md"))
+    pages = [*(REPO / "docs").rglob("*.md"), *(REPO / "src/decision_records/docs").rglob("*.md")]
+    shown = [m[1] for p in sorted(pages)
              for m in DOC_WORKFLOW.finditer(p.read_text(encoding="utf-8"))]
     assert shown, "the docs show no workflow: the pattern above no longer finds them"
     for i, text in enumerate(shown):
