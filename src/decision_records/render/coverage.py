@@ -86,6 +86,7 @@ def coverage_of(ctx: RenderContext) -> Coverage | None:
         inventory.repositories[repo] = manifests
     inventory.kinds |= fresh.kinds
     inventory.findings = [f for f in inventory.findings if f.path not in stale] + fresh.findings
+    inventory.notes = [n for n in inventory.notes if n.path not in stale] + fresh.notes
     return join(inventory, ctx.decisions)
 
 
