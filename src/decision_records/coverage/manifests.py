@@ -38,6 +38,7 @@ RULE = "manifest"  # the rule id of a manifest that cannot be read
 # a second and a small multiple of its size, far above what real manifests hold.
 MAX_DEPENDENCIES = 10_000  # a requirements file, pyproject.toml or package.json
 MAX_REQUIREMENT_TEXT = 256 * 1024  # characters of requirement strings read from one file
+MAX_REQUIREMENTS_FILE = 4 * 1024 * 1024  # characters; hash-pinned ones run to hundreds of KiB
 MAX_PYPROJECT = 256 * 1024  # bytes; real ones are a few KiB
 MAX_KEY_PARTS = 16  # parts of one dotted TOML key: tomllib is quadratic in them
 MAX_COMPONENTS = 100_000  # components (packages), dependency entries or relationships
@@ -142,22 +143,6 @@ _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _INCLUDE = ("-r", "--requirement")
 _EDITABLE = ("-e", "--editable")
 _CONSTRAINT = ("-c", "--constraint")
-# the line breaks of str.splitlines, which pip splits a requirements file with
-_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """text.splitlines(), one line at a time: a file of short lines is not held twice."""
-    at, end = 0, len(text)
-    while at < end:
-        m = _BREAK.search(text, at)
-        if m is None:
-            yield text[at:]
-            return
-        yield text[at:m.start()]
-        at = m.end()
-
-
 def _uncomment(line: str) -> str:
     """The line without its comment. pip's rule: `#` starts one at the start of a line or
     after whitespace, so the `#egg=` or `#sha256=` of a URL stays. (pip says it with a
@@ -171,16 +156,19 @@ def _uncomment(line: str) -> str:
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """(first physical line, the line with its continuations joined and comments gone)."""
     start, parts = 0, list[str]()
-    for number, raw in enumerate(_lines(text), 1):
-        line = _uncomment(raw)
-        if not parts:
-            start = number
+    for number, raw in enumerate(text.splitlines(), 1):  # as pip splits it
+        line = _uncomment(raw) if "#" in raw else raw
         if line.endswith("\\"):
+            if not parts:
+                start = number
             parts.append(line[:-1])
             continue
-        parts.append(line)
-        joined = " ".join(p.strip() for p in parts).strip()
-        parts = []
+        if parts:
+            parts.append(line)
+            joined = " ".join(p.strip() for p in parts).strip()
+            parts = []
+        else:
+            start, joined = number, line.strip()
         if joined:
             yield start, joined
     if parts:
@@ -249,6 +237,11 @@ def parse_requirements(path: str, text: str) -> Parsed:
     project itself.
     """
     out = Parsed(kinds=("pypi",))
+    if len(text) > MAX_REQUIREMENTS_FILE:  # a microsecond a line even for blank ones
+        out.problem(path, 1, 1, f"{len(text):,} characters, more than the "
+                    f"{MAX_REQUIREMENTS_FILE // 2**20} MiB a requirements file is read up to; "
+                    "split it into smaller files")
+        return out
     reader = _Requirements(path, out)
     for number, line in _logical_lines(text):
         include = _option(line, _INCLUDE)
@@ -733,18 +726,19 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
     if data is None:
         return out
     metadata = data.get("metadata")
-    subject_data = metadata.get("component") if isinstance(metadata, dict) else None
+    subject = metadata.get("component") if isinstance(metadata, dict) else None
+    parts = subject.get("components") if isinstance(subject, dict) else None
     counts = {"components": _count_nested(data.get("components"), "components")
-              + _count_nested([subject_data], "components"),
+              + _count_nested(parts, "components"),
               "dependencies": _count_nested(data.get("dependencies"), "")}
     if not _within(out, path, counts):
         return out
     bom = _validate(out, path, CdxBom, data, "a CycloneDX BOM")
     if bom is None:
         return out
-    subject = bom.metadata.component if bom.metadata else None
-    projects = {c.bom_ref for c in subject.walk() if c.bom_ref} if subject else set()
-    root = subject.bom_ref if subject else None
+    own = bom.metadata.component if bom.metadata else None
+    projects = {c.bom_ref for c in own.walk() if c.bom_ref} if own else set()
+    root = own.bom_ref if own else None
     components = [c for top in bom.components or [] for c in top.walk()]
     graph: dict[str, set[str]] = {}
     for d in bom.dependencies or []:
