@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, render_context, run_cli
 from decision_records.coverage.manifests import parse_cyclonedx, parser_for
+from decision_records.coverage.scan import read_snapshot
+from decision_records.loader import load_decisions
+from decision_records.render.coverage import render_coverage_page
 
 SBOMS = REPO / "tests" / "fixtures" / "sboms"
 FIXTURE = REPO / "tests" / "fixtures" / "coverage"
@@ -119,12 +122,19 @@ def test_notes_reach_every_output_and_fail_nothing(repo: Path) -> None:
     assert text.returncode == (1 if "uncovered" in deps.values() else 0)
 
 
-def test_notes_survive_the_snapshot(repo: Path) -> None:
+def test_notes_reach_the_site_and_survive_the_snapshot(repo: Path) -> None:
+    (repo / "decisions" / "coverage" / "bad.json").write_text("{oops", encoding="utf-8")
     run_cli("coverage", "app", "--write", cwd=repo)
     snapshot = json.loads((repo / "decisions" / "coverage.json").read_text(encoding="utf-8"))
     assert len(snapshot["notes"]) == 2
+    html = render_coverage_page(render_context(load_decisions(repo / "decisions", None)))
+    # the page reads decisions/coverage/ again: what the snapshot says of its files is
+    # replaced, not shown twice (a file that named nothing, or could not be read)
+    assert '<h2 id="notes">How some manifests were read (2)</h2>' in html
+    assert html.count("decisions/coverage/bad.json:1:2") == 1
+    assert ("<li><code>decisions/coverage/mavenonly.cdx.json:1:1</code> no dependency read: "
+            in html)
     shutil.rmtree(repo / "decisions" / "coverage")
-    from decision_records.coverage.scan import read_snapshot
     inventory = read_snapshot(repo / "decisions")
     assert inventory is not None
     assert [n.line for n in inventory.notes] == [144, 1]

@@ -364,6 +364,13 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
                 inventory.manifests.append(name)
                 owner = repository or owners.get(m) or "this repository"
                 inventory.repositories.setdefault(owner, []).append(name)
+    for owner, manifests in (doc.repositories or {}).items():
+        for m in manifests:  # a manifest that named nothing, or only findings and notes
+            name = prefix + m
+            if name not in known:
+                known.add(name)
+                inventory.manifests.append(name)
+                inventory.repositories.setdefault(repository or owner, []).append(name)
     inventory.found.extend(found)
     if doc.kinds is not None:
         inventory.kinds.update(k for k in doc.kinds if k in refs.KINDS)
