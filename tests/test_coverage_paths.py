@@ -180,3 +180,23 @@ def test_within(tmp_path: Path, relative: str, ok: bool) -> None:
     else:
         with pytest.raises(Outside):
             within(tmp_path, relative)
+
+
+def test_a_folder_named_on_the_command_line_outside_the_repository(tmp_path: Path,
+                                                                     outside: Path) -> None:
+    """The documented workflow of another repository: the decisions checked out inside the
+    code, the code named on the command line. Its includes are read inside it, not beyond."""
+    code = tmp_path / "code"
+    shutil.copytree(FIXTURE / "decisions", code / "decisions-repo" / "decisions")
+    shutil.rmtree(code / "decisions-repo" / "decisions" / "coverage")
+    (code / "app").mkdir()
+    (code / "app" / "requirements.txt").write_text(
+        "-r base.txt\n-r ../../outside/secrets.txt\n", encoding="utf-8")
+    (code / "app" / "base.txt").write_text("django\n", encoding="utf-8")
+    result = run_cli("--dir", "decisions-repo/decisions", "coverage", ".", "--format", "json",
+                     cwd=code)
+    data = json.loads(result.stdout)
+    assert [d["ref"] for d in data["dependencies"]] == ["pypi:django"]
+    assert [(f["path"].endswith("app/requirements.txt"), f["line"]) for f in data["findings"]
+            ] == [(True, 2)]
+    assert "hunter2" not in result.stdout

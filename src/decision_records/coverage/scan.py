@@ -152,8 +152,9 @@ class Scanner:
 
     def read_manifest(self, path: Path, root: Path, in_requirements_folder: bool = False
                       ) -> None:
-        """Read path, and what it includes with `-r`, which must stay inside root: the
-        repository, or a folder named on the command line outside it."""
+        """Read path, and what it includes with `-r`, which must stay inside root (resolved,
+        and holding path): the repository, or a folder named on the command line outside
+        it."""
         resolved = path.resolve()
         if resolved in self.seen:
             return
@@ -167,13 +168,12 @@ class Scanner:
         self.inventory.add(parsed, shown, self.repository)
         for target, line in parsed.includes:
             try:
-                included = within(root, resolved.parent.relative_to(root.resolve()) / target)
-            except (Outside, ValueError) as e:
+                included = within(root, resolved.parent.relative_to(root) / target)
+            except Outside as e:
                 self.inventory.findings.append(Finding(
                     shown, line, 1, "error", RULE,
-                    f"-r {target}: not read, {e or 'it is outside the repository'}: only "
-                    "files inside the repository are read, and no link is followed; copy "
-                    "the file in, or remove the line"))
+                    f"-r {target}: not read, {e}: only files inside the repository are "
+                    "read, and no link is followed; copy the file in, or remove the line"))
                 continue
             if not included.is_file():
                 self.inventory.findings.append(Finding(
