@@ -10,9 +10,10 @@ import click
 
 from ..coverage.match import Coverage, join
 from ..coverage.output import as_markdown, as_text, findings_text
-from ..coverage.scan import SNAPSHOT, scan
+from ..coverage.scan import SNAPSHOT, configured, scan
 from ..files import write_atomic
 from ..findings import display
+from ..loader import CONFIG_NAME
 from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
@@ -22,8 +23,12 @@ class Result:
     wrote: str = ""  # the snapshot written, if any
 
 
+def _wrote(r: Result) -> str:
+    return f"wrote {r.wrote}\n" if r.wrote else ""
+
+
 def _note(r: Result) -> str:
-    return findings_text(r.coverage) + (f"wrote {r.wrote}\n" if r.wrote else "")
+    return findings_text(r.coverage) + _wrote(r)
 
 
 def text(r: Result) -> Shown:
@@ -31,12 +36,11 @@ def text(r: Result) -> Shown:
 
 
 def markdown(r: Result) -> Shown:
-    return Shown(as_markdown(r.coverage), f"wrote {r.wrote}\n" if r.wrote else "")
+    return Shown(as_markdown(r.coverage), _wrote(r))
 
 
 def json_(r: Result) -> Shown:
-    return Shown(json.dumps(r.coverage.as_dict(), indent=2) + "\n",
-                 f"wrote {r.wrote}\n" if r.wrote else "")
+    return Shown(json.dumps(r.coverage.as_dict(), indent=2) + "\n", _wrote(r))
 
 
 @click.command()
@@ -65,7 +69,11 @@ def coverage(root: Path, paths: tuple[Path, ...], strict: bool, write: bool) -> 
     decisions = open_decisions(root)
     settings = decisions.config.coverage
     base = root.resolve().parent
-    targets = list(paths) or [base / p for p in settings.paths]
+    targets = list(paths)
+    if not targets:  # config.yaml arrives with pull requests: its paths stay in the repository
+        targets, problems = configured(settings.paths, base, root / CONFIG_NAME)
+        if problems:
+            raise Exit2("\n".join(f.format() for f in problems))
     try:
         inventory = scan(targets, base, settings.repository or base.name,
                          [base / e for e in settings.exclude], root)

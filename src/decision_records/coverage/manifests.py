@@ -16,20 +16,51 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from bisect import bisect_right
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..chars import escape
 from ..findings import Finding
 from . import refs
 
 RULE = "manifest"  # the rule id of a manifest that cannot be read
+
+# What one manifest may ask of the parsers. Each parser is linear, but some are slow by the
+# byte (packaging and tomllib spend microseconds a token, and a hostile file packs a token in
+# every byte or two), and every object read costs memory: these keep a hostile file to about
+# a second and a small multiple of its size, far above what real manifests hold.
+MAX_DEPENDENCIES = 10_000  # a requirements file, pyproject.toml or package.json
+MAX_REQUIREMENT_TEXT = 256 * 1024  # characters of requirement strings read from one file
+MAX_REQUIREMENTS_FILE = 4 * 1024 * 1024  # characters; hash-pinned ones run to hundreds of KiB
+MAX_PYPROJECT = 256 * 1024  # bytes; real ones are a few KiB
+MAX_KEY_PARTS = 16  # parts of one dotted TOML key: tomllib is quadratic in them
+MAX_COMPONENTS = 100_000  # components (packages), dependency entries or relationships
+MAX_JSON_VALUES = 5_000_000  # values in one JSON document, counted before it is parsed
+
+
+@dataclass(frozen=True, order=True)
+class Note:
+    """How a manifest was read, when a reader could take it for something else: not a
+    problem to fix, so it never fails a check, but it is shown wherever findings are."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def format(self) -> str:
+        """One line that starts with the path, escaped as findings are."""
+        return f"{escape(self.path)}:{self.line}:{self.col}: note: {escape(self.message)}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -47,37 +78,97 @@ class Parsed:
     findings: list[Finding] = field(default_factory=list)
     includes: list[tuple[str, int]] = field(default_factory=list)  # (-r target, line)
     kinds: tuple[str, ...] = ()  # the kinds of package this manifest can name
+    notes: list[Note] = field(default_factory=list)
+    cut: bool = False  # the file named more dependencies than are read from one
 
     def problem(self, path: str, line: int, col: int, message: str) -> None:
         self.findings.append(Finding(path, line, col, "error", RULE, message))
 
+    def note(self, path: str, line: int, message: str) -> None:
+        self.notes.append(Note(path, line or 1, 1, message))
+
+    def full(self, path: str, line: int) -> bool:
+        """Whether this manifest has named as many dependencies as one may; the first time,
+        a finding at `line` says the rest was not read."""
+        if len(self.found) < MAX_DEPENDENCIES:
+            return False
+        if not self.cut:
+            self.cut = True
+            self.problem(path, line or 1, 1, f"more than {MAX_DEPENDENCIES:,} dependencies: "
+                         "the rest of the file is not read; split it into smaller files")
+        return True
+
+
+# --- line numbers, each found in one pass over the text -----------------------------------
+
+def _lines_of(text: str, pattern: re.Pattern[str], wanted: Collection[str]) -> dict[str, list[int]]:
+    """The lines (1-based, ascending) where each wanted value is the text of `pattern`'s
+    group that matched. One pass however many values are looked up: looking each up from
+    the top of the file was quadratic."""
+    out: dict[str, list[int]] = {}
+    line, last = 1, 0
+    for m in pattern.finditer(text):
+        value = m[m.lastindex or 0]
+        if value in wanted:
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            out.setdefault(value, []).append(line)
+    return out
+
+
+def _first_from(lines: list[int] | None, start: int) -> int:
+    """The first of `lines` at or after line `start`; 0 when there is none."""
+    if not lines:
+        return 0
+    i = bisect_left(lines, start)
+    return lines[i] if i < len(lines) else 0
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A value in a message, cut short: the file is there to read the rest."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
+
 
 # --- requirements files (pip's format) ----------------------------------------------------
 
-# pip's own rule: `#` starts a comment at the start of a line or after whitespace, so the
-# `#egg=` or `#sha256=` of a URL stays
-_COMMENT = re.compile(r"(^|\s+)#.*$")
-# the first option on a requirement line (`--hash=...`, `--config-settings ...`) ends it
-_OPTION = re.compile(r"\s+--?[A-Za-z]")
+# the first option on a requirement line (`--hash=...`, `--config-settings ...`) ends it;
+# one whitespace character, not a run, so that a long run costs no backtracking
+_OPTION = re.compile(r"\s--?[A-Za-z]")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _INCLUDE = ("-r", "--requirement")
 _EDITABLE = ("-e", "--editable")
 _CONSTRAINT = ("-c", "--constraint")
+def _uncomment(line: str) -> str:
+    """The line without its comment. pip's rule: `#` starts one at the start of a line or
+    after whitespace, so the `#egg=` or `#sha256=` of a URL stays. (pip says it with a
+    regular expression that backtracks over every run of spaces: quadratic in a long one.)"""
+    at = line.find("#")
+    while at > 0 and not line[at - 1].isspace():
+        at = line.find("#", at + 1)
+    return line if at < 0 else line[:at].rstrip()
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """(first physical line, the line with its continuations joined and comments gone)."""
     start, parts = 0, list[str]()
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = _COMMENT.sub("", raw)
-        if not parts:
-            start = number
+    for number, raw in enumerate(text.splitlines(), 1):  # as pip splits it
+        line = _uncomment(raw) if "#" in raw else raw
         if line.endswith("\\"):
+            if not parts:
+                start = number
             parts.append(line[:-1])
             continue
-        parts.append(line)
-        joined = " ".join(p.strip() for p in parts).strip()
-        parts = []
+        if parts:
+            parts.append(line)
+            joined = " ".join(p.strip() for p in parts).strip()
+            parts = []
+        else:
+            start, joined = number, line.strip()
         if joined:
             yield start, joined
     if parts:
@@ -109,6 +200,33 @@ def _invalid(e: InvalidRequirement) -> tuple[str, int]:
     return lines[0] if lines else "not a requirement", 1
 
 
+@dataclass
+class _Requirements:
+    """Requirement strings read through packaging, up to what one file may ask of it:
+    packaging spends microseconds a token, and extras, version clauses and marker terms
+    can put a token in every other byte."""
+
+    path: str
+    out: Parsed
+    text_left: int = MAX_REQUIREMENT_TEXT
+    spent: bool = False
+
+    def read(self, spec: str, line: int) -> Requirement | InvalidRequirement | None:
+        """The requirement, or why it is not one; None once the file has had its share."""
+        self.text_left -= len(spec)
+        if self.text_left < 0 or self.out.full(self.path, line):
+            if not self.spent and not self.out.cut:
+                self.spent = True
+                self.out.problem(self.path, line, 1, "more than "
+                                 f"{MAX_REQUIREMENT_TEXT // 1024} KiB of requirements: the "
+                                 "rest of the file is not read; split it into smaller files")
+            return None
+        try:
+            return Requirement(spec)
+        except InvalidRequirement as e:
+            return e
+
+
 def parse_requirements(path: str, text: str) -> Parsed:
     """A pip requirements file: requirement specifiers, `-r` includes, `-e` lines.
 
@@ -119,6 +237,12 @@ def parse_requirements(path: str, text: str) -> Parsed:
     project itself.
     """
     out = Parsed(kinds=("pypi",))
+    if len(text) > MAX_REQUIREMENTS_FILE:  # a microsecond a line even for blank ones
+        out.problem(path, 1, 1, f"{len(text):,} characters, more than the "
+                    f"{MAX_REQUIREMENTS_FILE // 2**20} MiB a requirements file is read up to; "
+                    "split it into smaller files")
+        return out
+    reader = _Requirements(path, out)
     for number, line in _logical_lines(text):
         include = _option(line, _INCLUDE)
         if include is not None:
@@ -132,22 +256,23 @@ def parse_requirements(path: str, text: str) -> Parsed:
         editable = _option(line, _EDITABLE)
         if editable is not None:
             egg = _EGG.search(editable)
-            if egg:
+            if egg and not out.full(path, number):
                 out.found.append(Found(refs.pypi(egg.group(1)), path, number))
             continue
         if line.startswith("-"):
             continue  # --index-url, --find-links, --pre, --trusted-host, ...
         cut = _OPTION.search(line)
-        spec = line[:cut.start()] if cut else line
+        spec = line[:cut.start()].rstrip() if cut else line
         if "://" in spec.split("@", 1)[0] or spec.startswith((".", "/")):
             egg = _EGG.search(spec)  # a bare URL or path: named only by #egg=
-            if egg:
+            if egg and not out.full(path, number):
                 out.found.append(Found(refs.pypi(egg.group(1)), path, number))
             continue
-        try:
-            requirement = Requirement(spec)
-        except InvalidRequirement as e:
-            message, col = _invalid(e)
+        requirement = reader.read(spec, number)
+        if requirement is None:
+            break
+        if isinstance(requirement, InvalidRequirement):
+            message, col = _invalid(requirement)
             out.problem(path, number, col, f"not a requirement pip would read: {message}; "
                         "fix the line or remove it")
             continue
@@ -158,70 +283,46 @@ def parse_requirements(path: str, text: str) -> Parsed:
 # --- pyproject.toml --------------------------------------------------------------------
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Possessive quantifiers and a part's start as the only place a match begins: every search
+# below is one pass, whatever runs of spaces, quotes or brackets the file holds.
+_TOML_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\\\n]*+"|'[^'\n]*+')"""
+_TOML_DOTTED = re.compile(rf"""(?<![A-Za-z0-9_"'-])(?:{_TOML_PART}[ \t]*+\.[ \t]*+)"""
+                          rf"{{{MAX_KEY_PARTS}}}{_TOML_PART}")
+_TOML_HEADER = re.compile(r"^[ \t]*+\[([^\[\]\n]*+)\]", re.MULTILINE)
+_TOML_STRING = re.compile(r""""([^"\\\n]*+)"|'([^'\n]*+)'""")
+_TOML_KEY = re.compile(r"""^[ \t]*+(?:"([^"\n]*+)"|'([^'\n]*+)'|([A-Za-z0-9_.-]++))[ \t]*+=""",
+                       re.MULTILINE)
 
 
-@lru_cache(maxsize=1)
-def _line_starts(text: str) -> tuple[int, ...]:
-    """Where each line of text starts; kept for the one text being parsed."""
-    return (0, *(m.end() for m in re.finditer("\n", text)))
-
-
-def _line_of(text: str, needle: str, after: int = 0) -> int:
-    """The first line (1-based) at or after `after` that holds needle; 0 when none does."""
-    starts = _line_starts(text)
-    at = text.find(needle, starts[after - 1] if 1 < after <= len(starts) else 0)
-    return bisect_right(starts, at) if at >= 0 else 0
-
-
-def _value_lines(text: str, key: str) -> dict[str, int]:
-    """The line of the first `"key": "value"` of each value, in one pass: an SBOM of a
-    container names thousands of packages, and looking each up from the top was quadratic."""
-    out: dict[str, int] = {}
-    line, last = 1, 0
-    for m in re.finditer(rf'"{re.escape(key)}"\s*:\s*"([^"\\]*)"', text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        out.setdefault(m.group(1), line)
-    return out
-
-
-def _section_line(text: str, header: str) -> int:
-    return _line_of(text, f"[{header}]")
-
-
-def _requirement_list(out: Parsed, path: str, text: str, values: object, where: str,
-                      start: int) -> None:
-    if not isinstance(values, list):
-        out.problem(path, start or 1, 1, f"{where} should be a list of requirement strings")
-        return
-    for value in values:
-        if isinstance(value, dict):
-            continue  # {include-group = "..."} in dependency-groups: that group is read too
-        if not isinstance(value, str):
-            out.problem(path, start or 1, 1, f"{where}: {value!r} is not a requirement string")
-            continue
-        line = _line_of(text, f'"{value}"', start) or _line_of(text, f"'{value}'", start)
-        try:
-            requirement = Requirement(value)
-        except InvalidRequirement as e:
-            out.problem(path, line or start or 1, 1, f"{where}: {value!r} is not a requirement: "
-                        f"{_invalid(e)[0]}")
-            continue
-        out.found.append(Found(refs.pypi(requirement.name), path, line or start))
-
-
-def _poetry_table(out: Parsed, path: str, text: str, table: object, header: str) -> None:
-    if not isinstance(table, dict):
-        return
-    start = _section_line(text, header)
-    lines = text.splitlines()
-    for name in table:
-        if name.lower() == "python":
-            continue  # the interpreter's version, not a package
-        key = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=""")
-        line = next((n for n in range(max(start, 1), len(lines) + 1)
-                     if key.match(lines[n - 1])), start)
-        out.found.append(Found(refs.pypi(name), path, line))
+def _toml(out: Parsed, path: str, text: str) -> dict[str, Any] | None:
+    """The TOML document, or None with a finding. What tomllib is slow on is refused first:
+    a long file (about a microsecond a byte) and a long dotted key (quadratic in its parts)."""
+    if len(text) > MAX_PYPROJECT:
+        out.problem(path, 1, 1, f"{len(text):,} characters, more than the "
+                    f"{MAX_PYPROJECT // 1024} KiB a pyproject.toml is read up to; leave it "
+                    "out with coverage.exclude in decisions/config.yaml")
+        return None
+    dotted = _TOML_DOTTED.search(text)
+    if dotted:
+        before = text.rfind("\n", 0, dotted.start())
+        out.problem(path, _line_at(text, dotted.start()), dotted.start() - before,
+                    f"a dotted key of more than {MAX_KEY_PARTS} parts is not read; "
+                    "write the table as a [header]")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        at = _TOML_AT.search(str(e))
+        line, col = (int(at.group(1)), int(at.group(2))) if at else (
+            _line_at(text, len(text)), 1)
+        message = _TOML_AT.sub("", str(e)).strip()
+        out.problem(path, line, col, f"not valid TOML: {message}; fix the file")
+    except RecursionError:
+        out.problem(path, 1, 1, "not TOML this can read: arrays or tables nested too deeply")
+    except ValueError as e:  # a number of more digits than Python converts
+        out.problem(path, 1, 1, f"not TOML this can read: {str(e).split(':')[0]}; fix the "
+                    "file")
+    return None
 
 
 def parse_pyproject(path: str, text: str) -> Parsed:
@@ -231,58 +332,142 @@ def parse_pyproject(path: str, text: str) -> Parsed:
     [build-system] requires is left out: it is how the project is packaged, not what it runs.
     """
     out = Parsed(kinds=("pypi",))
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        at = _TOML_AT.search(str(e))
-        line, col = (int(at.group(1)), int(at.group(2))) if at else (
-            max(len(text.splitlines()), 1), 1)
-        message = _TOML_AT.sub("", str(e)).strip()
-        out.problem(path, line, col, f"not valid TOML: {message}; fix the file")
+    data = _toml(out, path, text)
+    if data is None:
         return out
+    lines = _header_lines(text)
+    lists: list[tuple[object, str, int]] = []  # (requirement strings, where, line of table)
+    tables: list[tuple[dict[str, Any], int]] = []  # Poetry tables and their lines
     project = data.get("project")
     if isinstance(project, dict):
-        start = _section_line(text, "project")
+        start = lines.get("project", 0)
         if "dependencies" in project:
-            _requirement_list(out, path, text, project["dependencies"],
-                              "project.dependencies", start)
+            lists.append((project["dependencies"], "project.dependencies", start))
         optional = project.get("optional-dependencies")
         if isinstance(optional, dict):
-            start = _section_line(text, "project.optional-dependencies") or start
-            for group, values in optional.items():
-                _requirement_list(out, path, text, values,
-                                  f"project.optional-dependencies.{group}", start)
+            start = lines.get("project.optional-dependencies", 0) or start
+            lists.extend((values, f"project.optional-dependencies.{group}", start)
+                         for group, values in optional.items())
     groups = data.get("dependency-groups")
     if isinstance(groups, dict):
-        start = _section_line(text, "dependency-groups")
-        for group, values in groups.items():
-            _requirement_list(out, path, text, values, f"dependency-groups.{group}", start)
-    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+        start = lines.get("dependency-groups", 0)
+        lists.extend((values, f"dependency-groups.{group}", start)
+                     for group, values in groups.items())
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
     if isinstance(poetry, dict):
         for key in ("dependencies", "dev-dependencies"):
-            _poetry_table(out, path, text, poetry.get(key), f"tool.poetry.{key}")
+            table = poetry.get(key)
+            if isinstance(table, dict):
+                tables.append((table, lines.get(f"tool.poetry.{key}", 0)))
         poetry_groups = poetry.get("group")
         if isinstance(poetry_groups, dict):
             for group, table in poetry_groups.items():
-                if isinstance(table, dict):
-                    _poetry_table(out, path, text, table.get("dependencies"),
-                                  f"tool.poetry.group.{group}.dependencies")
+                if isinstance(table, dict) and isinstance(table.get("dependencies"), dict):
+                    header = f"tool.poetry.group.{group}.dependencies"
+                    tables.append((table["dependencies"], lines.get(header, 0)))
+    strings = _lines_of(text, _TOML_STRING, {v for values, _, _ in lists
+                                             if isinstance(values, list) for v in values
+                                             if isinstance(v, str)})
+    keys = _lines_of(text, _TOML_KEY, {name for table, _ in tables for name in table})
+    reader = _Requirements(path, out)
+    for values, where, start in lists:
+        if not _requirement_list(out, path, reader, strings, values, where, start):
+            return out
+    for table, start in tables:
+        for name in table:
+            if name.lower() == "python":
+                continue  # the interpreter's version, not a package
+            line = _first_from(keys.get(name), max(start, 1)) or start
+            if out.full(path, line):
+                return out
+            out.found.append(Found(refs.pypi(name), path, line))
     return out
 
 
-# --- package.json ----------------------------------------------------------------------
+def _header_lines(text: str) -> dict[str, int]:
+    """The line of each table header's first appearance, in one pass."""
+    out: dict[str, int] = {}
+    line, last = 1, 0
+    for m in _TOML_HEADER.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        out.setdefault(m.group(1).strip(), line)
+    return out
 
-NPM_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+
+def _requirement_list(out: Parsed, path: str, reader: _Requirements,
+                      strings: dict[str, list[int]], values: object, where: str,
+                      start: int) -> bool:
+    """Add a list's requirements; False once the file has had its share of them."""
+    if not isinstance(values, list):
+        out.problem(path, start or 1, 1, f"{where} should be a list of requirement strings")
+        return True
+    for value in values:
+        if isinstance(value, dict):
+            continue  # {include-group = "..."} in dependency-groups: that group is read too
+        if not isinstance(value, str):
+            out.problem(path, start or 1, 1, f"{where}: {_shown(value)} is not a requirement "
+                        "string")
+            continue
+        line = _first_from(strings.get(value), start)
+        requirement = reader.read(value, line or start or 1)
+        if requirement is None:
+            return False
+        if isinstance(requirement, InvalidRequirement):
+            out.problem(path, line or start or 1, 1, f"{where}: {_shown(value)} is not a "
+                        f"requirement: {_invalid(requirement)[0]}")
+            continue
+        out.found.append(Found(refs.pypi(requirement.name), path, line or start))
+    return True
+
+
+# --- JSON: package.json, SBOMs, and the coverage JSON of other repositories ----------------
+
+class JsonProblem(ValueError):
+    """A JSON document that is not read, and where the reason is."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+def json_values(text: str) -> int:
+    """At least the number of values in a JSON document, counted without parsing it: each
+    value but the first of an array or object follows a comma (commas in strings only make
+    the count larger)."""
+    return text.count(",") + text.count("{") + text.count("[") + 1
+
+
+def load_json(text: str) -> Any:
+    """The JSON document in text. Its values are counted first: `json` makes an object of
+    each, some 70 bytes for the three of `{},`, so a document of many small values is
+    refused before it can take gigabytes. Raises JsonProblem."""
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        raise JsonProblem(1, 1, f"{values:,} JSON values or more, above the "
+                          f"{MAX_JSON_VALUES:,} a file is read up to; split it into smaller "
+                          "files, or leave it out with coverage.exclude in "
+                          "decisions/config.yaml")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise JsonProblem(e.lineno, e.colno, f"not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise JsonProblem(1, 1, "JSON nested too deeply to read") from None
 
 
 def _json(out: Parsed, path: str, text: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        out.problem(path, e.lineno, e.colno, f"not valid JSON: {e.msg}; fix the file")
-    except RecursionError:
-        out.problem(path, 1, 1, "JSON nested too deeply to read")
+        return load_json(text)
+    except JsonProblem as e:
+        fix = "; fix the file" if e.message.startswith("not valid") else ""
+        out.problem(path, e.line, e.col, e.message + fix)
     return None
+
+
+NPM_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+_JSON_KEY = re.compile(r'"([^"\\\n]*+)"\s*+:')
 
 
 def _npm_alias(name: str, spec: object) -> str:
@@ -303,22 +488,34 @@ def parse_package_json(path: str, text: str) -> Parsed:
     if not isinstance(data, dict):
         out.problem(path, 1, 1, "a package.json holds an object")
         return out
+    tables: list[tuple[dict[str, Any], int]] = []
     for kind in NPM_KINDS:
         table = data.get(kind)
-        start = _line_of(text, f'"{kind}"')
         if table is None:
             continue
+        start = _line_at(text, text.find(f'"{kind}"'))
         if not isinstance(table, dict):
             out.problem(path, start or 1, 1, f"{kind} should be an object of package names "
                         "and version ranges, as npm writes it")
             continue
+        tables.append((table, start))
+    keys = _lines_of(text, _JSON_KEY, {name for table, _ in tables for name in table})
+    for table, start in tables:
         for name, spec in table.items():
-            line = _line_of(text, f'"{name}"', start)
-            out.found.append(Found(refs.npm(_npm_alias(name, spec)), path, line or start))
+            line = _first_from(keys.get(name), start) or start
+            if out.full(path, line):
+                return out
+            out.found.append(Found(refs.npm(_npm_alias(name, spec)), path, line))
     return out
 
 
 # --- SBOMs: CycloneDX and SPDX JSON, through package URLs ------------------------------
+
+# The common shape of a package URL, read without packageurl's normalisation, which takes
+# tens of microseconds a purl: an SBOM of a container lists thousands. Any other shape goes
+# to packageurl, which says what is wrong with it.
+_PURL = re.compile(r"pkg:([A-Za-z][A-Za-z0-9.+-]*+)/(?:([^/@?#]++)/)?([^/@?#]++)(?:[@?#].*+)?",
+                   re.DOTALL)
 
 
 def purl_ref(purl: str) -> str | None:
@@ -326,27 +523,20 @@ def purl_ref(purl: str) -> str | None:
 
     Raises ValueError for a string that is not a package URL.
     """
-    p = PackageURL.from_string(purl)
-    if p.type == "pypi":
-        return refs.pypi(p.name)
-    if p.type == "npm":
-        return refs.npm(f"{p.namespace}/{p.name}" if p.namespace else p.name)
-    if p.type == "github" and p.namespace:
-        return refs.github(p.namespace, p.name)
+    m = _PURL.fullmatch(purl)
+    if m:
+        kind, name = m[1].lower(), unquote(m[3])
+        namespace = unquote(m[2]) if m[2] else None
+    else:
+        p = PackageURL.from_string(purl)
+        kind, namespace, name = p.type, p.namespace, p.name
+    if kind == "pypi":
+        return refs.pypi(name)
+    if kind == "npm":
+        return refs.npm(f"{namespace}/{name}" if namespace else name)
+    if kind == "github" and namespace:
+        return refs.github(namespace, name)
     return None
-
-
-def _add_purl(out: Parsed, path: str, lines: dict[str, int], purl: object) -> None:
-    if not isinstance(purl, str) or not purl:
-        return
-    line = lines.get(purl, 0)
-    try:
-        ref = purl_ref(purl)
-    except ValueError as e:
-        out.problem(path, line or 1, 1, f"not a package URL: {purl!r} ({e})")
-        return
-    if ref:
-        out.found.append(Found(ref, path, line))
 
 
 class Shape(BaseModel):
@@ -363,6 +553,8 @@ def shape_problem(e: ValidationError) -> str:
     """The first thing wrong with a document's shape, where it is, and how many more."""
     first = e.errors()[0]
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+    if len(where) > 120:  # nesting is the file's to choose; the start and end say where
+        where = f"{where[:40]}...{where[-60:]}"
     more = e.error_count() - 1
     message = re.sub(r" or instance of \w+", "", first["msg"])  # the class is ours
     return (f"{where.lstrip('.') or 'the document'}: {message}"
@@ -375,9 +567,13 @@ class CdxComponent(Shape):
     components: list[CdxComponent] | None = None
 
     def walk(self) -> Iterator[CdxComponent]:
-        yield self
-        for c in self.components or []:
-            yield from c.walk()
+        """This component and those nested in it, without recursion: nesting is the file's
+        to choose."""
+        todo = [self]
+        while todo:
+            c = todo.pop()
+            yield c
+            todo.extend(reversed(c.components or []))
 
 
 class CdxDependency(Shape):
@@ -397,16 +593,45 @@ class CdxBom(Shape):
     dependencies: list[CdxDependency] | None = None
 
 
-def _document(out: Parsed, path: str, text: str, model: type[_S], kind: str,
-              key: str, value: str) -> _S | None:
-    """The JSON in `text` read as `model`, when its `key` starts with `value`: the key that
-    says which format a document is in."""
+def _document(out: Parsed, path: str, text: str, kind: str, key: str,
+              value: str) -> dict[str, Any] | None:
+    """The JSON object in `text`, when its `key` starts with `value`: the key that says
+    which format a document is in."""
     data = _json(out, path, text)
     if data is None:
         return None
     if not isinstance(data, dict) or not str(data.get(key, "")).startswith(value):
         out.problem(path, 1, 1, f'not {kind} ("{key}": "{value}" is missing)')
         return None
+    return data
+
+
+def _within(out: Parsed, path: str, counts: dict[str, int]) -> bool:
+    """Whether each list read from an SBOM is short enough to be read; a finding if not.
+    Counted before the document becomes objects, which is what takes the memory."""
+    for what, n in counts.items():
+        if n > MAX_COMPONENTS:
+            out.problem(path, 1, 1, f"{what}: {n:,} or more, above the {MAX_COMPONENTS:,} "
+                        "an SBOM is read up to, so none is read; split it (one SBOM a "
+                        "service or image)")
+            return False
+    return True
+
+
+def _count_nested(items: object, key: str) -> int:
+    """How many items a list holds, counting those nested under `key` in each; stops
+    counting past the limit."""
+    n, todo = 0, [items]
+    while todo and n <= MAX_COMPONENTS:
+        here = todo.pop()
+        if isinstance(here, list):
+            n += len(here)
+            todo.extend(i.get(key) for i in here if isinstance(i, dict))
+    return n
+
+
+def _validate(out: Parsed, path: str, model: type[_S], data: dict[str, Any],
+              kind: str) -> _S | None:
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -415,27 +640,116 @@ def _document(out: Parsed, path: str, text: str, model: type[_S], kind: str,
         return None
 
 
+def _graph_note(subject: str | None, lonely: int, roots: int) -> str:
+    who = f"its subject ({subject})" if subject else "a subject (there is no metadata.component)"
+    return (f"the dependency graph names nothing {who} depends on: read as direct the "
+            f"{lonely:,} component{'s' * (lonely != 1)} nothing else depends on"
+            + (f", and what the graph's {roots:,} other root{'s' * (roots != 1)} "
+               "(sub-projects) depend on" if roots else ""))
+
+
+def _direct_of(graph: dict[str, set[str]], subject: str | None, projects: set[str],
+               listed: list[str]) -> tuple[set[str] | None, str | None]:
+    """The refs read as direct dependencies, and a note when that took a guess.
+
+    None without a graph (every component is read). When the subject's own entry names
+    other components, those; a sub-project of the subject (in metadata.component.components,
+    where build tools list modules) stands for what it depends on. When it names none,
+    as a multi-ecosystem project's BOM from cdxgen has it (the subject depending only on
+    itself), the components nothing depends on, plus what the graph's other roots (the
+    other sub-projects) depend on.
+    """
+    if not graph:
+        return None, None
+    own = graph.get(subject, set()) - {subject} if subject else set()
+    note = None
+    if not own:
+        depended = {d for ref, deps in graph.items() for d in deps if d != ref}
+        components = set(listed)
+        lonely = {r for r in listed if r not in depended}
+        roots = [r for r in graph if r not in depended and r != subject
+                 and (r in projects or r not in components)]
+        own = lonely | {d for r in roots for d in graph[r]}
+        note = _graph_note(subject, len(lonely), len(roots))
+    direct, todo, seen = set(), list(own), set()
+    while todo:  # a sub-project of the subject is read as what it depends on
+        ref = todo.pop()
+        if ref in seen:
+            continue
+        seen.add(ref)
+        if ref in projects or ref == subject:
+            todo.extend(graph.get(ref, ()))
+        else:
+            direct.add(ref)
+    return direct, note
+
+
+def _purls(out: Parsed, path: str, text: str, key: str, purls: Iterable[object]) -> int:
+    """Add the dependencies these package URLs name, each at the line of its `key`; how
+    many were package URLs at all."""
+    wanted = [p for p in purls if isinstance(p, str) and p]
+    lines = _lines_of(text, re.compile(rf'"{re.escape(key)}"\s*+:\s*+"([^"\\]*+)"'),
+                      set(wanted))
+    for purl in wanted:
+        line = _first_from(lines.get(purl), 1)
+        try:
+            ref = purl_ref(purl)
+        except ValueError as e:
+            out.problem(path, line or 1, 1, f"not a package URL: {_shown(purl)} ({e})")
+            continue
+        if ref:
+            out.found.append(Found(ref, path, line))
+    return len(wanted)
+
+
+def _nothing_read(out: Parsed, path: str, listed: int, direct: int, what: str) -> None:
+    """A note when an SBOM that could be read named no dependency: an empty result must not
+    pass for a clean one."""
+    if out.found or out.findings:
+        return
+    if not listed:
+        out.note(path, 1, f"no dependency read: the SBOM lists no {what}")
+    else:
+        out.note(path, 1, f"no dependency read: of the {listed:,} {what} listed, {direct:,} "
+                 "read as direct, none with a PyPI, npm or GitHub package URL; check what "
+                 "wrote the SBOM")
+
+
 def parse_cyclonedx(path: str, text: str) -> Parsed:
     """A CycloneDX JSON BOM: the components' purls, nested components included.
 
     When `dependencies` says what the subject (`metadata.component`) depends on, only those
-    components are read: they are the direct dependencies.
+    components are read: they are the direct dependencies (see `_direct_of`).
     """
     out = Parsed(kinds=refs.KINDS)
-    bom = _document(out, path, text, CdxBom, "a CycloneDX BOM", "bomFormat", "CycloneDX")
+    data = _document(out, path, text, "a CycloneDX BOM", "bomFormat", "CycloneDX")
+    if data is None:
+        return out
+    metadata = data.get("metadata")
+    subject = metadata.get("component") if isinstance(metadata, dict) else None
+    parts = subject.get("components") if isinstance(subject, dict) else None
+    counts = {"components": _count_nested(data.get("components"), "components")
+              + _count_nested(parts, "components"),
+              "dependencies": _count_nested(data.get("dependencies"), "")}
+    if not _within(out, path, counts):
+        return out
+    bom = _validate(out, path, CdxBom, data, "a CycloneDX BOM")
     if bom is None:
         return out
-    subject = bom.metadata.component if bom.metadata else None
-    root = subject.bom_ref if subject else None
-    direct: set[str] | None = None
+    own = bom.metadata.component if bom.metadata else None
+    projects = {c.bom_ref for c in own.walk() if c.bom_ref} if own else set()
+    root = own.bom_ref if own else None
+    components = [c for top in bom.components or [] for c in top.walk()]
+    graph: dict[str, set[str]] = {}
     for d in bom.dependencies or []:
-        if root and d.ref == root and d.depends_on:
-            direct = set(d.depends_on)
-    lines = _value_lines(text, "purl")
-    for top in bom.components or []:
-        for c in top.walk():
-            if direct is None or c.bom_ref in direct:
-                _add_purl(out, path, lines, c.purl)
+        graph.setdefault(d.ref, set()).update(d.depends_on or [])
+    direct, note = _direct_of(graph, root, projects - {root} if root else projects,
+                              [c.bom_ref for c in components if c.bom_ref])
+    if note:
+        out.note(path, _line_at(text, text.find('"dependencies"')), note)
+    read = [c for c in components if direct is None or c.bom_ref in direct]
+    _purls(out, path, text, "purl", (c.purl for c in read))
+    _nothing_read(out, path, len(components), len(read), "components")
     return out
 
 
@@ -463,32 +777,57 @@ class SpdxDocument(Shape):
     relationships: list[SpdxRelationship] | None = None
 
 
+_SPDX_READ = frozenset({"DESCRIBES", "DEPENDS_ON", "DEPENDENCY_OF"})
+
+
 def parse_spdx(path: str, text: str) -> Parsed:
     """An SPDX 2.x JSON document: its packages' `purl` external references.
 
     When the relationships say what the described package depends on (DEPENDS_ON, or
     DEPENDENCY_OF the other way round), only those packages are read; the described
-    package itself never is.
+    package itself never is. When they only say what depends on what among the other
+    packages, the packages nothing depends on are read, with a note.
     """
     out = Parsed(kinds=refs.KINDS)
-    doc = _document(out, path, text, SpdxDocument, "an SPDX document", "spdxVersion",
-                    "SPDX-")
+    data = _document(out, path, text, "an SPDX document", "spdxVersion", "SPDX-")
+    if data is None:
+        return out
+    relations = data.get("relationships")
+    if isinstance(relations, list):  # CONTAINS, a file's GENERATED_FROM...: never read
+        data = {**data, "relationships": [r for r in relations if not isinstance(r, dict)
+                                          or r.get("relationshipType") in _SPDX_READ]}
+    packages = data.get("packages")
+    counts = {"packages": len(packages) if isinstance(packages, list) else 0,
+              "relationships": _count_nested(data.get("relationships"), "")}
+    if not _within(out, path, counts):
+        return out
+    doc = _validate(out, path, SpdxDocument, data, "an SPDX document")
     if doc is None:
         return out
-    relations = doc.relationships or []
+    relations_read = doc.relationships or []
     described = set(doc.describes or [])
-    described |= {r.related for r in relations if r.type == "DESCRIBES" and r.related}
-    direct = {r.related for r in relations
-              if r.type == "DEPENDS_ON" and r.element in described and r.related}
-    direct |= {r.element for r in relations
-               if r.type == "DEPENDENCY_OF" and r.related in described and r.element}
-    lines = _value_lines(text, "referenceLocator")
-    for p in doc.packages or []:
-        if p.spdx_id in described or (direct and p.spdx_id not in direct):
-            continue
-        for ext in p.external_refs or []:
-            if ext.reference_type == "purl":
-                _add_purl(out, path, lines, ext.reference_locator)
+    described |= {r.related for r in relations_read if r.type == "DESCRIBES" and r.related}
+    graph: dict[str, set[str]] = {}
+    for r in relations_read:
+        if r.element and r.related and r.type == "DEPENDS_ON":
+            graph.setdefault(r.element, set()).add(r.related)
+        elif r.element and r.related and r.type == "DEPENDENCY_OF":
+            graph.setdefault(r.related, set()).add(r.element)
+    listed = [p for p in doc.packages or [] if p.spdx_id not in described]
+    own = {d for s in described for d in graph.get(s, ())} - described
+    direct: set[str] | None = own or None
+    if graph and not own:
+        depended = {d for ref, deps in graph.items() for d in deps if d != ref}
+        direct = {p.spdx_id for p in listed if p.spdx_id and p.spdx_id not in depended}
+        n = len(direct)
+        out.note(path, _line_at(text, text.find('"relationships"')),
+                 "the relationships name nothing the described package depends on: read as "
+                 f"direct the {n:,} package{'s' * (n != 1)} nothing else depends on")
+    read = [p for p in listed if direct is None or p.spdx_id in direct]
+    _purls(out, path, text, "referenceLocator",
+           (e.reference_locator for p in read for e in p.external_refs or []
+            if e.reference_type == "purl"))
+    _nothing_read(out, path, len(listed), len(read), "packages")
     return out
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..model import Entry
 from ..records import Decisions
-from .manifests import Found
+from .manifests import Found, Note
 from .refs import kind_of, normalise
 from .scan import Inventory
 from .settings import CoverageConfig
@@ -124,18 +124,26 @@ class Coverage:
         return [d for d in self.dependencies if d.status == status]
 
     @property
+    def notes(self) -> list[Note]:
+        """How manifests were read where a reader could mistake it (an SBOM that gave no
+        dependency, a dependency graph read by its roots): never a failure."""
+        return sorted(self.inventory.notes)
+
+    @property
     def summary(self) -> dict[str, int]:
         counts = {s: len(self.of(s)) for s in SUMMARY[:-1]}
         return {**counts, "unused": len(self.unused)}
 
     def as_dict(self) -> dict[str, object]:
         """The JSON other tools read: the five keys of the documented shape first, then
-        the ignored packages with their reasons and the manifests that could not be read."""
+        the ignored packages with their reasons, the manifests that could not be read and
+        the notes on how some were read."""
         return {"dependencies": [d.as_dict() for d in self.dependencies],
                 "unused": [u.as_dict() for u in self.unused],
                 "summary": self.summary,
                 "ignored": [i.as_dict() for i in self.ignored],
-                "findings": [f.as_dict() for f in self.findings]}
+                "findings": [f.as_dict() for f in self.findings],
+                "notes": [n.as_dict() for n in self.notes]}
 
     def snapshot(self) -> dict[str, object]:
         """decisions/coverage.json: the JSON, and which repository each manifest is of."""

@@ -52,7 +52,8 @@ def as_text(c: Coverage) -> str:
 
 
 def findings_text(c: Coverage) -> str:
-    return "".join(f.format() + "\n" for f in c.findings)
+    return ("".join(f.format() + "\n" for f in c.findings)
+            + "".join(n.format() + "\n" for n in c.notes))
 
 
 def _records(d: Dependency) -> str:
@@ -98,4 +99,8 @@ def as_markdown(c: Coverage) -> str:
         out.append(f"\n### Manifests that could not be read ({len(c.findings)})\n\n")
         for f in c.findings:
             out.append(f"- ❌ {md_code(f'{f.path}:{f.line}:{f.col}')}: {md_inline(f.message)}\n")
+    if c.notes:
+        out.append(f"\n### How some manifests were read ({len(c.notes)})\n\n")
+        for n in c.notes:
+            out.append(f"- {md_code(f'{n.path}:{n.line}:{n.col}')}: {md_inline(n.message)}\n")
     return "".join(out)

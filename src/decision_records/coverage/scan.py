@@ -9,9 +9,9 @@ folder holds what other repositories' CI dropped there, one file a repository: a
 
 from __future__ import annotations
 
-import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,21 @@ from pydantic import Field, ValidationError
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
 from ..model import MAX_PACKAGE, PACKAGE_REF
+from ..yamlfile import Locator
 from . import refs
-from .manifests import RULE, Found, Parsed, Shape, parse_requirements, parser_for, shape_problem
+from .manifests import (
+    MAX_COMPONENTS,
+    RULE,
+    Found,
+    JsonProblem,
+    Note,
+    Parsed,
+    Shape,
+    load_json,
+    parse_requirements,
+    parser_for,
+    shape_problem,
+)
 
 # Folders never scanned: tools' caches, installed packages, build output. Any folder whose
 # name starts with a dot is left out too.
@@ -43,14 +56,56 @@ class Inventory:
     kinds: set[str] = field(default_factory=set)  # kinds of package the manifests can name
     repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
     findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
         self.found.extend(parsed.found)
         self.findings.extend(parsed.findings)
+        self.notes.extend(parsed.notes)
         self.kinds.update(parsed.kinds)
-        if manifest not in self.manifests:
+        if manifest not in self.manifests:  # a few hundred manifests at most: one a file read
             self.manifests.append(manifest)
             self.repositories.setdefault(repository, []).append(manifest)
+
+
+class Outside(Exception):
+    """A path that is not read: it leaves the folder it must stay in, or a link is on it."""
+
+
+def within(root: Path, relative: Path | str) -> Path:
+    """`relative` (to root, or absolute) as a path inside root with no symbolic link below
+    root on the way: a link can lead anywhere, and git shows a reviewer only its target's
+    name. `..` is taken a part at a time, after the part before it was found to be no link,
+    so what is checked is what is read. A part that does not exist ends the checks; reading
+    the path then fails as for any missing file.
+
+    Raises Outside, saying why.
+    """
+    root = root.resolve()
+    given = Path(relative)
+    if given.is_absolute():
+        try:
+            given = given.relative_to(root)
+        except ValueError:
+            raise Outside(f"{given} is outside {root}") from None
+    here, exists = root, True
+    for part in given.parts:
+        if part == "..":
+            if here == root:
+                raise Outside("it leads out of the repository")
+            here = here.parent
+        elif part != ".":
+            here = here / part
+            if not exists:
+                continue
+            try:
+                mode = os.lstat(here).st_mode
+            except FileNotFoundError:
+                exists = False
+                continue
+            if stat.S_ISLNK(mode):
+                raise Outside(f"{here.relative_to(root).as_posix()} is a symbolic link")
+    return here
 
 
 def label(path: Path, base: Path) -> str:
@@ -95,7 +150,11 @@ class Scanner:
                    and (top is None or not (top == e or e in top.parents))
                    for e in self.exclude)
 
-    def read_manifest(self, path: Path, in_requirements_folder: bool = False) -> None:
+    def read_manifest(self, path: Path, root: Path, in_requirements_folder: bool = False
+                      ) -> None:
+        """Read path, and what it includes with `-r`, which must stay inside root (resolved,
+        and holding path): the repository, or a folder named on the command line outside
+        it."""
         resolved = path.resolve()
         if resolved in self.seen:
             return
@@ -108,16 +167,24 @@ class Scanner:
         parsed = parser(shown, text)
         self.inventory.add(parsed, shown, self.repository)
         for target, line in parsed.includes:
-            included = path.parent / target
+            try:
+                included = within(root, resolved.parent.relative_to(root) / target)
+            except Outside as e:
+                self.inventory.findings.append(Finding(
+                    shown, line, 1, "error", RULE,
+                    f"-r {target}: not read, {e}: only files inside the repository are "
+                    "read, and no link is followed; copy the file in, or remove the line"))
+                continue
             if not included.is_file():
                 self.inventory.findings.append(Finding(
                     shown, line, 1, "error", RULE,
                     f"-r {target}: no such file beside {path.name}; fix the path"))
                 continue
-            self.read_manifest(included, in_requirements_folder=True)
+            self.read_manifest(included, root, in_requirements_folder=True)
 
-    def walk(self, top: Path, skip: Path | None = None) -> None:
-        """Every manifest under top, in a stable order, folders of tools left out."""
+    def walk(self, top: Path, root: Path, skip: Path | None = None) -> None:
+        """Every manifest under top, in a stable order, folders of tools left out. Links
+        are not followed into folders; a manifest that is a link is a finding."""
         top = top.resolve()
         for folder, dirs, names in os.walk(top):
             here = Path(folder)
@@ -127,15 +194,24 @@ class Scanner:
             for name in sorted(names):
                 in_folder = here.name == "requirements"
                 if parser_for(name, in_folder) and not self._left_out(here / name, top):
-                    self.read_manifest(here / name, in_folder)
+                    self.read_manifest(here / name, root, in_folder)
 
 
 def collected(folder: Path, base: Path, inventory: Inventory) -> None:
-    """Add what other repositories dropped in decisions/coverage/, one file a repository."""
+    """Add what other repositories dropped in decisions/coverage/, one file a repository.
+
+    The folder must be a folder of the repository, not a link to one elsewhere: every file
+    in it would be read and its package names published."""
+    if os.path.islink(folder):
+        inventory.findings.append(Finding(
+            label(folder, base), 1, 1, "error", RULE, "a symbolic link, not read: links are "
+            "not followed (they can lead out of the repository); make it a folder and commit "
+            "the files in it"))
+        return
     if not folder.is_dir():
         return
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith(".") or not (path.is_file() or path.is_symlink()):
             continue
         repository = path.name.split(".", 1)[0]
         shown = label(path, base)
@@ -152,6 +228,23 @@ def collected(folder: Path, base: Path, inventory: Inventory) -> None:
                          repository=repository)
 
 
+def configured(paths: list[str], base: Path, config: Path) -> tuple[list[Path], list[Finding]]:
+    """coverage.paths of config.yaml as paths inside the repository, and a finding at its
+    place in the file for each that leaves it or passes through a link."""
+    out, problems = [], []
+    for i, relative in enumerate(paths):
+        try:
+            out.append(within(base, relative))
+        except Outside as e:
+            line, col = Locator(config).position(("coverage", "paths", i))
+            problems.append(Finding(
+                display(config), line, col, "error", "config",
+                f"{relative!r} is not scanned: {e}; name a file or folder inside the "
+                "repository, relative to its root, with no symbolic link on the way",
+                f"coverage.paths[{i}]"))
+    return out, problems
+
+
 def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
          decisions_root: Path | None) -> Inventory:
     """Read every manifest under paths; then decisions/coverage/, when there is one.
@@ -161,20 +254,25 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
     """
     scanner = Scanner(base, repository, [e.resolve() for e in exclude])
     folder = (decisions_root / COLLECTED).resolve() if decisions_root else None
+    home = base.resolve()
     for path in paths:
+        # a path named on the command line may lie outside the repository (the code checked
+        # out beside the decisions); what it includes then stays inside that path
+        inside = path.resolve() == home or home in path.resolve().parents
         if path.is_dir():
-            scanner.walk(path, folder)
+            scanner.walk(path, home if inside else path.resolve(), folder)
         elif path.is_file():
             if parser_for(path.name, path.parent.name == "requirements") is None and \
                     path.suffix != ".txt":
                 raise ValueError(f"{display(path)}: not a manifest this reads (requirements*.txt, "
                                  "pyproject.toml, package.json, bom.json, *.cdx.json, "
                                  "*.spdx.json)")
-            scanner.read_manifest(path, path.parent.name == "requirements")
+            scanner.read_manifest(path, home if inside else path.resolve().parent,
+                                  path.parent.name == "requirements")
         else:
             raise FileNotFoundError(f"{display(path)}: no such file or folder")
-    if folder is not None:
-        collected(folder, base, scanner.inventory)
+    if decisions_root is not None:
+        collected(decisions_root / COLLECTED, base, scanner.inventory)
     return scanner.inventory
 
 
@@ -201,6 +299,21 @@ class CoverageJson(Shape):
     repositories: dict[str, list[str]] | None = None
     kinds: list[str] | None = None
     findings: list[_Problem] | None = None
+    notes: list[_Problem] | None = None
+
+
+def _entries(data: dict[str, Any]) -> int:
+    """How many objects reading a coverage JSON makes, counted before it does."""
+    n = 0
+    for key in ("dependencies", "ignored", "findings", "notes"):
+        items = data.get(key)
+        for item in items if isinstance(items, list) else ():
+            manifests = item.get("manifests") if isinstance(item, dict) else None
+            n += max(len(manifests), 1) if isinstance(manifests, list) else 1
+    owners = data.get("repositories")
+    if isinstance(owners, dict):
+        n += sum(len(ms) if isinstance(ms, list) else 1 for ms in owners.values())
+    return n
 
 
 def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
@@ -215,16 +328,19 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
         inventory.findings.append(Finding(shown, line, col, "error", RULE, message))
 
     try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as e:
-        problem(e.lineno, e.colno, f"not valid JSON: {e.msg}; write it again with "
-                "`decisions coverage --write`")
-        return
-    except RecursionError:
-        problem(1, 1, "JSON nested too deeply")
+        data: Any = load_json(text)
+    except JsonProblem as e:
+        fix = ("; write it again with `decisions coverage --write`"
+               if e.message.startswith("not valid") else "")
+        problem(e.line, e.col, e.message + fix)
         return
     if not isinstance(data, dict) or "dependencies" not in data:
         problem(1, 1, 'not the JSON of `decisions coverage` (no "dependencies" list)')
+        return
+    entries = _entries(data)
+    if entries > MAX_COMPONENTS:
+        problem(1, 1, f"{entries:,} dependencies, manifests and findings, above the "
+                f"{MAX_COMPONENTS:,} one file is read up to, so none is read; split it")
         return
     try:
         doc = CoverageJson.model_validate(data)
@@ -234,6 +350,7 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
         return
     owners = {m: name for name, ms in (doc.repositories or {}).items() for m in ms}
     found: list[Found] = []
+    known = set(inventory.manifests)
     for item in [*doc.dependencies, *(doc.ignored or [])]:
         ref = refs.normalise(item.ref)
         if not _REF.match(ref):
@@ -242,10 +359,18 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
         for m in item.manifests or [shown]:
             name = prefix + m
             found.append(Found(ref, name))
-            if name not in inventory.manifests:
+            if name not in known:
+                known.add(name)
                 inventory.manifests.append(name)
                 owner = repository or owners.get(m) or "this repository"
                 inventory.repositories.setdefault(owner, []).append(name)
+    for owner, manifests in (doc.repositories or {}).items():
+        for m in manifests:  # a manifest that named nothing, or only findings and notes
+            name = prefix + m
+            if name not in known:
+                known.add(name)
+                inventory.manifests.append(name)
+                inventory.repositories.setdefault(repository or owner, []).append(name)
     inventory.found.extend(found)
     if doc.kinds is not None:
         inventory.kinds.update(k for k in doc.kinds if k in refs.KINDS)
@@ -254,6 +379,8 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
     for f in doc.findings or []:
         inventory.findings.append(Finding(prefix + f.path, f.line, f.col, "error", RULE,
                                           f.message))
+    inventory.notes.extend(Note(prefix + n.path, n.line, n.col, n.message)
+                           for n in doc.notes or [])
 
 
 def read_snapshot(root: Path) -> Inventory | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..coverage.match import STATUSES, Coverage, Dependency, join
 from ..coverage.output import HEADINGS, UNUSED
 from ..coverage.refs import kind_of
-from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, read_snapshot
+from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, label, read_snapshot
 from ..model import Entry
 from .context import RenderContext
 from .signals import package_anchor
@@ -76,16 +76,22 @@ def coverage_of(ctx: RenderContext) -> Coverage | None:
             return None
         inventory = Inventory()
     fresh = Inventory()
-    collected(root / COLLECTED, root.resolve().parent, fresh)
+    base = root.resolve().parent
+    collected(root / COLLECTED, base, fresh)
     # decisions/coverage/ is read as it is now: a repository's file dropped there after the
-    # snapshot was written replaces what the snapshot says of that repository
+    # snapshot was written replaces what the snapshot says of that repository, and what the
+    # snapshot says of a file there that could not be read is said again, or no more
     stale = {m for repo in fresh.repositories for m in inventory.repositories.get(repo, [])}
+    folder = label(root / COLLECTED, base) + "/"
+    stale |= {f.path for f in inventory.findings if f.path.startswith(folder)}
+    stale |= {n.path for n in inventory.notes if n.path.startswith(folder)}
     inventory.found = [f for f in inventory.found if f.manifest not in stale] + fresh.found
     inventory.manifests = [m for m in inventory.manifests if m not in stale] + fresh.manifests
     for repo, manifests in fresh.repositories.items():
         inventory.repositories[repo] = manifests
     inventory.kinds |= fresh.kinds
     inventory.findings = [f for f in inventory.findings if f.path not in stale] + fresh.findings
+    inventory.notes = [n for n in inventory.notes if n.path not in stale] + fresh.notes
     return join(inventory, ctx.decisions)
 
 
