@@ -34,7 +34,7 @@ from decision_records.yamlfile import Locator
 
 MiB = 1 << 20
 WORDS = "lorem ipsum dolor sit amet "
-BOUND = 10.0  # seconds: generous on a shared machine; each shape takes 2.5 s at most
+BOUND = 10.0  # seconds: generous on a shared machine, where no shape took 2.5 s
 
 
 def _run(unit: str) -> str:

@@ -7,10 +7,10 @@ RecursionError); it scans from every unclosed `[` or `(` to the end of the parag
 `[` take a minute); it rebuilds a paragraph's text for every piece of markup in it; it spends
 up to a tenth of a millisecond on each paragraph, list item, heading or table cell; and it
 scans from every unclosed code fence to the end of the text. Each limit bounds one of those
-costs, so that any text within them converts in time linear in its length, under 2 s for a
-mebibyte (docs/rules/markdown-limits.md has the figures). Real records come nowhere near.
-Validation reports the first place a text goes over a limit (rule `markdown-limits`), and
-the renderer shows such a text as written instead of converting it.
+costs, so that any text within them converts in time linear in its length: about 3 s for a
+mebibyte at all limits at once (docs/rules/markdown-limits.md). Real records come nowhere
+near them. Validation reports the first place a text goes over a limit (rule
+`markdown-limits`), and the renderer shows such a text as written instead of converting it.
 
 A leaf, like `chars`: the rules and the renderer both use it.
 """
