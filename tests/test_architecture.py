@@ -19,7 +19,7 @@ NAME = "decision_records"
 
 # The floors, bottom up: a module may import its own floor's modules and those below.
 FLOORS: list[set[str]] = [
-    {"findings", "chars", "textsafe", "files", "model", "render", "signals", "adr_import",
+    {"findings", "chars", "markup", "textsafe", "files", "model", "render", "signals", "adr_import",
      "coverage", "coverage.refs"},
     {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
      "coverage.manifests", "coverage.scan", "coverage.settings"},

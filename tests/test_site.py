@@ -347,6 +347,51 @@ def test_with_strict_the_same_records_stop_the_build(
     assert "Traceback" not in caplog.text
 
 
+def _unrenderable(folder: Path) -> tuple[Path, Path]:
+    """Two records that passed `validate --strict` before the Markdown limits and broke the
+    build: a context list nested 500 levels deep (RecursionError), and 20,000 '[' (minutes)."""
+    deep = folder / "0002-buy-a-managed-queue.yaml"
+    deep.write_text(deep.read_text(encoding="utf-8").replace(
+        "context: Running RabbitMQ cost us two incidents a quarter.",
+        "context: |\n  Steps:\n\n  " + "- " * 500 + "x"), encoding="utf-8")
+    brackets = folder / "0003-adopt-a-graph-database.yaml"
+    brackets.write_text(brackets.read_text(encoding="utf-8").replace(
+        "context: Recommendations need many-hop queries.", "context: |\n  " + "[" * 20_000),
+        encoding="utf-8")
+    return deep, brackets
+
+
+def test_text_the_site_cannot_render_stops_a_strict_build_at_its_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    deep, brackets = _unrenderable(folder)
+    with pytest.raises(Abort):
+        build_site(folder, tmp_path / "site", monkeypatch)
+    assert (f"{deep}:11:3: error: context: lists and quotes nest 500 levels deep here; the "
+            "site renders at most 20 [markdown-limits]") in caplog.text
+    assert (f"{brackets}:9:8: error: context: more than 5 brackets ('[' or '(') are open at "
+            "once in this paragraph") in caplog.text
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+
+
+def test_text_the_site_cannot_render_costs_only_its_formatting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "decisions"
+    shutil.copytree(FIXTURE, folder)
+    deep, brackets = _unrenderable(folder)
+    site = build_site(folder, tmp_path / "site", monkeypatch, strict=False)
+    for path, written in ((deep, "Steps:\n\n" + "- " * 500 + "x"), (brackets, "[" * 20_000)):
+        html = page(site, f"decisions/{path.stem}")
+        assert '<div class="admonition failure dr-problems">' in html
+        assert "[markdown-limits]" in re.sub(r"<[^>]+>", "", html)
+        assert f"<pre><code>{written}\n</code></pre>" in html  # the text as written
+        assert '<h2 id="options">' in html  # and the rest of the record as usual
+    problems = page(site, "problems")
+    assert 'href="../decisions/0002-buy-a-managed-queue/"' in problems
+    assert 'href="../decisions/0003-adopt-a-graph-database/"' in problems
+
+
 def test_a_broken_config_still_gives_a_site(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "decisions"

@@ -20,6 +20,7 @@ from .config import Config
 from .coverage.scan import COLLECTED as COVERAGE_FOLDER
 from .coverage.scan import SNAPSHOT as COVERAGE_SNAPSHOT
 from .findings import Finding, Loc, display, field_path
+from .markup import within
 from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
 from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
@@ -212,6 +213,7 @@ class Loaded:
     placeholders: bool = False  # the text holds a TODO
     size: int = 0
     hidden: bool = False  # the text holds a hidden character, or an escape that can make one
+    markup: bool = False  # some value may go over a Markdown limit (an escape can make one)
 
 
 def load_record(path: Path) -> Loaded:
@@ -222,10 +224,12 @@ def load_record(path: Path) -> Loaded:
         return Loaded(None, [Finding(display(path), p.line, p.col, "error", p.rule, p.message)])
     placeholders = "TODO" in text or "todo" in text
     hidden = SUSPECT_IN_FILE.search(text) is not None
+    markup = "\\" in text or not within(text)
     try:
-        return Loaded(Record.model_validate(data), [], placeholders, len(text), hidden)
+        return Loaded(Record.model_validate(data), [], placeholders, len(text), hidden, markup)
     except ValidationError as err:
-        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text), hidden)
+        return Loaded(None, _pydantic_findings(path, err), placeholders, len(text), hidden,
+                      markup)
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
@@ -330,7 +334,7 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
             misnamed.append(path)
         elif loaded.record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
-                                 loaded.placeholders, loaded.size, loaded.hidden))
+                                 loaded.placeholders, loaded.size, loaded.hidden, loaded.markup))
     findings.extend(rules.check_files(config, misnamed, stray))
     decisions = Decisions(root, config, entries, checked=len(files), snapshot=snapshot,
                           failed=failed)

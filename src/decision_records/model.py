@@ -395,6 +395,7 @@ class Entry:
     placeholders: bool = False  # the text has TODO somewhere: worth the `todo` rule's walk
     size: int = 0  # characters in the file
     hidden: bool = False  # the text may hold hidden characters: worth their rule's walk
+    markup: bool = False  # the text may go over a Markdown limit: worth its rule's walk
 
     @property
     def short(self) -> str:

@@ -241,33 +241,73 @@ class Locator:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._root: Node | None = None
+        self._lines: list[str] = []
         self._loaded = False
 
-    def position(self, loc: Loc, key: bool = False) -> tuple[int, int]:
-        """Line and column of the value at loc, or of its key when `key` is set."""
+    def _node(self, loc: Loc, key: bool) -> tuple[Node | None, tuple[int, int]]:
+        """The node at loc (None when the path leads nowhere), and the position to report:
+        the node's, or that of the last node on the path that exists."""
         if not self._loaded:
             self._loaded = True
             try:
-                self._root = compose(read_text(self.path))  # refuses what load refused
+                text = read_text(self.path)  # refuses what load refused
+                self._root = compose(text)
+                self._lines = text.split("\n")
             except YamlProblem:
                 self._root = None
         node = self._root
         if node is None:
-            return 1, 1
+            return None, (1, 1)
         here = _at(node)
         for part in loc:
             if isinstance(node, MappingNode):
                 pair = next(((k, v) for k, v in node.value if k.value == part), None)
                 if pair is None:
-                    return here
+                    return None, here
                 knode, node = pair
                 # point at a scalar's value, or at the key of a block below it
                 here = _at(node) if isinstance(node, ScalarNode) and not key else _at(knode)
             elif isinstance(node, SequenceNode) and isinstance(part, int):
                 if not 0 <= part < len(node.value):
-                    return here
+                    return None, here
                 node = node.value[part]
                 here = _at(node)
             else:
-                return here
-        return here
+                return None, here
+        return node, here
+
+    def position(self, loc: Loc, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at loc, or of its key when `key` is set."""
+        return self._node(loc, key)[1]
+
+    def position_in(self, loc: Loc, line: int, col: int) -> tuple[int, int] | None:
+        """Line and column in the file of a place in the string at loc (1-based line and
+        column of the string), or None when the file does not hold that line of the string
+        as it reads (folded, or with escapes).
+
+        A literal block (`|`) keeps its lines; a plain or quoted string on one line starts
+        at its node. Either way the file's line is checked to hold the string's line.
+        """
+        node, _ = self._node(loc, False)
+        if not isinstance(node, ScalarNode):
+            return None
+        lines = str(node.value).split("\n")
+        if not 1 <= line <= len(lines) or not lines[line - 1]:
+            return None
+        wanted, mark = lines[line - 1], node.start_mark
+        if node.style == "|":
+            row = mark.line + line  # the block's lines start below its `|`
+        elif line == 1 and node.end_mark.line == mark.line:
+            row = mark.line
+        else:
+            return None
+        written = self._lines[row] if row < len(self._lines) else ""
+        if node.style == "|":
+            indent = len(written) - len(wanted)
+            if indent < 0 or written[indent:] != wanted or written[:indent].strip(" "):
+                return None
+        else:
+            indent = mark.column + (1 if node.style in ("'", '"') else 0)
+            if written[indent:indent + len(wanted)] != wanted:
+                return None
+        return row + 1, indent + col

@@ -18,6 +18,8 @@ from xml.etree.ElementTree import Element
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..markup import MARKUP, excess
+
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
@@ -66,23 +68,31 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
-# Anything Markdown could read as markup: inline syntax, HTML, entities, block starts,
-# indented code and hard line breaks. Text with none of it is only escaped.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&!|#~]|^[ \t]*(?:[-+=>]|\d+[.)])|^ {4}|\t| \n",
-                     re.MULTILINE)
-
-
 def safe_html(text: str, resolve: Resolve | None = None) -> str:
-    """Markdown -> HTML with raw HTML escaped and unsafe link targets removed."""
-    if not _MARKUP.search(text):  # most pros, cons and summaries: no Markdown pass needed
+    """Markdown -> HTML with raw HTML escaped and unsafe link targets removed.
+
+    Never raises, and takes time linear in the text: a text the converter cannot take in
+    that time (see markup.py, whose findings validation reports) is shown as written.
+    """
+    if not MARKUP.search(text):  # most pros, cons and summaries: no Markdown pass needed
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
         return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+    if excess(text) is not None:
+        return _as_written(text)
+    global _MD
     _MD.reset()
     _LINKS.resolve = resolve
     try:
         return str(_MD.convert(text))
+    except Exception:  # a failure no limit foresaw costs this text its formatting, no more
+        _MD = _markdown()  # one stopped half-way leaves the converter's state behind
+        return _as_written(text)
     finally:
         _LINKS.resolve = None
+
+
+def _as_written(text: str) -> str:
+    return f"<pre><code>{html.escape(text, quote=False)}</code></pre>"
 
 
 def safe_inline(text: str, resolve: Resolve | None = None) -> str:

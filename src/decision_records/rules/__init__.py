@@ -49,6 +49,10 @@ _ALL = [
     Rule("waiver", "error", "A waiver names a rule that can be waived.", False),
     Rule("signals-snapshot", "error",
          "decisions/signals.json is readable JSON in the snapshot format.", False),
+    Rule("markdown-limits", "error",
+         "Record text stays within what the site can render as Markdown: nesting, open "
+         "brackets, markup in a paragraph and in a text, code fences.", False,
+         doc=_page("markdown-limits")),
     # core: records and the links between them
     Rule("file-name", "error", "Record files are named NNNN-slug.yaml."),
     Rule("stray-file", "error",
@@ -106,7 +110,8 @@ RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 
 CHECKS: tuple[Check, ...] = (
     core.duplicate_numbers, core.supersession, core.teams_and_categories, core.options,
-    core.dates, core.todos, core.large_records, core.hidden_characters, core.import_guesses,
+    core.dates, core.todos, core.large_records, core.hidden_characters, core.markdown_limits,
+    core.import_guesses,
     budget.budgets,
     policies.buy_before_build, policies.boring_first, policies.operate_what_you_own,
     policies.exit_plan, policies.review_due,

@@ -52,11 +52,19 @@ class Reporter:
             self._locators.popitem(last=False)
         return locator
 
-    def __call__(self, rule: str, path: Path, loc: Loc, message: str) -> Finding | None:
+    def __call__(self, rule: str, path: Path, loc: Loc, message: str,
+                 at: tuple[int, int] | None = None) -> Finding | None:
+        """A finding at the value of `loc`, or at the place `at` (line and column) inside
+        its string: the file's own line and column when the string is written there as it
+        reads, else the value's, with the place named in the message."""
         level = severity(self.rules[rule], self.config)
         if level == "off":
             return None
-        line, col = self._locator(path).position(loc) if loc else (1, 1)
+        locator = self._locator(path)
+        place = locator.position_in(loc, *at) if at else None
+        if at and place is None:
+            message = f"line {at[0]}, column {at[1]} of the text: {message}"
+        line, col = place or (locator.position(loc) if loc else (1, 1))
         return Finding(display(path), line, col, level, rule, message, field_path(loc))
 
 

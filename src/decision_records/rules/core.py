@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..chars import hidden_problem
 from ..findings import Finding, Loc, parse_field
-from ..model import RECORD_FILE, Entry
+from ..markup import excess
+from ..model import RECORD_FILE, Entry, Record
 from .base import Context, Reporter, closest, is_todo
 
 
@@ -193,6 +194,49 @@ def hidden_characters(ctx: Context) -> Iterator[Finding | None]:
             problem = hidden_problem(text)
             if problem is not None:
                 yield ctx.report("hidden-characters", e.path, loc, problem)
+
+
+def markdown_limits(ctx: Context) -> Iterator[Finding | None]:
+    """Text the site cannot render as Markdown in linear time: nested too deep, too many
+    brackets left open, too dense with markup (see markup.py). The page shows it as written.
+    """
+    for e in ctx.entries:
+        if not e.markup:
+            continue
+        for loc, text in markdown_texts(e.record):
+            found = excess(text)
+            if found is not None:
+                yield ctx.report("markdown-limits", e.path, loc, found.message,
+                                 at=found.line_col(text))
+
+
+def markdown_texts(record: Record) -> Iterator[tuple[Loc, str]]:
+    """Every value a record's page renders as Markdown (templates/record.html), with its
+    field path."""
+    yield ("context",), record.context
+    yield from ((("drivers", i), d) for i, d in enumerate(record.drivers))
+    for i, o in enumerate(record.options):
+        yield ("options", i, "name"), o.name
+        yield ("options", i, "summary"), o.summary
+        yield from ((("options", i, "pros", j), p) for j, p in enumerate(o.pros))
+        yield from ((("options", i, "cons", j), c) for j, c in enumerate(o.cons))
+        if o.why_not_existing_stack:
+            yield ("options", i, "why_not_existing_stack"), o.why_not_existing_stack
+        if o.replaces:
+            yield ("options", i, "replaces"), o.replaces
+    d = record.decision
+    yield ("decision", "chosen"), d.chosen
+    yield ("decision", "rationale"), d.rationale
+    if d.why_not_buy:
+        yield ("decision", "why_not_buy"), d.why_not_buy
+    if d.exit_plan:
+        yield ("decision", "exit_plan"), d.exit_plan
+    c = record.consequences
+    yield from ((("consequences", "good", i), g) for i, g in enumerate(c.good))
+    yield from ((("consequences", "bad", i), b) for i, b in enumerate(c.bad))
+    yield from ((("waivers", i, "reason"), w.reason) for i, w in enumerate(record.waivers))
+    if record.tokens_released:
+        yield ("tokens_released", "reason"), record.tokens_released.reason
 
 
 def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
