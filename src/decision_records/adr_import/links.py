@@ -4,28 +4,38 @@ The site renders links in record text and in `links:` relative to the record fil
 in the decisions folder: a link to another imported ADR becomes that record's file name
 (`0009-help-scripts.yaml`, `./0009-help-scripts.yaml` in `links:`), a link to any other file
 becomes a path from the decisions folder (`../docs/guide.md`), and an image the ADR shows from
-a relative path is copied to `docs/assets/imported/<record id>/`. What cannot be resolved is
-left pointing where the ADR meant and reported.
+a relative path is copied to `docs/assets/imported/<record id>/` when `images` finds that safe.
+
+Targets are resolved against the folder being imported (or the root given with `--root`): an
+image outside it is not copied, and a link that leaves both it and the repository is dropped,
+its text kept. An image that is not copied becomes a plain link to the file, or its text when
+no link may point there, never an image that shows nothing. What cannot be resolved is left
+pointing where the ADR meant and reported.
 """
 
 from __future__ import annotations
 
-import filecmp
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
+from ..findings import display
+from . import images
 from .document import LINK, outside_code, target
+from .images import Image, NotCopied
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Characters other than these would break the `url` pattern or change meaning in a link.
 URL_SAFE = "/-._~!$&'()*+,;=:@"
-_IMG = re.compile(r"(?P<head><img\b[^>]*?\bsrc\s*=\s*)(?P<q>[\"'])(?P<src>[^\"'<>]*)(?P=q)",
-                  re.IGNORECASE)
-ASSETS = PurePosixPath("assets", "imported")
+# An HTML image: `<img`, then its `src` and `alt` before the tag's end. A tag is taken to end
+# at the next `>` or `<`, so that each character is looked at for one tag only.
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+_SRC = re.compile(r"\bsrc\s*+=\s*+(?P<q>[\"'])(?P<src>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
+_ALT = re.compile(r"\balt\s*+=\s*+(?P<q>[\"'])(?P<alt>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
+_TAG_END = re.compile(r"[<>]")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # An absolute path -> the id of the record imported from it (now or earlier), or None.
@@ -36,13 +46,38 @@ RecordFor = Callable[[Path], "str | None"]
 class Unresolved:
     target: str  # as the ADR wrote it
     why: str
+    dropped: bool = False  # the link was left out and its text kept
 
 
 @dataclass(frozen=True)
-class Image:
-    source: Path  # the image file the ADR shows
-    dest: Path  # where it is copied
-    target: str  # as the ADR wrote it
+class Fallback:
+    """An image that is not shown: a plain link to the file instead, or (None) its text."""
+
+    url: str | None
+
+
+@dataclass(frozen=True)
+class HtmlImage:
+    """An `<img>` tag: where it starts and ends, its src (a match of _SRC) and alt text."""
+
+    start: int
+    end: int
+    src: re.Match[str]
+    alt: str
+
+
+def html_images(text: str) -> Iterator[HtmlImage]:
+    """Each `<img ... src="...">` in text, in order."""
+    for m in _IMG.finditer(text):
+        stop = _TAG_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        src = _SRC.search(text, m.end(), end)
+        if src is None:
+            continue
+        alt = _ALT.search(text, m.end(), end)
+        closed = stop is not None and stop[0] == ">"
+        yield HtmlImage(m.start(), end + 1 if closed else src.end(), src,
+                        alt["alt"] if alt else "")
 
 
 def relative(path: Path, root: Path) -> str:
@@ -67,17 +102,29 @@ def linkable(target: str) -> bool:
 class Resolver:
     """Rewrites the links of one ADR for the record `record_id` in the decisions folder."""
 
-    source: Path  # the ADR, absolute
-    root: Path  # the decisions folder, absolute
+    source: Path  # the ADR, resolved
+    root: Path  # the decisions folder, resolved
     record_id: str
     record_for: RecordFor
-    taken: dict[Path, Path] = field(default_factory=dict)  # image dest -> its source, this run
+    folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
+    taken: dict[str, Path] = field(default_factory=dict)  # copy's file name -> its source
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    not_copied: list[Unresolved] = field(default_factory=list)
 
     @property
-    def assets(self) -> Path:
-        return self.root.parent / "docs" / ASSETS / self.record_id
+    def repo(self) -> Path:
+        """The repository: the folder that holds the decisions folder."""
+        return self.root.parent
+
+    @property
+    def _assets(self) -> tuple[str, ...]:
+        """The record's images folder, from the repository."""
+        return (*images.ASSETS.parts, self.record_id)
+
+    @property
+    def inside(self) -> Path:
+        return self.folder if self.folder is not None else self.source.parent
 
     def text(self, markdown: str) -> str:
         """Every link and image in Markdown text (outside code) rewritten."""
@@ -87,13 +134,32 @@ class Resolver:
 
     def _chunk(self, chunk: str) -> str:
         chunk = LINK.sub(self._link_match, chunk)
-        return _IMG.sub(lambda m: m["head"] + m["q"] + self._url(m["src"], image=True) + m["q"],
-                        chunk)
+        if "<img" not in chunk.lower():
+            return chunk
+        pieces, at = [], 0
+        for tag in html_images(chunk):
+            new = self._image(tag.src["src"])
+            if isinstance(new, str):
+                pieces += [chunk[at:tag.src.start("src")], new]
+                at = tag.src.end("src")
+            else:
+                pieces += [chunk[at:tag.start], _plain(tag.alt, tag.src["src"], new.url)]
+                at = tag.end
+        pieces.append(chunk[at:])
+        return "".join(pieces)
 
     def _link_match(self, m: re.Match[str]) -> str:
         text = LINK.sub(self._link_match, m["text"]) if "](" in m["text"] else m["text"]
         old = target(m)
-        new = self._url(old, image=bool(m["bang"]))
+        if m["bang"]:
+            image = self._image(old)
+            if not isinstance(image, str):
+                return _plain(text, old, image.url)
+            new: str | None = image
+        else:
+            new = self._url(old)
+        if new is None:
+            return text
         if new == old and text == m["text"]:
             return m[0]
         shown = f"<{new}>" if re.search(r"[\s()<>]", new) else new
@@ -104,8 +170,8 @@ class Resolver:
         if not linkable(raw):
             self._report(raw, "not a web address or a file")
             return None
-        url = self._url(raw.strip(), image=False)
-        if SCHEME.match(url) or url.startswith(("./", "../", "/")):
+        url = self._url(raw.strip())
+        if url is None or SCHEME.match(url) or url.startswith(("./", "../", "/")):
             return url
         return "./" + url
 
@@ -127,7 +193,9 @@ class Resolver:
                 return found
         return None
 
-    def _url(self, raw: str, *, image: bool) -> str:
+    def _url(self, raw: str) -> str | None:
+        """A link's target from the decisions folder; None to drop the link (it leads out of
+        the repository)."""
         raw = raw.strip()
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
@@ -137,51 +205,93 @@ class Resolver:
         path = self._path(raw)
         if path is None:
             return raw
-        fragment = raw.partition("#")[2]
-        rid = None if image else self._record(path)
+        rid = self._record(path)
         if rid is not None:
             return f"{rid}.yaml"
+        if not self._may_link(path):
+            self._report(raw, "outside the repository", dropped=True)
+            return None
+        fragment = raw.partition("#")[2]
         tail = "#" + quote(unquote(fragment), safe=URL_SAFE) if fragment else ""
-        if image and path.is_file():
-            dest = self._copy(path, raw)
-            return relative(dest, self.root)
         if not path.exists():
-            self._report(raw, "no such image" if image else "no such file")
+            self._report(raw, "no such file")
         elif path.suffix.lower() in MARKDOWN_SUFFIXES:
             self._report(raw, "an ADR or page that was not imported: the link points at the "
                               "Markdown file")
         return relative(path, self.root) + tail
 
-    def _report(self, raw: str, why: str) -> None:
-        entry = Unresolved(raw, why)
+    def _may_link(self, path: Path) -> bool:
+        """A link may point inside the imported folder or anywhere in the repository, both as
+        written and where it leads once links on the way are followed."""
+        real = Path(os.path.realpath(path))
+        return all(_within(p, self.inside) or _within(p, self.repo) for p in (path, real))
+
+    def _image(self, raw: str) -> str | Fallback:
+        """The copy's path for an image that is copied, a web address as it is; for an image
+        that is not copied, what to show instead."""
+        raw = raw.strip()
+        if not raw or raw.startswith("#") or SCHEME.match(raw):
+            return raw
+        path = None if raw.startswith("/") else self._path(raw)
+        try:
+            if path is None:
+                raise NotCopied("an absolute path")
+            if not _within(path, self.inside):
+                raise NotCopied(f"outside {display(self.inside)}, the folder images are copied "
+                                "from (see --root)")
+            blocked = images.blocked(self.repo, self._assets)
+            if blocked is not None:
+                raise NotCopied(f"{blocked}; nothing is written through it")
+            name = PurePosixPath(*path.relative_to(self.inside).parts)
+            data = images.read(self.inside, name)
+            return relative(self._copy(name, data, raw), self.root)
+        except NotCopied as e:
+            entry = Unresolved(raw, str(e))
+            if entry not in self.not_copied:
+                self.not_copied.append(entry)
+        if path is None or not os.path.lexists(path) or not self._may_link(path):
+            return Fallback(None)
+        return Fallback(relative(path, self.root))
+
+    def _report(self, raw: str, why: str, dropped: bool = False) -> None:
+        entry = Unresolved(raw, why, dropped)
         if entry not in self.unresolved:
             self.unresolved.append(entry)
 
-    def _copy(self, path: Path, raw: str) -> Path:
+    def _copy(self, name: PurePosixPath, data: bytes, raw: str) -> Path:
         """Where the image goes: its own name in the record's folder, or name-2, name-3 ...
         when that is taken by a different file."""
-        real = Path(os.path.realpath(path))
+        source = self.inside.joinpath(*name.parts)
         for image in self.images:
-            if image.source == real:
+            if image.source == source:
                 return image.dest
-        stem, suffix = path.stem, path.suffix
+        stem, suffix = PurePosixPath(name.name).stem, PurePosixPath(name.name).suffix
         n = 1
         while True:
-            dest = self.assets / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-            other = self.taken.get(dest)
-            same_here = other == real
-            free_here = other is None
-            on_disk = dest.exists()
-            if same_here or (free_here and (not on_disk or _same(dest, real))):
+            file_name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
+            other = self.taken.get(file_name)
+            if other == source:
                 break
+            if other is None:
+                there = images.existing(self.repo, self._assets, file_name)
+                if there is None or there == data:
+                    break
             n += 1
-        self.taken[dest] = real
-        self.images.append(Image(real, dest, raw))
-        return dest
+        self.taken[file_name] = source
+        image = Image(self.inside, name, images.assets(self.repo, self.record_id) / file_name,
+                      raw)
+        self.images.append(image)
+        return image.dest
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.is_file() and filecmp.cmp(a, b, shallow=False)
-    except OSError:
-        return False
+def _within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
+
+
+def _plain(text: str, raw: str, url: str | None) -> str:
+    """What stands for an image that is not shown: a link to the file, or its text."""
+    text = text.strip() or PurePosixPath(unquote(raw.split("#", 1)[0])).name or "image"
+    if url is None:
+        return text
+    shown = f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    return f"[{text}]({shown})"
