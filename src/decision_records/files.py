@@ -185,7 +185,9 @@ def _mode(path: Path) -> int:
         return _new_mode()
 
 
-def _temp(path: Path, text: str) -> Path:
+def write_temp(path: Path, text: str) -> Path:
+    """text in a new temporary file beside `path` (a hidden name in the same folder, with the
+    mode `path` has or a new file would get), for a rename onto `path` later."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _mode(path))  # mkstemp makes 0600 files; a committed file needs 0644
@@ -201,7 +203,7 @@ def _temp(path: Path, text: str) -> Path:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace path with text in one step (temp file in the same folder, then rename)."""
-    tmp = _temp(path, text)
+    tmp = write_temp(path, text)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -211,7 +213,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def write_new(path: Path, text: str) -> None:
     """Create path with text in one step; FileExistsError if it exists (never overwrites)."""
-    tmp = _temp(path, text)
+    tmp = write_temp(path, text)
     try:
         os.link(tmp, path)
     finally:
