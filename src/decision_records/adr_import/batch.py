@@ -44,6 +44,8 @@ from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
 IMPORTED_FROM = "Imported from"  # the link older imports left; still recognised
 MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is something else
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
 
 class Skip(Exception):
@@ -185,9 +187,9 @@ def read_source(path: Path) -> str:
         raise Skip(f"not UTF-8 text (byte 0x{raw[e.start]:02x} on line {line}); save it as "
                    "UTF-8 and import it again", problem=True) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub("[\x85\u2028\u2029]", "\n", text)
+    text = _LINE_BREAKS.sub("\n", text)
     # Other control characters cannot be written to YAML and mean nothing in Markdown.
-    text = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]", "", text)
+    text = _CONTROLS.sub("", text)
     if not text.strip():
         raise Skip("empty file")
     return text

@@ -36,6 +36,8 @@ _IMG = re.compile(r"<img\b", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc\s*+=\s*+(?P<q>[\"'])(?P<src>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
 _ALT = re.compile(r"\balt\s*+=\s*+(?P<q>[\"'])(?P<alt>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
 _TAG_END = re.compile(r"[<>]")
+_WEB = re.compile(r"^(https?://|mailto:)\S+$")
+_NEEDS_ANGLE = re.compile(r"[\s()<>]")  # a link target with these goes in <>
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # An absolute path -> the id of the record imported from it (now or earlier), or None.
@@ -95,7 +97,7 @@ def linkable(target: str) -> bool:
     target = target.strip()
     if not target or target.startswith("#"):
         return False
-    return not SCHEME.match(target) or bool(re.match(r"^(https?://|mailto:)\S+$", target))
+    return not SCHEME.match(target) or bool(_WEB.match(target))
 
 
 @dataclass
@@ -107,10 +109,14 @@ class Resolver:
     record_id: str
     record_for: RecordFor
     folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
-    taken: dict[str, Path] = field(default_factory=dict)  # copy's file name -> its source
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     not_copied: list[Unresolved] = field(default_factory=list)
+    # Each target is resolved once: an ADR may name one 10 MiB image a hundred thousand times.
+    _urls: dict[str, str | None] = field(default_factory=dict)
+    _images: dict[Path, tuple[str | Fallback, str]] = field(default_factory=dict)  # and why
+    _listed: set[Unresolved] = field(default_factory=set)
+    _next: dict[str, int] = field(default_factory=dict)  # image name -> next number to try
 
     @property
     def repo(self) -> Path:
@@ -143,7 +149,8 @@ class Resolver:
                 pieces += [chunk[at:tag.src.start("src")], new]
                 at = tag.src.end("src")
             else:
-                pieces += [chunk[at:tag.start], _plain(tag.alt, tag.src["src"], new.url)]
+                alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
+                pieces += [chunk[at:tag.start], _plain(alt, tag.src["src"], new.url)]
                 at = tag.end
         pieces.append(chunk[at:])
         return "".join(pieces)
@@ -162,7 +169,7 @@ class Resolver:
             return text
         if new == old and text == m["text"]:
             return m[0]
-        shown = f"<{new}>" if re.search(r"[\s()<>]", new) else new
+        shown = f"<{new}>" if _NEEDS_ANGLE.search(new) else new
         return f"{m['bang']}[{text}]({shown}{m['title'] or ''})"
 
     def link(self, raw: str) -> str | None:
@@ -197,6 +204,11 @@ class Resolver:
         """A link's target from the decisions folder; None to drop the link (it leads out of
         the repository)."""
         raw = raw.strip()
+        if raw not in self._urls:
+            self._urls[raw] = self._resolve(raw)
+        return self._urls[raw]
+
+    def _resolve(self, raw: str) -> str | None:
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
         if raw.startswith("/"):
@@ -233,51 +245,54 @@ class Resolver:
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
         path = None if raw.startswith("/") else self._path(raw)
-        try:
-            if path is None:
-                raise NotCopied("an absolute path")
-            if not _within(path, self.inside):
-                raise NotCopied(f"outside {display(self.inside)}, the folder images are copied "
-                                "from (see --root)")
-            blocked = images.blocked(self.repo, self._assets)
-            if blocked is not None:
-                raise NotCopied(f"{blocked}; nothing is written through it")
-            name = PurePosixPath(*path.relative_to(self.inside).parts)
-            data = images.read(self.inside, name)
-            return relative(self._copy(name, data, raw), self.root)
-        except NotCopied as e:
-            entry = Unresolved(raw, str(e))
-            if entry not in self.not_copied:
-                self.not_copied.append(entry)
-        if path is None or not os.path.lexists(path) or not self._may_link(path):
+        if path is None:
+            self._list(self.not_copied, Unresolved(raw, "an absolute path"))
             return Fallback(None)
-        return Fallback(relative(path, self.root))
+        if path not in self._images:
+            try:
+                self._images[path] = self._copied(raw, path), ""
+            except NotCopied as e:
+                fallback = Fallback(relative(path, self.root) if os.path.lexists(path)
+                                    and self._may_link(path) else None)
+                self._images[path] = fallback, str(e)
+        shown, why = self._images[path]
+        if why:
+            self._list(self.not_copied, Unresolved(raw, why))
+        return shown
+
+    def _copied(self, raw: str, path: Path) -> str:
+        """The copy's path, from the decisions folder. Raises NotCopied."""
+        if not _within(path, self.inside):
+            raise NotCopied(f"outside {display(self.inside)}, the folder images are copied "
+                            "from (see --root)")
+        blocked = images.blocked(self.repo, self._assets)
+        if blocked is not None:
+            raise NotCopied(f"{blocked}; nothing is written through it")
+        name = PurePosixPath(*path.relative_to(self.inside).parts)
+        data = images.read(self.inside, name)
+        return relative(self._copy(name, data, raw), self.root)
 
     def _report(self, raw: str, why: str, dropped: bool = False) -> None:
-        entry = Unresolved(raw, why, dropped)
-        if entry not in self.unresolved:
-            self.unresolved.append(entry)
+        self._list(self.unresolved, Unresolved(raw, why, dropped))
+
+    def _list(self, entries: list[Unresolved], entry: Unresolved) -> None:
+        if entry not in self._listed:
+            self._listed.add(entry)
+            entries.append(entry)
 
     def _copy(self, name: PurePosixPath, data: bytes, raw: str) -> Path:
-        """Where the image goes: its own name in the record's folder, or name-2, name-3 ...
-        when that is taken by a different file."""
-        source = self.inside.joinpath(*name.parts)
-        for image in self.images:
-            if image.source == source:
-                return image.dest
+        """Where the image goes (each image comes here once): its own name in the record's
+        folder, or name-2, name-3 ... when that is taken by another image of this record or
+        a different file."""
         stem, suffix = PurePosixPath(name.name).stem, PurePosixPath(name.name).suffix
-        n = 1
+        n = self._next.get(name.name, 1)
         while True:
             file_name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
-            other = self.taken.get(file_name)
-            if other == source:
+            there = images.existing(self.repo, self._assets, file_name)
+            if there is None or there == data:
                 break
-            if other is None:
-                there = images.existing(self.repo, self._assets, file_name)
-                if there is None or there == data:
-                    break
             n += 1
-        self.taken[file_name] = source
+        self._next[name.name] = n + 1
         image = Image(self.inside, name, images.assets(self.repo, self.record_id) / file_name,
                       raw)
         self.images.append(image)
@@ -293,5 +308,5 @@ def _plain(text: str, raw: str, url: str | None) -> str:
     text = text.strip() or PurePosixPath(unquote(raw.split("#", 1)[0])).name or "image"
     if url is None:
         return text
-    shown = f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    shown = f"<{url}>" if _NEEDS_ANGLE.search(url) else url
     return f"[{text}]({shown})"
