@@ -325,3 +325,20 @@ def test_a_link_out_of_the_repository_keeps_its_text_only(repo: Path, tmp_path: 
     assert "\nLinks left out (the record keeps their text):\n" \
            "  adr/0001-use-a-diagram.md: ../../outside-secret.txt (outside the repository)\n" \
            "  adr/0001-use-a-diagram.md: notes.md (outside the repository)\n" in got.summary
+
+
+def test_a_nul_in_a_target_is_no_file_and_no_traceback(repo: Path) -> None:
+    """`%00` decodes to a NUL, which no file name holds and which the OS refuses to look up:
+    a link or an image with one is left alone, not an error that stops the import."""
+    (repo / "adr" / "0001-use-a-diagram.md").write_text(
+        "# Use a diagram\n\n## Status\n\nSuperseded by [ADR 2](0002-x%00.md)\n\n## Context\n\n"
+        'See [the notes](notes%00.md), ![the diagram](images/a%00.png) and '
+        '<img src="images/b%00.png" alt="the flow">.\n', encoding="utf-8")
+    result = run_cli("--dir", "decisions", "import", "adr", cwd=repo)
+    assert result.returncode == 0, result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "  adr/0001-use-a-diagram.md: images/a%00.png: not copied (not a file name)\n" in \
+        result.stdout
+    context = load_record(repo / "decisions" / f"{RECORD}.yaml").record
+    assert context is not None
+    assert context.context.startswith("See [the notes](notes%00.md), the diagram and the flow.")

@@ -366,7 +366,7 @@ def _target(target: str, plan: _Plan, by_source: dict[Path, _Plan],
             known: _Known) -> _Plan | str | None:
     """The record a link points at: one imported now (a plan) or earlier (its id)."""
     path = unquote(target.split("#", 1)[0])
-    if not path or SCHEME.match(path):
+    if not path or SCHEME.match(path) or "\x00" in path:  # NUL: no file has such a name
         return None
     everything = _lookup(by_source, known)
     base = plan.source.parent

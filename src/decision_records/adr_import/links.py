@@ -189,8 +189,8 @@ class Resolver:
 
     def _path(self, raw: str) -> Path | None:
         path = unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
-        if not path or SCHEME.match(path) or path.startswith("/"):
-            return None
+        if not path or SCHEME.match(path) or path.startswith("/") or "\x00" in path:
+            return None  # NUL: no file has such a name, and the OS refuses to look
         return Path(os.path.normpath(self.source.parent / path))
 
     def _record(self, path: Path) -> str | None:
@@ -244,9 +244,10 @@ class Resolver:
         raw = raw.strip()
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
-        path = None if raw.startswith("/") else self._path(raw)
+        path = self._path(raw)
         if path is None:
-            self._list(self.not_copied, Unresolved(raw, "an absolute path"))
+            why = "an absolute path" if raw.startswith("/") else "not a file name"
+            self._list(self.not_copied, Unresolved(raw, why))
             return Fallback(None)
         if path not in self._images:
             try:
