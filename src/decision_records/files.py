@@ -83,13 +83,14 @@ def read_limited(path: Path, limit: int, what: str, advice: str, *,
 
     Raises Refused, or OSError (FileNotFoundError when there is no such name).
     """
-    st = os.lstat(path, dir_fd=dir_fd)
+    at = {"dir_fd": dir_fd} if dir_fd is not None else {}
+    st = os.lstat(path, **at)
     if not stat.S_ISREG(st.st_mode):
         raise _not_regular(st.st_mode)
     if st.st_size > limit:
         raise _too_large(st.st_size, limit, what, advice)
     try:
-        fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
+        fd = os.open(path, _READ_FLAGS, **at)
     except OSError as e:
         if e.errno in (errno.ELOOP, errno.EMLINK):  # replaced by a link since the lstat
             raise _not_regular(stat.S_IFLNK) from None
