@@ -3,7 +3,9 @@ numbers, merged, and the branch's records moved to the next free numbers."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,84 @@ def test_the_report_suggests_the_exact_command(merged: Path, args: list[str],
     run_cli("renumber", cwd=merged)
     fixed = run_cli(*args, cwd=merged)
     assert fixed.returncode == 0 and "taken twice" not in fixed.stdout
+
+
+# --- all or nothing -------------------------------------------------------------------------
+
+
+def _followers(merged: Path) -> None:
+    """Two records the branch added under free numbers, each naming a record that moves, so
+    that renumbering rewrites them in place."""
+    folder = merged / "decisions"
+    (folder / "0006-page-the-status-team.yaml").write_text(
+        record(title="Page the status team").replace(
+            "    url: https://example.com/paging\n", "    url: https://example.com/paging\n"
+            "  - title: The plan\n    url: ./0002-build-a-status-page.yaml\n", 1),
+        encoding="utf-8")
+    (folder / "0007-review-the-status-page.yaml").write_text(
+        record(title="Review the status page").replace(
+            "    url: https://example.com/paging\n", "    url: https://example.com/paging\n"
+            "  - title: The vendor\n    url: ./0003-buy-a-status-page.yaml\n", 1),
+        encoding="utf-8")
+
+
+def _everything(root: Path) -> dict[str, bytes | None]:
+    """Every name in decisions/ (hidden ones too) with the bytes of each regular file."""
+    return {p.name: p.read_bytes() if p.is_file() else None
+            for p in sorted((root / "decisions").iterdir())}
+
+
+def test_a_name_taken_by_a_folder_stops_renumber_before_anything_changes(merged: Path) -> None:
+    _followers(merged)
+    images = merged / "docs" / "assets" / "imported" / "0002-build-a-status-page"
+    images.mkdir(parents=True)
+    (images / "plan.png").write_bytes(b"png")
+    # the second record to move would go to 0009; a folder has that name
+    (merged / "decisions" / "0009-buy-a-status-page.yaml").mkdir()
+    before = _everything(merged)
+    result = run_cli("renumber", cwd=merged)
+    assert _everything(merged) == before
+    assert (images / "plan.png").read_bytes() == b"png"
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Error: decisions/0009-buy-a-status-page.yaml: cannot write: File exists; nothing was "
+        "changed, run `decisions renumber` again once it is fixed")
+
+
+def test_a_rename_that_fails_puts_back_the_records_already_renamed(
+        merged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _followers(merged)
+    before = _everything(merged)
+    real = os.replace
+    calls: list[str] = []
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        calls.append(Path(dst).name)
+        if len(calls) == 2:  # the second record rewritten in place
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run_cli("renumber", cwd=merged)
+    assert calls[:2] == ["0006-page-the-status-team.yaml", "0007-review-the-status-page.yaml"]
+    assert _everything(merged) == before
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Error: decisions/0007-review-the-status-page.yaml: cannot write: Input/output error; "
+        "nothing was changed, run `decisions renumber` again once it is fixed")
+
+
+def test_renumber_rewrites_the_records_that_stay_too(merged: Path) -> None:
+    _followers(merged)
+    folder = merged / "decisions"
+    page, review = "0006-page-the-status-team.yaml", "0007-review-the-status-page.yaml"
+    before = {name: (folder / name).read_bytes() for name in (page, review)}
+    assert run_cli("renumber", cwd=merged).returncode == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0001-buy-a-paging-service.yaml", "0002-adopt-a-wiki.yaml", "0003-adopt-a-chat-tool.yaml",
+        page, review, "0008-build-a-status-page.yaml", "0009-buy-a-status-page.yaml",
+        "config.yaml"]
+    assert (folder / page).read_bytes() == before[page].replace(
+        b"./0002-build-a-status-page.yaml", b"./0008-build-a-status-page.yaml")
+    assert (folder / review).read_bytes() == before[review].replace(
+        b"./0003-buy-a-status-page.yaml", b"./0009-buy-a-status-page.yaml")

@@ -13,13 +13,14 @@ record. Those in a moved record are listed, for a person to check.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import MiB, Refused, read_limited, write_atomic, write_new
+from .files import MiB, Refused, read_limited, write_temp
 from .findings import display
 from .gitbase import record_names_at
 from .model import RECORD_FILE
@@ -145,19 +146,74 @@ def plan(root: Path, base: str) -> Plan:
     return result
 
 
+class NotWritten(Exception):
+    """The plan could not be written, and nothing was changed."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{display(path)}: {why}")
+        self.path, self.why = path, why
+
+
 def apply(root: Path, plan: Plan) -> None:
-    """Write the plan: rewritten records in place, moved ones under their new names (created,
-    never overwritten, before the old name is removed), and their imported images' folder.
+    """Write the plan all or nothing: the records rewritten in place, the moved ones under
+    their new names (created, never overwriting anything), then their imported images'
+    folders. Raises NotWritten when nothing was changed.
+
+    Each new text first goes to a temporary file beside its record, each moved record's new
+    name is created as a link to its temporary file, and each record rewritten in place keeps
+    a second name (a hard link) to its old text. Only once all of that worked are the
+    rewritten records renamed into place and the old names removed; a failure before then
+    removes what was made, and a failed rename puts back the records already renamed.
     """
-    for path, text in plan.texts.items():
-        target = plan.target(path)
-        if target == path:
-            write_atomic(path, text)
-        else:
-            write_new(target, text)
+    made: list[Path] = []  # temporary files and new names: removed whatever happens
+    created: list[Path] = []  # new names of moved records: kept once all is done
+    kept: dict[Path, Path] = {}  # record rewritten in place -> a link to its old text
+    staged: list[tuple[Path, Path]] = []  # (temporary file, the record it replaces)
+    where = root
+    try:
+        for path, text in plan.texts.items():
+            where = plan.target(path)
+            tmp = write_temp(path, text)
+            made.append(tmp)
+            if where != path:
+                os.link(tmp, where)  # FileExistsError when anything has that name
+                created.append(where)
+            else:
+                old = path.with_name(f"{tmp.name}.old")
+                os.link(path, old)
+                made.append(old)
+                kept[path] = old
+                staged.append((tmp, path))
+    except OSError as e:
+        _remove([*created, *made])
+        raise NotWritten(where, e.strerror or str(e)) from None
+    except BaseException:
+        _remove([*created, *made])
+        raise
+    done: list[Path] = []
+    try:
+        for tmp, where in staged:
+            os.replace(tmp, where)
+            done.append(where)
+    except BaseException as e:
+        for path in done:
+            os.replace(kept[path], path)
+        _remove([*created, *made])
+        if isinstance(e, OSError):
+            raise NotWritten(where, e.strerror or str(e)) from None
+        raise
+    for path in plan.texts:
+        if plan.target(path) != path:
             path.unlink()
+    _remove(made)
     images = root.parent / IMAGES
     for m in plan.moves:
         old, new = images / m.old, images / m.new
         if old.is_dir() and not old.is_symlink() and not os.path.lexists(new):
             old.rename(new)
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

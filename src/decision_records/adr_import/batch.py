@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,9 +26,11 @@ from ..loader import load_record
 from ..model import IN_FORCE, LIVE, RECORD_FILE, Record, Status
 from ..newrecord import SCHEMA_LINE, next_number
 from ..yamlfile import YamlProblem, parse
+from . import images
 from .document import parse_document
 from .emitter import dump
-from .links import MARKDOWN_SUFFIXES, SCHEME, Image, Resolver, Unresolved, relative
+from .images import Image, NotCopied
+from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved
 from .mapping import (
     TODO_EXIT_PLAN,
     TODO_ON_CALL,
@@ -44,7 +44,8 @@ from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
 IMPORTED_FROM = "Imported from"  # the link older imports left; still recognised
 MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is something else
-MAX_IMAGE_BYTES = 20_000_000
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
 
 class Skip(Exception):
@@ -71,11 +72,13 @@ class Outcome:
     guesses: tuple[tuple[str, str], ...] = ()  # (field, note), as in imported.guesses
     unresolved: tuple[Unresolved, ...] = ()
     images: tuple[Image, ...] = ()
+    not_copied: tuple[Unresolved, ...] = ()  # images refused, and why
     text: str = ""  # the YAML written, or that a dry run would write
 
     @property
     def attention(self) -> bool:
-        return bool(self.todo or self.check or self.guesses or self.unresolved)
+        return bool(self.todo or self.check or self.guesses or self.unresolved
+                    or self.not_copied)
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Source:
 class _Plan:
     given: Path  # as the user named it, for messages
     source: Path  # resolved, to compare
+    folder: Path  # images are read from inside it, resolved
     shown: str  # for imported.source: from the repository root, or as given
     draft: Draft
     status: Status
@@ -183,9 +187,9 @@ def read_source(path: Path) -> str:
         raise Skip(f"not UTF-8 text (byte 0x{raw[e.start]:02x} on line {line}); save it as "
                    "UTF-8 and import it again", problem=True) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub("[\x85\u2028\u2029]", "\n", text)
+    text = _LINE_BREAKS.sub("\n", text)
     # Other control characters cannot be written to YAML and mean nothing in Markdown.
-    text = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]", "", text)
+    text = _CONTROLS.sub("", text)
     if not text.strip():
         raise Skip("empty file")
     return text
@@ -238,8 +242,10 @@ def _known(root: Path, root_abs: Path) -> _Known:
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool) -> Result:
-    """Import the ADRs under `paths` into the decisions folder `root`."""
+        dry_run: bool, within: Path | None = None) -> Result:
+    """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
+    only from inside `within`, or else from inside the folder each ADR was found in (the
+    ADR's own folder when it was named)."""
     root_abs = Path(os.path.realpath(root))
     known = _known(root, root_abs)
     slots: list[Outcome | _Plan] = []
@@ -247,7 +253,7 @@ def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
     titles: dict[tuple[str, dt.date], Path] = {}
     for src in find_sources(paths):
         try:
-            plan = _plan(src, root_abs, known, titles, team, today)
+            plan = _plan(src, root_abs, known, titles, team, today, within)
         except Skip as s:
             slots.append(Outcome(src.path, False, s.reason, s.problem))
             continue
@@ -292,9 +298,10 @@ def _classify(src: Source) -> str:
 
 
 def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt.date], Path],
-          team: str | None, today: dt.date) -> _Plan:
+          team: str | None, today: dt.date, within: Path | None) -> _Plan:
     kind = _classify(src)
     source = Path(os.path.realpath(src.path))
+    folder = Path(os.path.realpath(within or src.folder or source.parent))
     if source in known.by_source:
         raise Skip(f"already imported as {known.by_source[source]}")
     if template_name(src.path.name):
@@ -321,7 +328,7 @@ def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt
         raise Skip(f"already imported: {known.by_title[key]} has the same title and date")
     if key in titles:
         raise Skip(f"same title and date as {display(titles[key])}, imported in this run")
-    plan = _Plan(src.path, source, _shown(src.path, source, root_abs), draft,
+    plan = _Plan(src.path, source, folder, _shown(src.path, source, root_abs), draft,
                  draft.fields["status"])
     plan.check.extend(draft.check)
     plan.guesses.extend(draft.guesses)
@@ -330,7 +337,7 @@ def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt
     except ValidationError as e:
         draft = raw_draft(text, file_name=name, team=team, today=today,
                           why=f"{_first_error(e)}; please report this")
-        plan = _Plan(src.path, source, plan.shown, draft, draft.fields["status"],
+        plan = _Plan(src.path, source, folder, plan.shown, draft, draft.fields["status"],
                      check=list(draft.check), guesses=list(draft.guesses))
     titles[key] = src.path
     return plan
@@ -359,7 +366,7 @@ def _target(target: str, plan: _Plan, by_source: dict[Path, _Plan],
             known: _Known) -> _Plan | str | None:
     """The record a link points at: one imported now (a plan) or earlier (its id)."""
     path = unquote(target.split("#", 1)[0])
-    if not path or SCHEME.match(path):
+    if not path or SCHEME.match(path) or "\x00" in path:  # NUL: no file has such a name
         return None
     everything = _lookup(by_source, known)
     base = plan.source.parent
@@ -501,7 +508,7 @@ def _resolved(plan: _Plan, by_source: dict[Path, _Plan], known: _Known, root_abs
         found = everything.get(path)
         return found if isinstance(found, str) or found is None else found.id
 
-    resolver = Resolver(plan.source, root_abs, plan.id, record_for)
+    resolver = Resolver(plan.source, root_abs, plan.id, record_for, plan.folder)
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
@@ -542,30 +549,6 @@ def _verify(text: str, expected: Record) -> None:
         raise ValueError("the record read back differs")
 
 
-def copy_new(source: Path, dest: Path) -> None:
-    """Copy an image unless the same bytes are there already; never replaces a file."""
-    if dest.exists():
-        if dest.is_file() and _same_bytes(source, dest):
-            return
-        raise FileExistsError(f"{display(dest)} exists and differs")
-    if source.stat().st_size > MAX_IMAGE_BYTES:
-        raise OSError(f"{display(source)} is over {MAX_IMAGE_BYTES:,} bytes")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.link(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    return a.read_bytes() == b.read_bytes()
-
-
 def _write(plan: _Plan, plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
            root: Path, root_abs: Path, today: dt.date, dry_run: bool,
            notes: list[str]) -> Outcome:
@@ -604,12 +587,13 @@ def _write(plan: _Plan, plans: list[_Plan], by_source: dict[Path, _Plan], known:
                                          "please report this")
         for image in resolver.images:
             try:
-                copy_new(image.source, image.dest)
-            except OSError as e:
-                check.append(f"image {image.target}: not copied ({e.strerror or e}); copy it "
-                             f"to {relative(image.dest, root_abs)} by hand")
+                images.copy(image, _repo(root_abs))
+            except NotCopied as e:
+                check.append(f"image {image.target}: not copied ({e}); the record shows "
+                             f"{display(image.dest)}, which is missing")
     todo = [*plan.draft.todo, *_policy_todo(plan, fields).values()]
     return Outcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
                    check=tuple(check), guesses=tuple(plan.guesses),
                    unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
+                   not_copied=tuple(resolver.not_copied),
                    text=text)

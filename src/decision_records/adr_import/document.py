@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,24 +22,30 @@ from markdown_it.token import Token
 
 from ..yamlfile import YamlProblem, parse
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Only the blocks are read (headings, lists, code, where each starts and ends); the inline
+# pass is left out, since nothing here uses it and it takes time quadratic in a run of `[`.
+# Tables are read as paragraphs: a heading, a list or a fence ends either, and a table of
+# 250,000 rows would otherwise be 1.25 million tokens.
+_MD = MarkdownIt("commonmark", {"html": True}).disable("inline")
 _MARKER = re.compile(r"^([ \t]*)([*+-]|\d{1,9}[.)])([ \t]*)(.*)$")
 # An inline link or image, one level of brackets allowed in its text (`[![x](a.png)](b)`),
-# its target bare or in <>, an optional title.
-_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+# its target bare or in <>, an optional title. ADR text comes from elsewhere: every
+# repetition is possessive (nothing after it could match what it gave back), so a run of
+# `[` or of spaces is read once instead of once per position it could end at.
+_TEXT = r"(?:[^\[\]\\]++|\\.|\[(?:[^\[\]\\]++|\\.)*+\])*+"
 LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\]\(\s*(?:<(?P<angle>[^<>\n]*)>"
-    r"|(?P<bare>(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
-    r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)")
-_REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]^][^\]]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|"
-                      r"(?P<bare>\S+))(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
-_REF_USE = re.compile(r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\](?:\[(?P<label>[^\]]*)\]"
+    r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\]\(\s*+(?:<(?P<angle>[^<>\n]*+)>"
+    r"|(?P<bare>(?:[^\s()\\]++|\\.|\((?:[^\s()\\]++|\\.)*+\))*+))"
+    r"(?P<title>\s++(?:\"[^\"\n]*+\"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)")
+_REF_DEF = re.compile(r"^ {0,3}\[(?P<label>[^\]^][^\]]*+)\]:[ \t]*+(?:<(?P<angle>[^<>\n]*+)>|"
+                      r"(?P<bare>\S++))(?:[ \t]++(?:\"[^\"]*+\"|'[^']*+'|\([^)]*+\)))?+[ \t]*+$")
+_REF_USE = re.compile(r"(?P<bang>!?)\[(?P<text>" + _TEXT + r")\](?:\[(?P<label>[^\]]*+)\]"
                       r"|(?![(\[:]))")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_TICKS = re.compile(r"`+")
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -105,7 +111,7 @@ class Block:
 def tidy(text: str) -> str:
     """Trailing spaces and surrounding blank lines removed, runs of blank lines made one."""
     lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def one_line(text: str) -> str:
@@ -141,6 +147,40 @@ def code_lines(toks: list[Token]) -> set[int]:
     return out
 
 
+def code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each code span: a run of backticks up to the next run of the same
+    length. Each run is looked at once, where a pattern would search the rest of the text
+    again from every opening run that is never closed."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    closer: list[int | None] = [None] * len(runs)  # the next run of the same length
+    after: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        size = runs[i][1] - runs[i][0]
+        closer[i] = after.get(size)
+        after[size] = i
+    i = 0
+    while i < len(runs):
+        j = closer[i]
+        if j is None:
+            i += 1
+            continue
+        yield runs[i][0], runs[j][1]
+        i = j + 1
+
+
+def drop_comments(text: str) -> str:
+    """The text without its HTML comments; an unclosed `<!--` is left as it is."""
+    pieces, at = [], 0
+    while (start := text.find("<!--", at)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces.append(text[at:start])
+        at = end + 3
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 def outside_code(text: str, change: Callable[[str], str]) -> str:
     """`change` applied to the text outside code blocks and code spans."""
     lines = text.split("\n")
@@ -152,9 +192,9 @@ def outside_code(text: str, change: Callable[[str], str]) -> str:
         if run:
             joined = "\n".join(run)
             pieces, at = [], 0
-            for m in _CODE_SPAN.finditer(joined):
-                pieces += [change(joined[at:m.start()]), m[0]]
-                at = m.end()
+            for start, end in code_spans(joined):
+                pieces += [change(joined[at:start]), joined[start:end]]
+                at = end
             pieces.append(change(joined[at:]))
             out.append("".join(pieces))
             run.clear()
@@ -176,6 +216,8 @@ def _label(text: str) -> str:
 def inline_references(text: str) -> str:
     """`[text][label]` and `[label]` with a `[label]: target` definition -> `[text](target)`;
     the definitions are dropped."""
+    if "]:" not in text:  # no definition: spare the tokenizer a pass over the whole text
+        return text
     lines = text.split("\n")
     code = code_lines(tokens(text))
     defs: dict[str, str] = {}
@@ -236,7 +278,7 @@ def parse_document(text: str, is_section_name: Callable[[str], bool]) -> Documen
         except YamlProblem as p:
             if p.rule != "empty":  # only comments: nothing to read, nothing lost
                 problem = f"line {p.line + 1}: {p.message}"
-    body = inline_references(_COMMENT.sub("", body))
+    body = inline_references(drop_comments(body))
     lines = body.split("\n")
     heads = _headings(tokens(body))
     title = None

@@ -4,28 +4,40 @@ The site renders links in record text and in `links:` relative to the record fil
 in the decisions folder: a link to another imported ADR becomes that record's file name
 (`0009-help-scripts.yaml`, `./0009-help-scripts.yaml` in `links:`), a link to any other file
 becomes a path from the decisions folder (`../docs/guide.md`), and an image the ADR shows from
-a relative path is copied to `docs/assets/imported/<record id>/`. What cannot be resolved is
-left pointing where the ADR meant and reported.
+a relative path is copied to `docs/assets/imported/<record id>/` when `images` finds that safe.
+
+Targets are resolved against the folder being imported (or the root given with `--root`): an
+image outside it is not copied, and a link that leaves both it and the repository is dropped,
+its text kept. An image that is not copied becomes a plain link to the file, or its text when
+no link may point there, never an image that shows nothing. What cannot be resolved is left
+pointing where the ADR meant and reported.
 """
 
 from __future__ import annotations
 
-import filecmp
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
+from ..findings import display
+from . import images
 from .document import LINK, outside_code, target
+from .images import Image, NotCopied
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Characters other than these would break the `url` pattern or change meaning in a link.
 URL_SAFE = "/-._~!$&'()*+,;=:@"
-_IMG = re.compile(r"(?P<head><img\b[^>]*?\bsrc\s*=\s*)(?P<q>[\"'])(?P<src>[^\"'<>]*)(?P=q)",
-                  re.IGNORECASE)
-ASSETS = PurePosixPath("assets", "imported")
+# An HTML image: `<img`, then its `src` and `alt` before the tag's end. A tag is taken to end
+# at the next `>` or `<`, so that each character is looked at for one tag only.
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+_SRC = re.compile(r"\bsrc\s*+=\s*+(?P<q>[\"'])(?P<src>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
+_ALT = re.compile(r"\balt\s*+=\s*+(?P<q>[\"'])(?P<alt>[^\"'<>]*+)(?P=q)", re.IGNORECASE)
+_TAG_END = re.compile(r"[<>]")
+_WEB = re.compile(r"^(https?://|mailto:)\S+$")
+_NEEDS_ANGLE = re.compile(r"[\s()<>]")  # a link target with these goes in <>
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # An absolute path -> the id of the record imported from it (now or earlier), or None.
@@ -36,13 +48,38 @@ RecordFor = Callable[[Path], "str | None"]
 class Unresolved:
     target: str  # as the ADR wrote it
     why: str
+    dropped: bool = False  # the link was left out and its text kept
 
 
 @dataclass(frozen=True)
-class Image:
-    source: Path  # the image file the ADR shows
-    dest: Path  # where it is copied
-    target: str  # as the ADR wrote it
+class Fallback:
+    """An image that is not shown: a plain link to the file instead, or (None) its text."""
+
+    url: str | None
+
+
+@dataclass(frozen=True)
+class HtmlImage:
+    """An `<img>` tag: where it starts and ends, its src (a match of _SRC) and alt text."""
+
+    start: int
+    end: int
+    src: re.Match[str]
+    alt: str
+
+
+def html_images(text: str) -> Iterator[HtmlImage]:
+    """Each `<img ... src="...">` in text, in order."""
+    for m in _IMG.finditer(text):
+        stop = _TAG_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        src = _SRC.search(text, m.end(), end)
+        if src is None:
+            continue
+        alt = _ALT.search(text, m.end(), end)
+        closed = stop is not None and stop[0] == ">"
+        yield HtmlImage(m.start(), end + 1 if closed else src.end(), src,
+                        alt["alt"] if alt else "")
 
 
 def relative(path: Path, root: Path) -> str:
@@ -60,24 +97,40 @@ def linkable(target: str) -> bool:
     target = target.strip()
     if not target or target.startswith("#"):
         return False
-    return not SCHEME.match(target) or bool(re.match(r"^(https?://|mailto:)\S+$", target))
+    return not SCHEME.match(target) or bool(_WEB.match(target))
 
 
 @dataclass
 class Resolver:
     """Rewrites the links of one ADR for the record `record_id` in the decisions folder."""
 
-    source: Path  # the ADR, absolute
-    root: Path  # the decisions folder, absolute
+    source: Path  # the ADR, resolved
+    root: Path  # the decisions folder, resolved
     record_id: str
     record_for: RecordFor
-    taken: dict[Path, Path] = field(default_factory=dict)  # image dest -> its source, this run
+    folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    not_copied: list[Unresolved] = field(default_factory=list)
+    # Each target is resolved once: an ADR may name one 10 MiB image a hundred thousand times.
+    _urls: dict[str, str | None] = field(default_factory=dict)
+    _images: dict[Path, tuple[str | Fallback, str]] = field(default_factory=dict)  # and why
+    _listed: set[Unresolved] = field(default_factory=set)
+    _next: dict[str, int] = field(default_factory=dict)  # image name -> next number to try
 
     @property
-    def assets(self) -> Path:
-        return self.root.parent / "docs" / ASSETS / self.record_id
+    def repo(self) -> Path:
+        """The repository: the folder that holds the decisions folder."""
+        return self.root.parent
+
+    @property
+    def _assets(self) -> tuple[str, ...]:
+        """The record's images folder, from the repository."""
+        return (*images.ASSETS.parts, self.record_id)
+
+    @property
+    def inside(self) -> Path:
+        return self.folder if self.folder is not None else self.source.parent
 
     def text(self, markdown: str) -> str:
         """Every link and image in Markdown text (outside code) rewritten."""
@@ -87,16 +140,36 @@ class Resolver:
 
     def _chunk(self, chunk: str) -> str:
         chunk = LINK.sub(self._link_match, chunk)
-        return _IMG.sub(lambda m: m["head"] + m["q"] + self._url(m["src"], image=True) + m["q"],
-                        chunk)
+        if "<img" not in chunk.lower():
+            return chunk
+        pieces, at = [], 0
+        for tag in html_images(chunk):
+            new = self._image(tag.src["src"])
+            if isinstance(new, str):
+                pieces += [chunk[at:tag.src.start("src")], new]
+                at = tag.src.end("src")
+            else:
+                alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
+                pieces += [chunk[at:tag.start], _plain(alt, tag.src["src"], new.url)]
+                at = tag.end
+        pieces.append(chunk[at:])
+        return "".join(pieces)
 
     def _link_match(self, m: re.Match[str]) -> str:
         text = LINK.sub(self._link_match, m["text"]) if "](" in m["text"] else m["text"]
         old = target(m)
-        new = self._url(old, image=bool(m["bang"]))
+        if m["bang"]:
+            image = self._image(old)
+            if not isinstance(image, str):
+                return _plain(text, old, image.url)
+            new: str | None = image
+        else:
+            new = self._url(old)
+        if new is None:
+            return text
         if new == old and text == m["text"]:
             return m[0]
-        shown = f"<{new}>" if re.search(r"[\s()<>]", new) else new
+        shown = f"<{new}>" if _NEEDS_ANGLE.search(new) else new
         return f"{m['bang']}[{text}]({shown}{m['title'] or ''})"
 
     def link(self, raw: str) -> str | None:
@@ -104,8 +177,8 @@ class Resolver:
         if not linkable(raw):
             self._report(raw, "not a web address or a file")
             return None
-        url = self._url(raw.strip(), image=False)
-        if SCHEME.match(url) or url.startswith(("./", "../", "/")):
+        url = self._url(raw.strip())
+        if url is None or SCHEME.match(url) or url.startswith(("./", "../", "/")):
             return url
         return "./" + url
 
@@ -116,8 +189,8 @@ class Resolver:
 
     def _path(self, raw: str) -> Path | None:
         path = unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
-        if not path or SCHEME.match(path) or path.startswith("/"):
-            return None
+        if not path or SCHEME.match(path) or path.startswith("/") or "\x00" in path:
+            return None  # NUL: no file has such a name, and the OS refuses to look
         return Path(os.path.normpath(self.source.parent / path))
 
     def _record(self, path: Path) -> str | None:
@@ -127,8 +200,15 @@ class Resolver:
                 return found
         return None
 
-    def _url(self, raw: str, *, image: bool) -> str:
+    def _url(self, raw: str) -> str | None:
+        """A link's target from the decisions folder; None to drop the link (it leads out of
+        the repository)."""
         raw = raw.strip()
+        if raw not in self._urls:
+            self._urls[raw] = self._resolve(raw)
+        return self._urls[raw]
+
+    def _resolve(self, raw: str) -> str | None:
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
         if raw.startswith("/"):
@@ -137,51 +217,97 @@ class Resolver:
         path = self._path(raw)
         if path is None:
             return raw
-        fragment = raw.partition("#")[2]
-        rid = None if image else self._record(path)
+        rid = self._record(path)
         if rid is not None:
             return f"{rid}.yaml"
+        if not self._may_link(path):
+            self._report(raw, "outside the repository", dropped=True)
+            return None
+        fragment = raw.partition("#")[2]
         tail = "#" + quote(unquote(fragment), safe=URL_SAFE) if fragment else ""
-        if image and path.is_file():
-            dest = self._copy(path, raw)
-            return relative(dest, self.root)
         if not path.exists():
-            self._report(raw, "no such image" if image else "no such file")
+            self._report(raw, "no such file")
         elif path.suffix.lower() in MARKDOWN_SUFFIXES:
             self._report(raw, "an ADR or page that was not imported: the link points at the "
                               "Markdown file")
         return relative(path, self.root) + tail
 
-    def _report(self, raw: str, why: str) -> None:
-        entry = Unresolved(raw, why)
-        if entry not in self.unresolved:
-            self.unresolved.append(entry)
-
-    def _copy(self, path: Path, raw: str) -> Path:
-        """Where the image goes: its own name in the record's folder, or name-2, name-3 ...
-        when that is taken by a different file."""
+    def _may_link(self, path: Path) -> bool:
+        """A link may point inside the imported folder or anywhere in the repository, both as
+        written and where it leads once links on the way are followed."""
         real = Path(os.path.realpath(path))
-        for image in self.images:
-            if image.source == real:
-                return image.dest
-        stem, suffix = path.stem, path.suffix
-        n = 1
+        return all(_within(p, self.inside) or _within(p, self.repo) for p in (path, real))
+
+    def _image(self, raw: str) -> str | Fallback:
+        """The copy's path for an image that is copied, a web address as it is; for an image
+        that is not copied, what to show instead."""
+        raw = raw.strip()
+        if not raw or raw.startswith("#") or SCHEME.match(raw):
+            return raw
+        path = self._path(raw)
+        if path is None:
+            why = "an absolute path" if raw.startswith("/") else "not a file name"
+            self._list(self.not_copied, Unresolved(raw, why))
+            return Fallback(None)
+        if path not in self._images:
+            try:
+                self._images[path] = self._copied(raw, path), ""
+            except NotCopied as e:
+                fallback = Fallback(relative(path, self.root) if os.path.lexists(path)
+                                    and self._may_link(path) else None)
+                self._images[path] = fallback, str(e)
+        shown, why = self._images[path]
+        if why:
+            self._list(self.not_copied, Unresolved(raw, why))
+        return shown
+
+    def _copied(self, raw: str, path: Path) -> str:
+        """The copy's path, from the decisions folder. Raises NotCopied."""
+        if not _within(path, self.inside):
+            raise NotCopied(f"outside {display(self.inside)}, the folder images are copied "
+                            "from (see --root)")
+        blocked = images.blocked(self.repo, self._assets)
+        if blocked is not None:
+            raise NotCopied(f"{blocked}; nothing is written through it")
+        name = PurePosixPath(*path.relative_to(self.inside).parts)
+        data = images.read(self.inside, name)
+        return relative(self._copy(name, data, raw), self.root)
+
+    def _report(self, raw: str, why: str, dropped: bool = False) -> None:
+        self._list(self.unresolved, Unresolved(raw, why, dropped))
+
+    def _list(self, entries: list[Unresolved], entry: Unresolved) -> None:
+        if entry not in self._listed:
+            self._listed.add(entry)
+            entries.append(entry)
+
+    def _copy(self, name: PurePosixPath, data: bytes, raw: str) -> Path:
+        """Where the image goes (each image comes here once): its own name in the record's
+        folder, or name-2, name-3 ... when that is taken by another image of this record or
+        a different file."""
+        stem, suffix = PurePosixPath(name.name).stem, PurePosixPath(name.name).suffix
+        n = self._next.get(name.name, 1)
         while True:
-            dest = self.assets / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-            other = self.taken.get(dest)
-            same_here = other == real
-            free_here = other is None
-            on_disk = dest.exists()
-            if same_here or (free_here and (not on_disk or _same(dest, real))):
+            file_name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
+            there = images.existing(self.repo, self._assets, file_name)
+            if there is None or there == data:
                 break
             n += 1
-        self.taken[dest] = real
-        self.images.append(Image(real, dest, raw))
-        return dest
+        self._next[name.name] = n + 1
+        image = Image(self.inside, name, images.assets(self.repo, self.record_id) / file_name,
+                      raw)
+        self.images.append(image)
+        return image.dest
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.is_file() and filecmp.cmp(a, b, shallow=False)
-    except OSError:
-        return False
+def _within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
+
+
+def _plain(text: str, raw: str, url: str | None) -> str:
+    """What stands for an image that is not shown: a link to the file, or its text."""
+    text = text.strip() or PurePosixPath(unquote(raw.split("#", 1)[0])).name or "image"
+    if url is None:
+        return text
+    shown = f"<{url}>" if _NEEDS_ANGLE.search(url) else url
+    return f"[{text}]({shown})"

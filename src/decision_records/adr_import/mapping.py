@@ -13,8 +13,10 @@ left as the ADR wrote them: the batch rewrites them once every record has its nu
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,15 +74,18 @@ _VERBS = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in RELATION_VERBS)
 # amends [ADR 5](0005-x.md)`: a relation verb where a sentence or a list item starts (or
 # after "this decision"), then one or more links.
 _RELATION = re.compile(
-    r"(?P<lead>^[ \t]*(?:[*+-][ \t]+)?(?:\*\*|__)?|[.;!?][ \t]+(?:\*\*|__)?|\b(?:this|the)\s+"
+    r"(?P<lead>^[ \t]*+(?:[*+-][ \t]++)?(?:\*\*|__)?|[.;!?][ \t]++(?:\*\*|__)?|\b(?:this|the)\s++"
     r"(?:adr|decision|record|document|proposal)\s+(?:is\s+|was\s+|has\s+been\s+|will\s+be\s+)?"
     r"|\bit\s+(?:is\s+|was\s+|has\s+been\s+))"
     r"(?P<verb>" + _VERBS + r")(?![\w-])(?:\*\*|__)?[ \t]*:?(?:\*\*|__)?[ \t]*:?[ \t]*"
     r"(?P<links>" + _LINK_ANY + r"(?:[ \t]*(?:,|;|&|\band\b|\bor\b)?[ \t]*" + _LINK_ANY + r")*)",
     re.IGNORECASE | re.MULTILINE)
+# The value is the rest of the line without the spaces around it, taken as runs of spaces
+# each followed by a word: a lazy value tried against `\s*$` after each character would read a
+# run of spaces once per character in it.
 _META_LINE = re.compile(
     r"^\s*(?P<item>[*+-]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)(?:\*\*|__)?"
-    r"\s*:(?:\*\*|__)?\s*(?P<value>.*?)\s*$")
+    r"\s*:(?:\*\*|__)?\s*+(?P<value>(?:\s*+\S)*+)\s*+$")
 _KNOWN_META = {"status", "date", "deciders", "decision-makers", "consulted", "informed", "tags",
                "technical-story", "title", "author", "authors", "decided-by"}
 _POINT = re.compile(
@@ -104,26 +109,62 @@ _NAMED = re.compile(
 _OPTION_LABEL = re.compile(
     r"^(?P<label>(?:option|alternative|choice|approach|variant)\s*(?:#\s*)?(?:\d+|[a-z])\b"
     r"|\d+[.)])\s*(?:[:.)\-\u2013\u2014]+\s*|\s+|$)", re.IGNORECASE)
+# Patterns that may start with spaces start only where a run of spaces does (`(?<!\s)`), so
+# that a long run is not read again from each space in it.
 _CHOSEN_MARK = re.compile(
-    r"\s*(?:\((?:chosen|selected|accepted|adopted|our choice|decision|winner)\)"
+    r"(?<!\s)\s*+(?:\((?:chosen|selected|accepted|adopted|our choice|decision|winner)\)"
     r"|\[(?:chosen|selected)\]|[\u2705\u2714\u2713\u2611]\ufe0f?|\u2190\s*chosen"
-    r"|(?:\*\*|__)\(?(?:chosen|selected)\)?(?:\*\*|__))\s*", re.IGNORECASE)
+    r"|(?:\*\*|__)\(?(?:chosen|selected)\)?(?:\*\*|__))\s*+", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
-_SPLIT = re.compile(r":\s+|\s+[-\u2013\u2014]\s+")
-_ADOPT = re.compile(
-    r"\b(?:we|i|the\s+team|our\s+team)\s+(?:(?:will|shall|would|are\s+going\s+to|'ll|have|has"
-    r"|had|did|do|should|must|now|therefore|then|finally)\s+)*(?:(?:decided|agreed|chose|"
-    r"plan|want|propose|intend|opted)\s+(?:to\s+|on\s+|for\s+)?)?(?P<neg>not\s+|never\s+)?"
-    r"(?P<verb>use|adopt|go\s+with|going\s+with|choose|chose|chosen|pick|picked|select|selected"
-    r"|opt\s+for|settle\s+on|settled\s+on|move\s+to|switch\s+to|migrate\s+to|stay\s+with|keep"
-    r"|build|buy|implement|introduce|standardi[sz]e\s+on|deploy|rely\s+on|prefer|recommend)"
-    r"\b(?P<object>(?:[^.;:\n]|[.:](?=\w))*)"
-    r"|(?P<passive>(?:[^.;:\n]|[.:](?=\w)){1,120}?)\s+(?:was|is|has\s+been|will\s+be)\s+(?P<pneg>not\s+)?"
-    r"(?:chosen|selected|adopted|picked)\b",
+_SPLIT = re.compile(r":\s+|(?<!\s)\s++[-\u2013\u2014]\s+")
+# "We will use X", "the team decided to adopt X": the words after the verb are the object.
+_ACTIVE = re.compile(
+    r"\b(?:we|i|the\s++team|our\s++team)\s++(?:(?:will|shall|would|are\s++going\s++to|'ll"
+    r"|have|has|had|did|do|should|must|now|therefore|then|finally)\s++)*(?:(?:decided|agreed"
+    r"|chose|plan|want|propose|intend|opted)\s++(?:to\s++|on\s++|for\s++)?)?"
+    r"(?P<neg>not\s++|never\s++)?"
+    r"(?P<verb>use|adopt|go\s++with|going\s++with|choose|chose|chosen|pick|picked|select"
+    r"|selected|opt\s++for|settle\s++on|settled\s++on|move\s++to|switch\s++to|migrate\s++to"
+    r"|stay\s++with|keep|build|buy|implement|introduce|standardi[sz]e\s++on|deploy|rely\s++on"
+    r"|prefer|recommend)\b(?P<object>(?:[^.;:\n]|[.:](?=\w))*+)",
     re.IGNORECASE)
+# "X was chosen": found by its verb; the subject is up to PASSIVE_REACH characters before it
+# within the clause (see `_adoptions`).
+_PASSIVE = re.compile(
+    r"(?<!\s)\s++(?:was|is|has\s++been|will\s++be)\s++(?P<pneg>not\s++)?"
+    r"(?:chosen|selected|adopted|picked)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;\n]|[.:](?!\w)")
+PASSIVE_REACH = 120
 _NOT_THIS = re.compile(r"\b(?:instead\s+of|rather\s+than|over|in\s+place\s+of|as\s+opposed\s+to"
                        r"|versus|vs\.?|not|but\s+not|and\s+not|replacing|unlike)\b.*$",
                        re.IGNORECASE | re.DOTALL)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[^\w]+")
+# Names split at commas, semicolons, line breaks and "and" / "&" between spaces on the line.
+_NAME_SEP = re.compile(r"[,;\n]|(?<![^\S\n])[^\S\n]++and\s++|(?<![^\S\n])[^\S\n]*+&\s*+")
+_WRAPPED = re.compile(r"^(\*\*|__|\*|_)(.+?)\1")
+_STRONG = re.compile(r"\*\*|__")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<!\s)\s++([:.,;])")
+_BOLD_NAME = re.compile(r"^(\*\*|__)(.+?)\1\s*(?:[:\-\u2013\u2014]+\s*)?(.*)$", re.DOTALL)
+_BOLD_PARAGRAPH = re.compile(r"^(\*\*|__)(?P<name>[^*_\n]+)\1\s*(?:[:\-\u2013\u2014]+\s*)?"
+                             r"(?P<rest>.*)$", re.DOTALL)
+_KEY_GAP = re.compile(r"[\s_]+")
+_RELATION_FILLER = re.compile(r"[\s*_+.,;:-]|\b(this|the|adr|decision|record|is|was|has|been)\b",
+                              re.IGNORECASE)
+_TICKED = re.compile(r"^\s*[*+-]\s+\[[xX]\]\s+")
+_DECORATION = re.compile(r"(?<![:*_])[:*_]+$|^[*_]+")
+_REASON_LEAD = re.compile(r"^[\s,.;:]*(because\b[\s,:]*)?", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^[\[{<].*[\]}>]")
+_PLACEHOLDER_TITLE = re.compile(r"^(?:(?:number|nnnn|xxxx|n+|x+)\.?\s+)?title", re.IGNORECASE)
+_TAG_SEP = re.compile(r"[,\s]+")
+_OBJECT_SEP = re.compile(r"[,;]")
+_FIELD_TOP = re.compile(r"[.\[]")
+_FIELD_INDEX = re.compile(r"\[(\d+)\]")
+_LIST_MARK = re.compile(r"^[ \t]*+(?:[*+-]|\d+[.)])\s+", re.MULTILINE)
+_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<rest>.+)$", re.MULTILINE)
 
 
 class NotAnAdr(Exception):
@@ -176,7 +217,7 @@ def _stem(file_name: str) -> str:
 
 def _tag(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_ALNUM.sub("-", ascii_text.lower()).strip("-")
 
 
 def _names(value: Any) -> list[str]:
@@ -186,7 +227,7 @@ def _names(value: Any) -> list[str]:
     if isinstance(value, list):
         raw = [str(v) for v in value if v is not None]
     else:
-        raw = re.split(r"[,;\n]|\s+and\s+|\s*&\s*", str(value))
+        raw = _NAME_SEP.split(str(value))
     return [name for name in (plain(r).strip(" -*") for r in raw) if name]
 
 
@@ -198,7 +239,7 @@ def _capital(text: str) -> str:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[^\w]+", " ", plain(name).casefold()).strip()
+    return _NOT_WORD.sub(" ", plain(name).casefold()).strip()
 
 
 def _contains(haystack: str, needle: str) -> int:
@@ -213,8 +254,8 @@ def _unwrap(text: str) -> str:
     """`**Lunr.js**` -> `Lunr.js`: emphasis around the whole text is formatting only. A name
     without links or code is plain text, its Markdown escapes undone (`Span\\<T\\>`)."""
     text = text.strip()
-    m = re.fullmatch(r"(\*\*|__|\*|_)(.+?)\1", text)
-    text = m[2].strip() if m and not re.search(r"(\*\*|__)", m[2]) else text
+    m = _WRAPPED.fullmatch(text)
+    text = m[2].strip() if m and not _STRONG.search(m[2]) else text
     return text if LINK.search(text) or "`" in text else unescape(text)
 
 
@@ -260,14 +301,16 @@ def _option_label(text: str) -> tuple[str, str, bool]:
     if _CHOSEN_MARK.search(text):
         marked = True
         text = _CHOSEN_MARK.sub(" ", text).strip()
-        text = re.sub(r"\s+([:.,;])", r"\1", text)
-    if m := re.match(r"^(\*\*|__)(.+?)\1\s*(?:[:\-\u2013\u2014]+\s*)?(.*)$", text, re.DOTALL):
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if m := _BOLD_NAME.match(text):
         inner, rest = m[2].strip(), m[3].strip()
         name, more, _ = _option_label(inner)
         return name, " ".join(p for p in (more, rest) if p), marked
     label = _OPTION_LABEL.match(text)
     head = text[label.end():] if label else text
-    links_at = [(m.start(), m.end()) for m in LINK.finditer(head)]
+    # only the splits in the first 80 characters are tried, so only links starting there count
+    links_at = [(m.start(), m.end())
+                for m in itertools.takewhile(lambda m: m.start() <= 80, LINK.finditer(head))]
     for split in _SPLIT.finditer(head):
         if split.start() > 80:
             break
@@ -345,7 +388,7 @@ class _Mapper:
 
     @staticmethod
     def _meta_key(key: str) -> str:
-        key = re.sub(r"[\s_]+", "-", key.strip().lower())
+        key = _KEY_GAP.sub("-", key.strip().lower())
         return {"decision-maker": "decision-makers", "decider": "deciders",
                 "author": "authors"}.get(key, key)
 
@@ -376,8 +419,7 @@ class _Mapper:
         rest = text
         for a, b in reversed(spans):
             rest = rest[:a] + rest[b:]
-        return not re.sub(r"[\s*_+.,;:-]|\b(this|the|adr|decision|record|is|was|has|been)\b",
-                          "", rest, flags=re.IGNORECASE)
+        return not _RELATION_FILLER.sub("", rest)
 
     # --- sections ------------------------------------------------------------------------
 
@@ -460,14 +502,13 @@ class _Mapper:
             self._keep(section)
             return
         lines = section.body.split("\n")
-        checked = [re.sub(r"^\s*[*+-]\s+\[[xX]\]\s+", "", line) for line in lines
-                   if re.match(r"^\s*[*+-]\s+\[[xX]\]\s+", line)]
+        checked = [_TICKED.sub("", line) for line in lines if _TICKED.match(line)]
         phrase, extra = "", []
         for line in lines:
             text = line.strip().lstrip("*+- ").strip()
             if not text or self._relation_line(text):
                 continue
-            if re.match(r"^\[[ xX]\]\s+", text) and checked:
+            if _CHECKBOX.match(text) and checked:
                 continue  # a checklist of statuses: the ticked one is the status
             m = _META_LINE.match(line)
             key = self._meta_key(m["key"]) if m else ""
@@ -512,8 +553,7 @@ class _Mapper:
                 if self._relation_line(block.text):
                     continue
                 self._option_item(block, origin)
-            elif m := re.match(r"^(\*\*|__)(?P<name>[^*_\n]+)\1\s*(?:[:\-\u2013\u2014]+\s*)?"
-                               r"(?P<rest>.*)$", block.text, re.DOTALL):
+            elif m := _BOLD_PARAGRAPH.match(block.text):
                 # `**Elasticsearch**: heavy to run.` -- a paragraph per option
                 name, more, marked = _option_label(m["name"])
                 option = self._option(name, origin, loose=False)
@@ -544,7 +584,7 @@ class _Mapper:
             if sub.kind == "text":
                 option.summary.append(sub)
                 continue
-            heading = point_heading(re.sub(r"[:*_]+$|^[*_]+", "", sub.text.strip()))
+            heading = point_heading(_DECORATION.sub("", sub.text.strip()))
             if heading in ("good", "bad") and sub.body:  # `* Pros:` with the points under it
                 for item in sub.items:
                     text = item.text + (f"\n\n{item.body}" if item.body else "")
@@ -620,8 +660,7 @@ class _Mapper:
                 value = next(g for g in named.group("q", "c", "b", "k", "l", "p")
                              if g is not None)
                 self.chosen = _unwrap(value.strip())
-                reason = re.sub(r"^[\s,.;:]*(because\b[\s,:]*)?", "", named["tail"],
-                                flags=re.IGNORECASE)
+                reason = _REASON_LEAD.sub("", named["tail"], count=1)
             body = body[:m.start()] + _capital(reason.strip()) + body[m.end():]
         elif d := _DECISION_LABEL.search(body):
             self.decision_label = d["rest"].strip()
@@ -696,8 +735,7 @@ class _Mapper:
         raw = self.doc.title or (str(self.meta.pop("title")) if "title" in self.meta else "")
         self.meta.pop("title", None)
         title = clean_title(plain(raw), self.file_name)
-        if re.fullmatch(r"[\[{<].*[\]}>]", title) or re.fullmatch(
-                r"(?:(?:number|nnnn|xxxx|n+|x+)\.?\s+)?title", title, re.IGNORECASE):
+        if _PLACEHOLDER.fullmatch(title) or _PLACEHOLDER_TITLE.fullmatch(title):
             raise NotAnAdr("an ADR template: the title is a placeholder")
         if not title:
             title = FILE_PREFIX.sub("", _stem(self.file_name))
@@ -802,7 +840,7 @@ class _Mapper:
         raw = self.meta.pop("tags", None)
         if raw is None:
             return []
-        words = raw if isinstance(raw, list) else re.split(r"[,\s]+", str(raw).strip("[] "))
+        words = raw if isinstance(raw, list) else _TAG_SEP.split(str(raw).strip("[] "))
         out: list[str] = []
         for word in words:
             tag = _tag(str(word))
@@ -855,20 +893,19 @@ class _Mapper:
         """The one option a sentence like 'We will use X' adopts, and those words."""
         if not self.options:
             return None
-        for m in _ADOPT.finditer(plain(text) if "\n" not in text else
-                                 "\n".join(plain(line) for line in text.split("\n"))):
-            if m["neg"] or m["pneg"]:
+        for adoption in _adoptions(plain(text) if "\n" not in text else
+                                   "\n".join(plain(line) for line in text.split("\n"))):
+            if adoption.negated:
                 continue
-            words = m["object"] if m["object"] is not None else m["passive"]
-            words = _NOT_THIS.sub("", words) if m["object"] is not None else \
-                re.split(r"[,;]", words)[-1]
+            words = _NOT_THIS.sub("", adoption.words) if adoption.active else \
+                _OBJECT_SEP.split(adoption.words)[-1]
             key = _key(words)
             hits = sorted(((at, o) for o in self.options for k in o.names()
                            if (at := _contains(key, k)) >= 0 and len(k) >= 2),
                           key=lambda hit: hit[0])
             chosen = {id(o): o for _, o in hits}
             if len(chosen) == 1:
-                return hits[0][1], one_line(m[0])
+                return hits[0][1], one_line(adoption.phrase)
         return None
 
     def _decision_fields(self, title: str, structured: bool
@@ -935,6 +972,51 @@ def _descendants(section: Section) -> list[Section]:
     return out
 
 
+@dataclass(frozen=True)
+class _Adoption:
+    phrase: str  # the words that say it
+    words: str  # what is adopted: the object, or the subject of a passive
+    active: bool
+    negated: bool
+
+
+def _adoptions(text: str) -> Iterator[_Adoption]:
+    """Each "we will use X" or "X was chosen" in text, in order and not overlapping.
+
+    One pattern could say both, with the passive's subject as up to PASSIVE_REACH characters
+    before its verb; but it would try those characters from every position of the text. So
+    the verbs of the passive are found on their own, and the subject is taken back from each
+    to the start of its clause, at most PASSIVE_REACH characters: the same matches, in time
+    linear in the text.
+    """
+    at = 0
+    active = _ACTIVE.search(text)
+    passive = _PASSIVE.search(text, 1)
+    while active is not None or passive is not None:
+        subject = None
+        while passive is not None:
+            lo = max(at, passive.start() - PASSIVE_REACH)
+            ends = [m.end() for m in _CLAUSE_END.finditer(text, lo, passive.start())]
+            start = ends[-1] if ends else lo
+            if start < passive.start():
+                subject = start
+                break
+            passive = _PASSIVE.search(text, passive.start() + 1)
+        if active is not None and (subject is None or active.start() <= subject):
+            yield _Adoption(active[0], active["object"], True, bool(active["neg"]))
+            at = active.end()
+        elif passive is not None and subject is not None:
+            yield _Adoption(text[subject:passive.end()], text[subject:passive.start()], False,
+                            bool(passive["pneg"]))
+            at = passive.end()
+        else:
+            return
+        if active is not None and active.start() < at:
+            active = _ACTIVE.search(text, at)
+        if passive is not None and passive.start() < at + 1:
+            passive = _PASSIVE.search(text, at + 1)
+
+
 def _option_label_only(text: str) -> str:
     """`Option 2: Lunr.js` -> `Option 2`, the label an ADR may refer to the option by."""
     m = _OPTION_LABEL.match(_CHECKBOX.sub("", text.strip()))
@@ -948,8 +1030,8 @@ def _ordered(guesses: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Guesses in the order of the fields they are about, each field once."""
     def key(guess: tuple[str, str]) -> tuple[int, int, str]:
         path = guess[0]
-        top = re.split(r"[.\[]", path, maxsplit=1)[0]
-        index = re.search(r"\[(\d+)\]", path)
+        top = _FIELD_TOP.split(path, maxsplit=1)[0]
+        index = _FIELD_INDEX.search(path)
         rank = _FIELD_ORDER.index(top) if top in _FIELD_ORDER else len(_FIELD_ORDER)
         return rank, int(index[1]) if index else -1, path
 
@@ -979,8 +1061,8 @@ def markdown(text: str) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    line = plain(re.sub(r"^\s*(?:[*+-]|\d+[.)])\s+", "", text, flags=re.MULTILINE))
-    m = re.match(r"(.+?[.!?])(\s|$)", line)
+    line = plain(_LIST_MARK.sub("", text))
+    m = _SENTENCE.match(line)
     sentence = m[1] if m else line
     return sentence if len(sentence) <= 300 else sentence[:299].rsplit(" ", 1)[0] + "\u2026"
 
@@ -995,8 +1077,10 @@ def raw_draft(text: str, *, file_name: str, team: str | None, today: dt.date,
               why: str) -> Draft:
     """A record holding the ADR's whole text in `context`, for an ADR that could not be mapped:
     everything else is a TODO or a guess, and nothing is lost."""
-    heading = re.search(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
-    title = clean_title(plain(heading[1]), file_name) if heading else ""
+    heading = _ATX_HEADING.search(text)
+    # the heading's text without the spaces and closing #s after it (at least one character)
+    title = clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(" \t#")),
+                        file_name) if heading else ""
     guesses = [("status", "the ADR could not be read; set to proposed")]
     if not title or len(title) > 200 or len(title) < 3:
         title = FILE_PREFIX.sub("", _stem(file_name)).replace("-", " ").replace("_", " ")

@@ -35,11 +35,21 @@ def report(result: Result) -> str:
                 lines.append(f"    fill in: {'; '.join(o.todo)}")
             lines.extend(f"    guess: {f}: {note}" for f, note in o.guesses)
             lines.extend(f"    check: {c}" for c in o.check)
-    unresolved = [(o, u) for o in imported for u in o.unresolved]
+    unresolved = [(o, u) for o in imported for u in o.unresolved if not u.dropped]
     if unresolved:
         lines += ["", "Links that could not be resolved (each left pointing where the ADR "
                       "meant):"]
         lines.extend(f"  {display(o.source)}: {u.target} ({u.why})" for o, u in unresolved)
+    dropped = [(o, u) for o in imported for u in o.unresolved if u.dropped]
+    if dropped:
+        lines += ["", "Links left out (the record keeps their text):"]
+        lines.extend(f"  {display(o.source)}: {u.target} ({u.why})" for o, u in dropped)
+    refused = [(o, u) for o in imported for u in o.not_copied]
+    if refused:
+        lines += ["", "Images not copied (the record keeps their text, or a plain link to the "
+                      "file):"]
+        lines.extend(f"  {display(o.source)}: {u.target}: not copied ({u.why})"
+                     for o, u in refused)
     images = [(o, i) for o in imported for i in o.images]
     if images:
         copied = "Images that would be copied" if result.dry_run else "Images copied"

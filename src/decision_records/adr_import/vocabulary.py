@@ -93,12 +93,15 @@ _DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "
 _MONTH_FORMATS = ("%B %Y", "%b %Y", "%B, %Y", "%b, %Y")
 
 # `ADR-12:`, `12.`, `Architecture Decision Record 12:`, `[ADR-0012]`, `#12 -`, `RFC 3:` ...
+# Spaces are taken possessively (`\s*+`): what follows each run is never a space, and giving
+# spaces back would read the run again once per space in it.
 _TITLE_NUMBER = re.compile(
-    r"^\s*\[?(?:(?:architecture|architectural)\s+decision(?:\s+record)?|decision\s+record"
-    r"|decision|adr|rfc|record)\s*[-#]?\s*(?P<n1>\d+)[a-z]?\]?(?:\s*[.:)\-\u2013\u2014|]+\s*|\s+)"
-    r"|^\s*#?(?P<n2>\d+)(?:\s*[.:)\-\u2013\u2014|]+\s+|[.:)]\s*(?=\S))",
+    r"^\s*+\[?(?:(?:architecture|architectural)\s++decision(?:\s++record)?|decision\s++record"
+    r"|decision|adr|rfc|record)\s*+[-#]?\s*+(?P<n1>\d+)[a-z]?\]?"
+    r"(?:\s*+[.:)\-\u2013\u2014|]++\s*+|\s++)"
+    r"|^\s*+#?(?P<n2>\d+)(?:\s*+[.:)\-\u2013\u2014|]++\s++|[.:)]\s*+(?=\S))",
     re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"^\s*(?P<n>\d+)\s+(?=\S)")
+_BARE_NUMBER = re.compile(r"^\s*+(?P<n>\d+)\s++(?=\S)")
 _FILE_NUMBER = re.compile(r"^(?:adr|rfc)?[-_ ]?0*(\d+)", re.IGNORECASE)
 FILE_PREFIX = re.compile(r"^(?:(?:adr|rfc)[-_ ]?)?(?:\d{4}-?\d{2}-?\d{2}|\d+)[-_ .]+",
                          re.IGNORECASE)
@@ -109,6 +112,21 @@ _TEMPLATE_NAME = re.compile(
     r"|(?:^|[-_ .])(?:adr|madr|nygard|log4brains|decision|record)[-_ ]template(?:[-_ .]|$)"
     r"|(?:^|[-_ .])(?:x{3,}|n{3,}|X{3,}|N{3,})(?:[-_ .]|$)",
     re.IGNORECASE)
+_HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*+\.?\s+")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_DATES = ((re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+          (re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})"), (1, 2, 3)),
+          (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (3, 2, 1)))
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$|^(\d{1,2})[-/.](\d{4})$")
+_YEAR = re.compile(r"^(?:19|20|21)\d\d$")
+_STRUCK = re.compile(r"~~.*?~~")
+_STATUS_LABEL = re.compile(r"^(status|state)\s*+:?\s*+")
+_FIRST_WORD = re.compile(r"[^\w']+")
+_ADR_LIKE = re.compile(r"^(?:(?:adr|rfc)[-_ ]?)?\d+[-_ .]", re.IGNORECASE)
+_SLUG_GAP = re.compile(r"[^a-z0-9]+")
+# Where a long title's first phrase ends: `: `, ` - `, `(`, `;`, `,`, a dash, `. `.
+_PHRASE_END = re.compile(r"(?<!\s)\s*(?::\s|\s[-\u2013\u2014]\s|[(;,\u2013\u2014]|\.\s)")
 _STOP_WORDS = frozenset("a an and as at be but by for from in into is of on or the to with "
                         "we our via vs".split())
 
@@ -126,8 +144,8 @@ def point_heading(heading: str) -> str | None:
 
 def heading_key(heading: str) -> str:
     """'2. Decision Outcome:' -> 'decision outcome'."""
-    name = re.sub(r"^\d+(\.\d+)*\.?\s+", "", plain(heading).lower())
-    name = re.sub(r"[^\w\s]+", " ", name)
+    name = _HEADING_NUMBER.sub("", plain(heading).lower())
+    name = _NOT_WORD.sub(" ", name)
     return " ".join(name.split())
 
 
@@ -140,16 +158,13 @@ def parse_date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = plain(value)
-    patterns = ((r"(\d{4})-(\d{1,2})-(\d{1,2})", (1, 2, 3)),
-                (r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", (1, 2, 3)),
-                (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", (3, 2, 1)))
-    for pattern, (y, mo, d) in patterns:
-        if m := re.search(pattern, text):
+    for pattern, (y, mo, d) in _DATES:
+        if m := pattern.search(text):
             try:
                 return dt.date(int(m[y]), int(m[mo]), int(m[d]))
             except ValueError:
                 return None
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip(" ."))
+    text = _ORDINAL.sub(r"\1", text.strip(" ."))
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -166,9 +181,8 @@ def partial_date(value: Any) -> tuple[dt.date, str] | None:
     if not isinstance(value, str):
         return None
     text = plain(value).strip(" .")
-    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text) or \
-            re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text):
-        year, month = (m[1], m[2]) if len(m[1]) == 4 else (m[2], m[1])
+    if m := _YEAR_MONTH.fullmatch(text):
+        year, month = (m[1], m[2]) if m[1] else (m[4], m[3])
         try:
             return dt.date(int(year), int(month), 1), \
                 f"the source gives only the month ({text}); set to its first day"
@@ -180,7 +194,7 @@ def partial_date(value: Any) -> tuple[dt.date, str] | None:
             return day, f"the source gives only the month ({text}); set to its first day"
         except ValueError:
             continue
-    if re.fullmatch(r"(19|20|21)\d\d", text):
+    if _YEAR.fullmatch(text):
         return dt.date(int(text), 1, 1), f"the source gives only the year ({text}); set to " \
                                          "1 January"
     return None
@@ -199,7 +213,7 @@ def file_date(name: str) -> dt.date | None:
 
 def status_phrase(text: str) -> str:
     """The words of a status line: links, struck-out words and decoration removed."""
-    text = re.sub(r"~~.*?~~", " ", text)  # `~~Proposed~~ Accepted`
+    text = _STRUCK.sub(" ", text)  # `~~Proposed~~ Accepted`
     text = LINK.sub(" ", text)
     return one_line(plain(text)).lower().strip(" .:;,!*_-")
 
@@ -209,13 +223,13 @@ def map_status(text: str) -> tuple[Status | None, str]:
     known word, 'close' for a misspelling of one, 'unknown' (set to proposed); None when
     there is no wording at all."""
     words = status_phrase(text)
-    words = re.sub(r"^(status|state)\s*:?\s*", "", words)
+    words = _STATUS_LABEL.sub("", words)
     if not words:
         return None, "standard"
     for phrase, status in STATUS_WORDS:
         if re.match(re.escape(phrase) + r"(?!\w)", words):
             return status, "standard" if phrase in STANDARD else "mapped"
-    first = re.split(r"[^\w']+", words)[0]
+    first = _FIRST_WORD.split(words, maxsplit=1)[0]
     close = difflib.get_close_matches(first, [w for w in _WORDS if " " not in w], n=1,
                                       cutoff=0.8)
     if close and len(first) >= 4:
@@ -243,7 +257,7 @@ def template_name(file_name: str) -> bool:
 
 def adr_like_name(file_name: str) -> bool:
     """Numbered the way ADR collections number their files: 0012-x, adr-12-x, 20200924-x."""
-    return bool(re.match(r"^(?:(?:adr|rfc)[-_ ]?)?\d+[-_ .]", file_name, re.IGNORECASE))
+    return bool(_ADR_LIKE.match(file_name))
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -252,13 +266,21 @@ def slug(text: str, limit: int = 60) -> str:
 
     def words_of(part: str) -> list[str]:
         ascii_text = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-        return [w for w in re.split(r"[^a-z0-9]+", ascii_text.lower()) if w]
+        return [w for w in _SLUG_GAP.split(ascii_text.lower()) if w]
 
     words = words_of(text)
     if len("-".join(words)) > limit:
-        for m in re.finditer(r"\s*(?::\s|\s[-\u2013\u2014]\s|[(;,\u2013\u2014]|\.\s)", text):
-            head = words_of(text[:m.start()])
-            if 12 <= len("-".join(head)) <= limit:
+        # the words before each phrase end, gathered piece by piece rather than from the
+        # start each time; past the limit, no later phrase end can fit
+        head: list[str] = []
+        at = 0
+        for m in _PHRASE_END.finditer(text):
+            head += words_of(text[at:m.start()])
+            at = m.start()
+            size = len("-".join(head))
+            if size > limit:
+                break
+            if size >= 12:
                 words = head
                 break
     out: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,15 +21,25 @@ from .common import Exit2, echo, open_config, today_or_exit
               help="Write nothing; print each record that would be written.")
 @click.option("--team", help="The owning team for every imported record (a team in "
                              "decisions/config.yaml). Without it, team is left as a TODO.")
+@click.option("--root", "within", metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Copy the images the ADRs show from anywhere inside DIR, which must hold "
+                   "every PATH. Without it, only from inside each folder named (for a file "
+                   "named alone, its own folder).")
 @click.pass_obj
-def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | None) -> None:
+def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | None,
+                within: Path | None) -> None:
     """Import Markdown ADRs (Nygard/adr-tools, MADR 2 to 4, log4brains) as records.
 
     PATHS are ADR files or folders, searched recursively (*.md, *.markdown and files
     without an extension; every other file is listed as skipped). Each ADR becomes one
     record under the next free number. Nothing in the decisions folder is overwritten,
     and files imported before (the record keeps the source path in `imported.source`)
-    are skipped. Images the ADRs show are copied to docs/assets/imported/.
+    are skipped. Images the ADRs show are copied to docs/assets/imported/ when they are
+    PNG, JPEG, GIF or WebP pictures of at most 10 MiB inside the folder imported (or
+    --root), reached without a symbolic link; any other is listed as not copied, and the
+    record keeps its text. Links that lead out of the repository are dropped, their text
+    kept.
 
     What an ADR does not say (team, category, deciders, a second option, ...) is written
     as a TODO placeholder, and what had to be inferred is listed in `imported.guesses`;
@@ -50,6 +61,14 @@ def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | 
         if teams and team not in teams:
             raise Exit2(f"no team '{team}' in {display(root / 'config.yaml')}; teams: "
                         f"{', '.join(teams)}")
-    result = run(list(paths), root, team=team, today=today_or_exit(), dry_run=dry_run)
+    if within is not None:
+        top = Path(os.path.realpath(within))
+        for path in paths:
+            real = Path(os.path.realpath(path))
+            if real != top and top not in real.parents:
+                raise Exit2(f"{display(path)} is not inside --root {display(within)}; give a "
+                            "root that holds every path imported")
+    result = run(list(paths), root, team=team, today=today_or_exit(), dry_run=dry_run,
+                 within=within)
     echo(report(result), nl=False)
     sys.exit(1 if result.failed else 0)

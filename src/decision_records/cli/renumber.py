@@ -91,8 +91,11 @@ def renumber(root: Path, base: str | None, dry_run: bool) -> Outcome:
     if not dry_run:
         try:
             ren.apply(root, plan)
-        except OSError as e:
+        except ren.NotWritten as e:
+            raise Exit2(f"{display(e.path)}: cannot write: {e.why}; nothing was changed, run "
+                        "`decisions renumber` again once it is fixed") from None
+        except OSError as e:  # removing an old name or moving an images folder, at the end
             where = display(Path(e.filename)) if e.filename else display(root)
-            raise Exit2(f"{where}: cannot write: {e.strerror or e}; nothing after it was "
-                        "changed, run `decisions renumber` again once it is fixed") from None
+            raise Exit2(f"{where}: cannot write: {e.strerror or e}; the records were moved, "
+                        "check what is left with `git status`") from None
     return Outcome((root, plan, dry_run), 1 if plan.unresolved else 0)
