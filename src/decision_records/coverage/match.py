@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..model import Entry
 from ..records import Decisions
+from ..refs import kind_of, normalise
 from .manifests import Found, Note
-from .refs import kind_of, normalise
 from .scan import Inventory
 from .settings import CoverageConfig
 
