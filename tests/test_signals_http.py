@@ -16,10 +16,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from decision_records.refs import Ref
+from decision_records.settings.signals import SignalsConfig
 from decision_records.signals.clients import Fetcher, GitHubGate, Result
 from decision_records.signals.enrich import Summary
 from decision_records.signals.http import USER_AGENT, make_session
-from decision_records.signals.settings import SignalsConfig
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)

@@ -19,8 +19,8 @@ from decision_records.render.context import RenderContext
 from decision_records.render.signals import option_badges
 from decision_records.rules import RULES
 from decision_records.rules.base import Context, Reporter
+from decision_records.settings.signals import Thresholds
 from decision_records.signals.maturity import ago, assess, assess_option
-from decision_records.signals.settings import Thresholds
 from decision_records.signals.snapshot import Entry, Signals, Snapshot
 from decision_records.signals.sources.npm import parse_npm
 from decision_records.signals.sources.pypi import parse_pypi

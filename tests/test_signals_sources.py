@@ -15,9 +15,9 @@ from pydantic import create_model
 from pytest_httpserver import HTTPServer
 
 from decision_records.refs import BY_KIND, Ref
+from decision_records.settings.signals import URL_ENV, SignalsConfig, url_settings
 from decision_records.signals.clients import Fetcher, GitHubGate
 from decision_records.signals.http import make_session
-from decision_records.signals.settings import URL_ENV, SignalsConfig, url_settings
 from decision_records.signals.sources.base import Missing, Reading, Signals, SignalSource
 from decision_records.signals.sources.registry import SOURCES
 

@@ -11,9 +11,9 @@ import click
 from pydantic import ValidationError
 
 from ..refs import Ref
+from ..settings.signals import URL_ENV, SignalsConfig
 from ..signals.enrich import enrich as run_enrich
 from ..signals.enrich import is_fresh, option_refs, unloaded_records
-from ..signals.settings import URL_ENV, SignalsConfig
 from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
 from .common import Exit2, echo, open_decisions
 

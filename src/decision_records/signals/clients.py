@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import requests
 
 from ..refs import BY_KIND, Ref
+from ..settings.signals import SignalsConfig
 from ..textsafe import one_line
 from .http import Cancel, HttpError, Reply, get, rate_limited, scrub
-from .settings import SignalsConfig
 from .sources.base import Missing, ParseError, Reading, Signals, SignalSource, decode
 
 Outcome = Literal["ok", "not-modified", "not-found", "error", "rate-limited"]

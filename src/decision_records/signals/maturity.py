@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..refs import kind_of, source_of
-from .settings import Thresholds
+from ..settings.signals import Thresholds
 from .snapshot import Category, Entry, Snapshot
 from .sources.base import FIRST_RELEASE, LAST_RELEASE, Signals, SignalSource
 

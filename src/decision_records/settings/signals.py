@@ -21,9 +21,9 @@ from typing import Annotated, Any
 from pydantic import Field, PrivateAttr, StringConstraints, create_model
 
 from ..model import Strict
-from .sources import github
-from .sources.base import SignalSource, origin
-from .sources.registry import SOURCES
+from ..signals.sources import github
+from ..signals.sources.base import SignalSource, origin
+from ..signals.sources.registry import SOURCES
 
 BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+")]
 
