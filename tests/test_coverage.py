@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from decision_records.coverage import refs
+from decision_records import refs
 from decision_records.coverage.manifests import (
     Parsed,
     parse_cyclonedx,

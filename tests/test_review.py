@@ -25,10 +25,10 @@ from decision_records.loader import load_decisions
 from decision_records.render.pages import render_review, render_summary
 from decision_records.render.record import render_record
 from decision_records.review import Review, review
+from decision_records.settings.signals import Thresholds
 from decision_records.signals.clients import Result
 from decision_records.signals.enrich import merge, with_history
 from decision_records.signals.maturity import assess
-from decision_records.signals.settings import Thresholds
 from decision_records.signals.snapshot import (
     HISTORY_MAX,
     Change,

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from ..signals.clients import parse_ref
+from ..refs import Ref
+from ..settings.signals import URL_ENV, SignalsConfig
 from ..signals.enrich import enrich as run_enrich
 from ..signals.enrich import is_fresh, option_refs, unloaded_records
-from ..signals.settings import URL_ENV, SignalsConfig
 from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
 from .common import Exit2, echo, open_decisions
 
@@ -42,7 +42,7 @@ def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> N
     """
     for ref in refs:
         try:
-            parse_ref(ref)
+            Ref.parse(ref)
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="REF") from None
     decisions = open_decisions(root)

@@ -26,9 +26,9 @@ from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import refs
 from ..chars import escape
 from ..findings import Finding
-from . import refs
 
 RULE = "manifest"  # the rule id of a manifest that cannot be read
 
@@ -122,6 +122,14 @@ def _first_from(lines: list[int] | None, start: int) -> int:
         return 0
     i = bisect_left(lines, start)
     return lines[i] if i < len(lines) else 0
+
+
+# the sources whose package URLs are read: 'PyPI, npm or GitHub'
+PURL_SOURCES = refs.either([s.label for s in refs.BY_PURL.values()])
+
+
+def _pypi(name: str) -> str:
+    return refs.normalise(f"pypi:{name}")
 
 
 def _shown(value: object, limit: int = 80) -> str:
@@ -257,7 +265,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
         if editable is not None:
             egg = _EGG.search(editable)
             if egg and not out.full(path, number):
-                out.found.append(Found(refs.pypi(egg.group(1)), path, number))
+                out.found.append(Found(_pypi(egg.group(1)), path, number))
             continue
         if line.startswith("-"):
             continue  # --index-url, --find-links, --pre, --trusted-host, ...
@@ -266,7 +274,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
         if "://" in spec.split("@", 1)[0] or spec.startswith((".", "/")):
             egg = _EGG.search(spec)  # a bare URL or path: named only by #egg=
             if egg and not out.full(path, number):
-                out.found.append(Found(refs.pypi(egg.group(1)), path, number))
+                out.found.append(Found(_pypi(egg.group(1)), path, number))
             continue
         requirement = reader.read(spec, number)
         if requirement is None:
@@ -276,7 +284,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
             out.problem(path, number, col, f"not a requirement pip would read: {message}; "
                         "fix the line or remove it")
             continue
-        out.found.append(Found(refs.pypi(requirement.name), path, number))
+        out.found.append(Found(_pypi(requirement.name), path, number))
     return out
 
 
@@ -381,7 +389,7 @@ def parse_pyproject(path: str, text: str) -> Parsed:
             line = _first_from(keys.get(name), max(start, 1)) or start
             if out.full(path, line):
                 return out
-            out.found.append(Found(refs.pypi(name), path, line))
+            out.found.append(Found(_pypi(name), path, line))
     return out
 
 
@@ -418,7 +426,7 @@ def _requirement_list(out: Parsed, path: str, reader: _Requirements,
             out.problem(path, line or start or 1, 1, f"{where}: {_shown(value)} is not a "
                         f"requirement: {_invalid(requirement)[0]}")
             continue
-        out.found.append(Found(refs.pypi(requirement.name), path, line or start))
+        out.found.append(Found(_pypi(requirement.name), path, line or start))
     return True
 
 
@@ -505,7 +513,7 @@ def parse_package_json(path: str, text: str) -> Parsed:
             line = _first_from(keys.get(name), start) or start
             if out.full(path, line):
                 return out
-            out.found.append(Found(refs.npm(_npm_alias(name, spec)), path, line))
+            out.found.append(Found(refs.normalise(f"npm:{_npm_alias(name, spec)}"), path, line))
     return out
 
 
@@ -530,13 +538,9 @@ def purl_ref(purl: str) -> str | None:
     else:
         p = PackageURL.from_string(purl)
         kind, namespace, name = p.type, p.namespace, p.name
-    if kind == "pypi":
-        return refs.pypi(name)
-    if kind == "npm":
-        return refs.npm(f"{namespace}/{name}" if namespace else name)
-    if kind == "github" and namespace:
-        return refs.github(namespace, name)
-    return None
+    source = refs.BY_PURL.get(kind)
+    found = source.purl_name(namespace, name) if source else None
+    return refs.normalise(f"{source.kind}:{found}") if source and found is not None else None
 
 
 class Shape(BaseModel):
@@ -711,7 +715,7 @@ def _nothing_read(out: Parsed, path: str, listed: int, direct: int, what: str) -
         out.note(path, 1, f"no dependency read: the SBOM lists no {what}")
     else:
         out.note(path, 1, f"no dependency read: of the {listed:,} {what} listed, {direct:,} "
-                 "read as direct, none with a PyPI, npm or GitHub package URL; check what "
+                 f"read as direct, none with a {PURL_SOURCES} package URL; check what "
                  "wrote the SBOM")
 
 
@@ -721,7 +725,7 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
     When `dependencies` says what the subject (`metadata.component`) depends on, only those
     components are read: they are the direct dependencies (see `_direct_of`).
     """
-    out = Parsed(kinds=refs.KINDS)
+    out = Parsed(kinds=refs.PURL_KINDS)
     data = _document(out, path, text, "a CycloneDX BOM", "bomFormat", "CycloneDX")
     if data is None:
         return out
@@ -788,7 +792,7 @@ def parse_spdx(path: str, text: str) -> Parsed:
     package itself never is. When they only say what depends on what among the other
     packages, the packages nothing depends on are read, with a note.
     """
-    out = Parsed(kinds=refs.KINDS)
+    out = Parsed(kinds=refs.PURL_KINDS)
     data = _document(out, path, text, "an SPDX document", "spdxVersion", "SPDX-")
     if data is None:
         return out

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..model import Entry
 from ..records import Decisions
+from ..refs import kind_of, normalise
+from ..settings.coverage import CoverageConfig
 from .manifests import Found, Note
-from .refs import kind_of, normalise
 from .scan import Inventory
-from .settings import CoverageConfig
 
 STATUSES = ("contradicted", "uncovered", "pending", "covered")  # most urgent first
 SUMMARY = ("covered", "pending", "contradicted", "uncovered", "unused")

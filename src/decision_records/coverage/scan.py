@@ -18,11 +18,11 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from .. import refs
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
-from ..model import MAX_PACKAGE, PACKAGE_REF
+from ..model import MAX_PACKAGE
 from ..yamlfile import Locator
-from . import refs
 from .manifests import (
     MAX_COMPONENTS,
     RULE,
@@ -44,7 +44,7 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
 MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
 COLLECTED = "coverage"  # decisions/coverage/: one file a repository
 SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
-_REF = re.compile(PACKAGE_REF)
+_REF = re.compile(refs.PATTERN)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Entry, Option
+from ..refs import kind_of
 from ..signals.maturity import CATEGORIES, TOKENS, OptionVerdict, Verdict
 from .context import RenderContext
 from .templates import render
@@ -76,7 +77,7 @@ class _Row:
 
     @property
     def kind(self) -> str:
-        return self.ref.partition(":")[0]
+        return kind_of(self.ref)
 
     @property
     def stars(self) -> str:

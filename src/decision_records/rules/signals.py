@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import LIVE
-from ..signals.maturity import SOURCE, OptionVerdict
+from ..refs import label_of
+from ..signals.maturity import OptionVerdict
 from .base import Context
 
 
@@ -22,11 +23,10 @@ def package_not_found(ctx: Context) -> Iterator[Finding | None]:
                 # only a real 404 counts: an unreachable registry proves nothing
                 if entry is None or entry.status != "not-found":
                     continue
-                kind = ref.partition(":")[0]
                 when = entry.fetched.date().isoformat() if entry.fetched else "the last run"
                 yield ctx.report(
                     "package-not-found", e.path, ("options", i, "packages", j),
-                    f"{ref} does not exist on {SOURCE.get(kind, kind)} (HTTP 404 on {when}); "
+                    f"{ref} does not exist on {label_of(ref)} (HTTP 404 on {when}); "
                     "check the spelling or remove the reference, then run "
                     f"`decisions enrich {ref}`")
 

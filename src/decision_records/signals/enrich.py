@@ -20,11 +20,11 @@ import requests
 from ..findings import display
 from ..model import Option
 from ..records import Decisions
+from ..settings.signals import SignalsConfig, Thresholds
 from ..textsafe import one_line
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
 from .maturity import assess
-from .settings import SignalsConfig, Thresholds
 from .snapshot import (
     HISTORY_MAX,
     HISTORY_REASON_CHARS,

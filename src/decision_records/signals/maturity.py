@@ -24,8 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .settings import Thresholds
-from .snapshot import Category, Entry, Signals, Snapshot
+from ..refs import kind_of, source_of
+from ..settings.signals import Thresholds
+from .snapshot import Category, Entry, Snapshot
+from .sources.base import FIRST_RELEASE, LAST_RELEASE, Signals, SignalSource
 
 CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
 # suggested innovation tokens; unknown suggests nothing
@@ -38,7 +40,6 @@ _RANK: dict[Category, int] = {"unknown": -1, "boring": 0, "established": 1, "eme
 # reference its registry answered 404 for.
 Flag = Literal["archived", "deprecated", "inactive", "yanked", "advisories", "dormant",
                "not-found"]
-SOURCE = {"pypi": "PyPI", "npm": "npm", "github": "GitHub"}
 CATEGORY_HELP: dict[str, str] = {
     "boring": "old, maintained, widely backed: spends no innovation token",
     "established": "settled but short of boring on some figure: spends no token",
@@ -139,25 +140,27 @@ def _plural(n: int, word: str) -> str:
 
 def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> Verdict:
     """Judge one reference from the snapshot alone."""
-    kind = ref.partition(":")[0]
-    source = SOURCE.get(kind, kind)
+    source = source_of(ref)  # None for a kind no source has: judged like a registry's
+    label = source.label if source else kind_of(ref)
+    repository = source.repository if source else False
     entry = snapshot.get(ref)
     if entry is None:
-        return Verdict(ref, "unknown", (f"no {source} data in the snapshot; run "
+        return Verdict(ref, "unknown", (f"no {label} data in the snapshot; run "
                                         "`decisions enrich`",),
-                       Figures(github_missing=kind == "github"))
+                       Figures(github_missing=repository))
     if entry.status == "not-found":
-        return Verdict(ref, "unknown", (f"not found on {source}",), flags=("not-found",))
+        return Verdict(ref, "unknown", (f"not found on {label}",), flags=("not-found",))
     if not entry.signals:
         why = f" (last fetch failed: {entry.error})" if entry.error else ""
-        return Verdict(ref, "unknown", (f"no {source} data in the snapshot{why}",),
-                       Figures(github_missing=kind == "github"))
-    return _judge(ref, kind, entry, snapshot, thresholds, today)
+        return Verdict(ref, "unknown", (f"no {label} data in the snapshot{why}",),
+                       Figures(github_missing=repository))
+    return _judge(ref, label, source, entry, snapshot, thresholds, today)
 
 
-def _linked(kind: str, entry: Entry, snapshot: Snapshot) -> tuple[Entry | None, str | None]:
+def _linked(repository: bool, entry: Entry,
+            snapshot: Snapshot) -> tuple[Entry | None, str | None]:
     """(the GitHub entry behind a registry package, or None; a reason when it is missing)."""
-    if kind == "github":
+    if repository:
         return entry, None
     repo = entry.signals.get("repository")
     if not isinstance(repo, str):
@@ -168,18 +171,19 @@ def _linked(kind: str, entry: Entry, snapshot: Snapshot) -> tuple[Entry | None, 
     return linked, None
 
 
-def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
-           today: dt.date) -> Verdict:
+def _judge(ref: str, label: str, source: SignalSource | None, entry: Entry,
+           snapshot: Snapshot, t: Thresholds, today: dt.date) -> Verdict:
     s = entry.signals
-    gh, gh_missing = _linked(kind, entry, snapshot)
+    repository = source.repository if source else False
+    who = source.maintainers if source else "maintainer"
+    gh, gh_missing = _linked(repository, entry, snapshot)
     g = gh.signals if gh else {}
-    registry = kind != "github"
 
-    first = _date(s.get("first_release")) if registry else _date(g.get("created"))
-    first_label = "first release" if registry else "repository created"
-    last, last_label = _date(s.get("last_release")), "last release"
-    if last is None and not registry:
-        last, last_label = _date(g.get("pushed")), "last push"
+    first_key, first_label = source.first if source else FIRST_RELEASE
+    first = _date(s.get(first_key))
+    lasts = source.last if source else LAST_RELEASE
+    last, last_label = next(((d, label) for key, label in lasts
+                             for d in [_date(s.get(key))] if d), (None, lasts[0][1]))
     maintainers, stars = _int(s.get("maintainers")), _int(g.get("stars"))
     version = _text(s.get("latest_version"))
     figures = Figures(first, first_label, last, last_label, maintainers, stars, version,
@@ -217,7 +221,8 @@ def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
         return verdict("emerging", emerging)
 
     org = _text(s.get("organization"))
-    support = _support(maintainers, stars, kind, gh_missing, t, org)
+    support = _support(maintainers, stars, gh_missing, t, org,
+                       who=who, label=label, repository=repository)
     licence = s.get("licence") or g.get("licence")
     shortfalls = []
     if age < t.boring_min_age_years:
@@ -261,18 +266,18 @@ def _risky(s: Signals, g: Signals, last: dt.date | None, last_label: str,
     return out
 
 
-def _support(maintainers: int | None, stars: int | None, kind: str, gh_missing: str | None,
-             t: Thresholds, organization: str | None = None) -> tuple[str, bool]:
+def _support(maintainers: int | None, stars: int | None, gh_missing: str | None,
+             t: Thresholds, organization: str | None, *, who: str, label: str,
+             repository: bool) -> tuple[str, bool]:
     """(a sentence about who keeps it going, whether that is enough for boring).
 
     A project owned by a PyPI organization counts as having several maintainers: the
     organization, not one account, answers for it.
     """
-    who = "owner" if kind == "pypi" else "maintainer"
     if organization:
         return f"owned by the PyPI organization {organization}", True
     if maintainers is not None and maintainers >= t.boring_min_maintainers:
-        return f"{_plural(maintainers, who)} on {SOURCE.get(kind, kind)}", True
+        return f"{_plural(maintainers, who)} on {label}", True
     if stars is not None and stars >= t.boring_min_stars:
         return _plural(stars, "GitHub star"), True
     parts = []
@@ -282,7 +287,7 @@ def _support(maintainers: int | None, stars: int | None, kind: str, gh_missing: 
         parts.append(f"{_plural(stars, 'GitHub star')} (fewer than {t.boring_min_stars:,})")
     elif gh_missing:
         parts.append(gh_missing)
-    elif kind != "github":
+    elif not repository:
         parts.append("no GitHub repository linked")
     return ", ".join(parts) or "no maintainer or star count", False
 
