@@ -68,7 +68,8 @@ def test_messages_name_every_form() -> None:
     ("pkg:golang/github.com/gin-gonic/gin@v1.11.0", "go:github.com/gin-gonic/gin"),
     ("pkg:golang/k8s.io/client-go@v0.31.2", "go:k8s.io/client-go"),
     ("pkg:cargo/Serde@1.0.228", "cargo:serde"),
-    ("pkg:maven/org.apache.kafka/kafka-clients@4.1.0?type=jar", "maven:org.apache.kafka:kafka-clients"),
+    ("pkg:maven/org.apache.kafka/kafka-clients@4.1.0?type=jar",
+     "maven:org.apache.kafka:kafka-clients"),
     ("pkg:maven/kafka-clients@4.1.0", None),  # Maven needs its group
     ("pkg:nuget/Newtonsoft.Json@13.0.4", "nuget:newtonsoft.json"),
     ("pkg:gem/rails@7.1.0", None),

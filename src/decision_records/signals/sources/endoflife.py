@@ -57,8 +57,10 @@ SOURCE = EndOfLife()
 
 
 def _label(value: object) -> str | None:
+    """A label as shown in messages and pages; None for one with control or invisible
+    characters (the reference's own name, which its rule checked, stands in)."""
     text = as_text(value)
-    return text[:LABEL_CHARS] if text else None
+    return text[:LABEL_CHARS] if text and text.isprintable() else None
 
 
 def _day(value: object) -> str | None:
