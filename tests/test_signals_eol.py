@@ -27,8 +27,10 @@ from conftest import (
     variant,
     write_decisions,
 )
+from decision_records.plugin import DOCS as PACKAGE_DOCS
 from decision_records.render.pages import render_review, render_summary
 from decision_records.render.record import render_record
+from decision_records.rules import RULES
 from decision_records.settings.signals import Thresholds
 from decision_records.signals.maturity import assess
 from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
@@ -384,3 +386,12 @@ def test_a_low_scorecard_keeps_a_repository_from_boring() -> None:
         assert verdict.category == category, verdict.reasons
         if score == 4.6:
             assert "OpenSSF Scorecard 4.6 (below 5)" in verdict.reasons[-1]
+
+
+def test_the_rule_has_its_page_and_its_line() -> None:
+    rule = RULES["end-of-life"]
+    assert (rule.default, rule.doc) == ("warning", "docs/rules/end-of-life.md")
+    page = (PACKAGE_DOCS / "rules" / "end-of-life.md").read_text(encoding="utf-8")
+    assert "```yaml" in page and "[end-of-life]" in page
+    assert "[end-of-life](end-of-life.md)" in (
+        PACKAGE_DOCS / "rules" / "index.md").read_text(encoding="utf-8")
