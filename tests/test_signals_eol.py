@@ -395,3 +395,34 @@ def test_the_rule_has_its_page_and_its_line() -> None:
     assert "```yaml" in page and "[end-of-life]" in page
     assert "[end-of-life](end-of-life.md)" in (
         PACKAGE_DOCS / "rules" / "index.md").read_text(encoding="utf-8")
+
+
+SBOM = {
+    "bomFormat": "CycloneDX", "specVersion": "1.6",
+    "components": [
+        {"bom-ref": "db", "type": "container", "name": "postgres", "version": "16.2",
+         "purl": "pkg:docker/library/postgres@16.2-alpine?arch=amd64"},
+        {"bom-ref": "broker", "type": "application", "name": "kafka", "version": "3.7.0",
+         "cpe": "cpe:2.3:a:apache:kafka:3.7.0:*:*:*:*:*:*:*"},
+        {"bom-ref": "k8s", "type": "library", "name": "k8s.io/kubernetes",
+         "purl": "pkg:golang/k8s.io/kubernetes@v1.31.2"},
+        {"bom-ref": "other", "type": "container", "name": "redis",
+         "purl": "pkg:docker/library/redis@7.2.4"},
+    ],
+}
+
+
+def test_coverage_reports_sbom_products_against_the_cycles_records_name(
+        enriched: Path) -> None:
+    sboms = enriched.parent / "deploy"
+    sboms.mkdir()
+    (sboms / "bom.json").write_text(json.dumps(SBOM), encoding="utf-8")
+    result = run_cli("coverage", "deploy", "--format", "json", cwd=enriched.parent)
+    assert "Traceback" not in result.stderr
+    deps = {d["ref"]: d["status"] for d in json.loads(result.stdout)["dependencies"]}
+    assert {r: s for r, s in deps.items() if r.startswith("eol:")} == {
+        "eol:postgresql@16": "covered",  # 0003 chose it; the image's tag is 16.2-alpine
+        "eol:kubernetes@1.31": "pending",  # only the proposal 0004 chose it
+        "eol:apache-kafka@3.7": "uncovered",  # by its CPE: the records name 3.9
+    }  # redis: no record names the product, so it is not looked for
+    assert deps["go:k8s.io/kubernetes"] == "uncovered"  # the module, as a Go package
