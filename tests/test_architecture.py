@@ -24,7 +24,8 @@ NAME = "decision_records"
 FLOORS: list[set[str]] = [
     {"findings", "chars", "markup", "textsafe", "files", "model", "refs",
      "signals.sources.base", "signals.sources.pypi", "signals.sources.npm",
-     "signals.sources.github", "signals.sources.registry",
+     "signals.sources.github", "signals.sources.depsdev", "signals.sources.endoflife",
+     "signals.sources.registry",
      "render", "signals", "signals.sources", "adr_import", "coverage", "settings"},
     {"settings.signals", "settings.coverage", "ledger", "signals.snapshot", "signals.http",
      "yamlfile", "gitbase", "siteconfig", "coverage.manifests", "coverage.scan"},

@@ -53,7 +53,8 @@ def test_parse_takes_what_the_record_model_takes(text: str, valid: bool) -> None
     except ValueError as e:
         assert not valid
         assert str(e) == (f"'{text}' is not a package reference: write 'pypi:NAME', "
-                          "'npm:NAME' or 'github:OWNER/REPO'")
+                          "'npm:NAME', 'github:OWNER/REPO', 'go:MODULE', 'cargo:NAME', "
+                          "'maven:GROUP:ARTIFACT', 'nuget:NAME' or 'eol:PRODUCT@CYCLE'")
     else:
         assert valid and str(ref) == text and ref.kind == text.partition(":")[0]
     assert model_takes == valid
@@ -82,7 +83,8 @@ def test_pypi_spelling_is_pep_503_as_pip_does_it(name: str) -> None:
 
 def test_the_sources_are_one_list_without_clashes() -> None:
     kinds = [s.kind for s in SOURCES]
-    assert refs.KINDS == tuple(kinds) == ("pypi", "npm", "github")
+    assert refs.KINDS == tuple(kinds) == ("pypi", "npm", "github", "go", "cargo", "maven",
+                                          "nuget", "eol")
     assert len(set(kinds)) == len(kinds)
     assert len({s.env for s in SOURCES}) == len({s.setting for s in SOURCES})
     for s in SOURCES:
@@ -92,4 +94,9 @@ def test_the_sources_are_one_list_without_clashes() -> None:
     assert refs.PATTERN == (
         r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*"
         r"|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*"
-        r"|github:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)$")
+        r"|github:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+"
+        r"|go:[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+(?:/[A-Za-z0-9._~+-]+)*"
+        r"|cargo:[A-Za-z][A-Za-z0-9_-]*"
+        r"|maven:[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*"
+        r"|nuget:[A-Za-z0-9_][A-Za-z0-9_.-]*"
+        r"|eol:[a-z0-9][a-z0-9._+-]*@[A-Za-z0-9][A-Za-z0-9._+-]*)$")

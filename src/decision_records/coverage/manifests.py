@@ -72,6 +72,18 @@ class Found:
     line: int = 0  # 1-based; 0 when the format does not tell
 
 
+@dataclass(frozen=True)
+class Product:
+    """An SBOM component by a package URL or CPE that may name a product endoflife.date
+    tracks (a container image, a server): matched with the records' `eol:` references by
+    the identifiers their snapshot entries hold (coverage/match.py)."""
+
+    identifier: str  # without its version: 'pkg:docker/library/postgres', 'cpe:apache:kafka'
+    version: str
+    manifest: str
+    line: int = 0
+
+
 @dataclass
 class Parsed:
     found: list[Found] = field(default_factory=list)
@@ -80,6 +92,7 @@ class Parsed:
     kinds: tuple[str, ...] = ()  # the kinds of package this manifest can name
     notes: list[Note] = field(default_factory=list)
     cut: bool = False  # the file named more dependencies than are read from one
+    products: list[Product] = field(default_factory=list)  # SBOM components, for eol: refs
 
     def problem(self, path: str, line: int, col: int, message: str) -> None:
         self.findings.append(Finding(path, line, col, "error", RULE, message))
@@ -543,6 +556,36 @@ def purl_ref(purl: str) -> str | None:
     return refs.normalise(f"{source.kind}:{found}") if source and found is not None else None
 
 
+_CPE = re.compile(r"cpe:(?:2\.3:|/)[aho]?:([^:]+):([^:]+)(?::([^:]*))?", re.IGNORECASE)
+IDENTIFIER_CHARS = 200
+
+
+def product_key(identifier: str) -> tuple[str, str | None] | None:
+    """A package URL or CPE without its version, and the version:
+    'pkg:docker/library/postgres@16.2?arch=amd64' -> ('pkg:docker/library/postgres', '16.2');
+    'cpe:2.3:a:postgresql:postgresql:16.2:*:...' and 'cpe:/a:postgresql:postgresql' ->
+    ('cpe:postgresql:postgresql', '16.2' or None). None for anything else."""
+    text = identifier.strip()
+    if len(text) > IDENTIFIER_CHARS:
+        return None
+    m = _CPE.match(text)
+    if m:
+        version = m[3] if m[3] and m[3] not in ("*", "-") else None
+        return f"cpe:{m[1].lower()}:{m[2].lower()}", version
+    if not text.lower().startswith("pkg:"):
+        return None
+    base, _, version = text.partition("?")[0].partition("#")[0].partition("@")
+    return unquote(base).lower(), unquote(version) or None
+
+
+def _product(out: Parsed, path: str, identifier: object, version: object) -> None:
+    """Keep a component's package URL or CPE, with its version, as a possible product."""
+    key = product_key(identifier) if isinstance(identifier, str) else None
+    found = key[1] if key and key[1] else (version if isinstance(version, str) else None)
+    if key and found and len(out.products) < MAX_DEPENDENCIES:
+        out.products.append(Product(key[0], found.strip()[:64], path))
+
+
 class Shape(BaseModel):
     """The part of a JSON document that is read: other keys are left alone, but a key that
     is read must hold what its format says, or the file is a finding (never a traceback)."""
@@ -568,6 +611,8 @@ def shape_problem(e: ValidationError) -> str:
 class CdxComponent(Shape):
     bom_ref: str | None = Field(None, alias="bom-ref")
     purl: str | None = None
+    cpe: str | None = None
+    version: str | None = None
     components: list[CdxComponent] | None = None
 
     def walk(self) -> Iterator[CdxComponent]:
@@ -753,6 +798,9 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
         out.note(path, _line_at(text, text.find('"dependencies"')), note)
     read = [c for c in components if direct is None or c.bom_ref in direct]
     _purls(out, path, text, "purl", (c.purl for c in read))
+    for c in read:
+        _product(out, path, c.purl, c.version)
+        _product(out, path, c.cpe, c.version)
     _nothing_read(out, path, len(components), len(read), "components")
     return out
 
@@ -764,6 +812,7 @@ class SpdxExternalRef(Shape):
 
 class SpdxPackage(Shape):
     spdx_id: str | None = Field(None, alias="SPDXID")
+    version: str | None = Field(None, alias="versionInfo")
     external_refs: list[SpdxExternalRef] | None = Field(None, alias="externalRefs")
 
 
@@ -831,6 +880,10 @@ def parse_spdx(path: str, text: str) -> Parsed:
     _purls(out, path, text, "referenceLocator",
            (e.reference_locator for p in read for e in p.external_refs or []
             if e.reference_type == "purl"))
+    for p in read:
+        for e in p.external_refs or []:
+            if e.reference_type in ("purl", "cpe22Type", "cpe23Type"):
+                _product(out, path, e.reference_locator, p.version)
     _nothing_read(out, path, len(listed), len(read), "packages")
     return out
 

@@ -30,6 +30,7 @@ from .manifests import (
     JsonProblem,
     Note,
     Parsed,
+    Product,
     Shape,
     load_json,
     parse_requirements,
@@ -52,6 +53,7 @@ class Inventory:
     """What a scan found, before it is joined with the records."""
 
     found: list[Found] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)  # SBOM components, for eol: refs
     manifests: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # kinds of package the manifests can name
     repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
@@ -60,6 +62,7 @@ class Inventory:
 
     def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
         self.found.extend(parsed.found)
+        self.products.extend(parsed.products)
         self.findings.extend(parsed.findings)
         self.notes.extend(parsed.notes)
         self.kinds.update(parsed.kinds)

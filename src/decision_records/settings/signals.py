@@ -71,6 +71,10 @@ class Thresholds(Strict):
         1, ge=1, description="Risky: the latest release has at least this many unfixed "
         "security advisories.",
     )
+    boring_min_scorecard: float = Field(
+        5, ge=0, le=10, description="Boring: a repository with an OpenSSF Scorecard score "
+        "(0-10, from deps.dev) has at least this one; a lower score is named as the shortfall.",
+    )
     emerging_max_age_years: float = Field(
         2, ge=0, description="Emerging: the first release is less than this many years old "
         "(a package with only pre-1.0 releases is emerging too).",
@@ -114,6 +118,11 @@ class SignalsConfig(_Urls):
     max_response_mb: float = Field(
         20, gt=0, le=1024,
         description="Largest response read, in megabytes; a larger one is a failure.",
+    )
+    eol_warning_days: int = Field(
+        180, ge=0, le=3650, description="A product cycle (`eol:PRODUCT@CYCLE`) whose end of "
+        "life falls within this many days is at least emerging, and `decisions review` lists "
+        "the accepted decisions that chose it.",
     )
     thresholds: Thresholds = Field(
         default_factory=Thresholds, description="The figures behind the maturity categories.",

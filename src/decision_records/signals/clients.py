@@ -21,7 +21,15 @@ from ..refs import BY_KIND, Ref
 from ..settings.signals import SignalsConfig
 from ..textsafe import one_line
 from .http import Cancel, HttpError, Reply, get, rate_limited, scrub
-from .sources.base import Missing, ParseError, Reading, Signals, SignalSource, decode
+from .sources.base import (
+    Missing,
+    ParseError,
+    Reading,
+    Signals,
+    SignalSource,
+    decode,
+    origin,
+)
 
 Outcome = Literal["ok", "not-modified", "not-found", "error", "rate-limited"]
 
@@ -162,7 +170,7 @@ class Fetcher:
         if reply.status != 200:
             return Result(text, "error", url, reason=_status_reason(reply, source.label))
         reading = Reading(url, self.now, bool(source.uses_token and self.github_token),
-                          self._follower(source, headers))
+                          self._follower(source, headers), self.bases)
         try:
             signals = source.read(ref.name, decode(reply.body), reading)
         except Missing as e:
@@ -175,19 +183,32 @@ class Fetcher:
                 f"unexpected response from {source.label}: {e}", self.token))
         return Result(text, "ok", url, signals=signals, etag=etag)
 
+    @property
+    def bases(self) -> Mapping[str, str]:
+        """Every source's base URL by its setting."""
+        return {s.setting: self.settings.base_url(s) for s in self.sources.values()}
+
     def _follower(self, source: SignalSource,
                   headers: Mapping[str, str]) -> Callable[[str], Reply | None]:
-        """GETs of further documents for a source: the 200 replies, None for anything else."""
+        """GETs of further documents for a source: the 200 replies, None for anything else.
+
+        A document of the source's own API goes with its headers, its token and its rate
+        limit; one of another API (deps.dev's, for a GitHub repository's Scorecard score)
+        with none of them: the token is GitHub's alone.
+        """
         plain = {k: v for k, v in headers.items() if k != "If-None-Match"}
+        home = origin(self.settings.base_url(source))
 
         def follow(url: str) -> Reply | None:
-            if source.gated and self.gate.closed:
+            own = origin(url) == home
+            gated = source.gated and own
+            if gated and self.gate.closed:
                 return None
             try:
-                reply = self._get(url, plain, token=source.uses_token)
+                reply = self._get(url, plain if own else {}, token=source.uses_token and own)
             except HttpError:
                 return None
-            if source.gated and rate_limited(reply.status, reply.headers):
+            if gated and rate_limited(reply.status, reply.headers):
                 self.gate.close(_reset_time(reply.headers))
                 return None
             return reply if reply.status == 200 else None

@@ -18,7 +18,7 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -64,6 +64,9 @@ class Reading:
     # GET another document of the same API: the reply when it is a 200, else None (a failed
     # request, another status, or the source's rate limit reached)
     follow: Callable[[str], Answer | None]
+    # every source's base URL by its setting ('depsdev_url'): a document of another API
+    # (a GitHub repository's Scorecard score) is found from there; no token goes with it
+    bases: Mapping[str, str] = field(default_factory=dict)
 
 
 class SignalSource(ABC):

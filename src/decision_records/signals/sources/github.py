@@ -1,5 +1,6 @@
 """GitHub: `github:OWNER/REPO`, read from the REST API's repository document, and with a token
-its latest release and contributor count."""
+its latest release and contributor count; its OpenSSF Scorecard score from deps.dev's project
+document (no token goes there)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import re
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
 from .base import (
     Answer,
@@ -28,6 +30,8 @@ _URL = re.compile(
     r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?(?:[/#?].*)?$",
     re.IGNORECASE,
 )
+# the setting of the deps.dev API, whose project documents carry Scorecard scores
+SCORECARD_SETTING = "depsdev_url"
 _LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>;\s*rel="last"')
 
 
@@ -79,7 +83,7 @@ class GitHub(SignalSource):
             except (ValueError, RecursionError):
                 continue
             extras[key] = _count_pages(reply, found) if key == "contributors" else found
-        return parse_github(doc, **extras)
+        return {**parse_github(doc, **extras), **_scorecard(name, reading)}
 
 
 SOURCE = GitHub()
@@ -94,6 +98,19 @@ def repository_ref(url: object) -> str | None:
         text = "github.com/" + text[len("github:"):]
     m = _URL.match(text)
     return f"github:{m['owner']}/{m['repo']}" if m else None
+
+
+def _scorecard(name: str, reading: Reading) -> Signals:
+    """The repository's OpenSSF Scorecard score, from deps.dev's project document; nothing
+    when that is not to be had (the repository's own figures still stand)."""
+    base = reading.bases.get(SCORECARD_SETTING)
+    reply = reading.follow(project_url(base, name)) if base else None
+    if reply is None:
+        return {}
+    try:
+        return project_scorecard(json.loads(reply.body))
+    except (ValueError, RecursionError):
+        return {}
 
 
 def _count_pages(reply: Answer, doc: object) -> int | None:
@@ -127,3 +144,20 @@ def parse_github(repo: dict[str, Any], release: dict[str, Any] | None = None,
         "latest_version": as_text(release.get("tag_name")),
         "contributors": contributors,
     })
+
+
+def project_url(base: str, repository: str) -> str:
+    """deps.dev's project document of a GitHub repository ('psf/requests')."""
+    return f"{base.rstrip('/')}/v3/projects/{quote('github.com/' + repository, safe='')}"
+
+
+def project_scorecard(doc: object) -> Signals:
+    """GET /v3/projects/{id} -> the OpenSSF Scorecard score and its date, when it has one."""
+    card = doc.get("scorecard") if isinstance(doc, dict) else None
+    if not isinstance(card, dict):
+        return {}
+    score = card.get("overallScore")
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
+        return {}
+    return clean({"scorecard": round(float(score), 1),
+                  "scorecard_date": as_day(as_time(card.get("date")))})

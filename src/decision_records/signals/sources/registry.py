@@ -7,7 +7,8 @@ all read this list.
 
 from __future__ import annotations
 
-from . import github, npm, pypi
+from . import depsdev, endoflife, github, npm, pypi
 from .base import SignalSource
 
-SOURCES: tuple[SignalSource, ...] = (pypi.SOURCE, npm.SOURCE, github.SOURCE)
+SOURCES: tuple[SignalSource, ...] = (pypi.SOURCE, npm.SOURCE, github.SOURCE, *depsdev.SOURCES,
+                                     endoflife.SOURCE)
