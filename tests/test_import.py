@@ -18,14 +18,12 @@ from click.testing import CliRunner
 from conftest import TODAY, VALID_RECORD, run_cli, write_decisions
 from decision_records.adr_import.batch import Result, link_url, run
 from decision_records.adr_import.document import blocks, parse_document
-from decision_records.adr_import.emitter import dump, plain_ok, quoted
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import map_status, parse_date, section_kind
 from decision_records.cli.main import main
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
 from decision_records.plugin import DOCS as PACKAGE_DOCS
-from decision_records.yamlfile import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adr"
 TODO_OPTION = {"name": "TODO another option that was considered", "approach": "adopt",
@@ -736,25 +734,6 @@ def test_setext_headings_and_comments() -> None:
                          "Text\n", lambda h: section_kind(h) is not None)
     assert doc.title == "Title here"
     assert [(s.heading, s.level, s.body) for s in doc.sections] == [("Context", 2, "Text")]
-
-
-@pytest.mark.parametrize("text", [
-    "plain", "yes", "no", "null", "~", "1.0", "0x1F", "2020-01-01", "- dash", ": colon",
-    "a: b", "a #b", "ends:", " lead", "trail ", "'single'", '"double"', "back\\slash",
-    "tab\there", "bell\x07", "line\u2028sep", "emoji \U0001f600", "multi\nline\n",
-    "multi\nline no end", "\nleading newline\n", "two ends\n\n", "  indented\nblock\n",
-    "%percent", "@at", "`tick", "{brace}", "[bracket]", "*star", "&amp", "!bang", "|pipe",
-    ">gt", "?q", "TODO-team",
-])
-def test_emitter_round_trips(text: str) -> None:
-    data = {"title": text, "list": [text, {"name": text, "other": [text]}]}
-    assert parse(dump(data, ["comment"])) == data
-
-
-def test_emitter_quotes_only_when_needed() -> None:
-    assert plain_ok("Use PostgreSQL for orders")
-    assert not plain_ok("yes") and not plain_ok("a: b") and not plain_ok("- x")
-    assert quoted('say "hi"\n') == '"say \\"hi\\"\\n"'
 
 
 def test_link_urls_are_relative_to_the_decisions_folder(tmp_path: Path) -> None:

@@ -23,11 +23,10 @@ from types import FrameType, ModuleType
 import pytest
 
 from conftest import REPO, TODAY, write_decisions
-from decision_records import adr_import
+from decision_records import adr_import, recordfile
 from decision_records.adr_import import (
     batch,
     document,
-    emitter,
     images,
     links,
     mapping,
@@ -38,8 +37,9 @@ from decision_records.adr_import.batch import run
 
 MiB = 1024 * 1024
 BOUND = 2.0  # seconds of CPU time for 1 MiB
-MODULES: tuple[ModuleType, ...] = (batch, document, emitter, images, links, mapping, summary,
-                                   vocabulary)
+# recordfile makes the slug of an imported title and writes every value of the record
+MODULES: tuple[ModuleType, ...] = (batch, document, images, links, mapping, summary,
+                                   vocabulary, recordfile)
 
 
 def _run(piece: str, size: int = MiB) -> str:
@@ -130,7 +130,7 @@ PARSERS: list[tuple[str, Callable[[str], object]]] = [
     ("document.inline_references", document.inline_references),
     ("links.html_images", lambda text: list(links.html_images(text))),
     ("mapping.adoptions", lambda text: list(mapping._adoptions(text))),
-    ("vocabulary.slug", vocabulary.slug),
+    ("recordfile.slug", recordfile.slug),
     ("vocabulary.clean_title", lambda text: vocabulary.clean_title(text, "0001-x.md")),
     ("vocabulary.map_status", vocabulary.map_status),
 ]

@@ -28,12 +28,12 @@ from decision_records.adr_import.vocabulary import (
     clean_title,
     partial_date,
     section_kind,
-    slug,
     template_name,
 )
 from decision_records.findings import parse_field
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
+from decision_records.recordfile import slug
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adr" / "messy"
 ADOPT = "adopt is the import default; set buy, adopt or build"

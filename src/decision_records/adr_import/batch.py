@@ -20,15 +20,13 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
-from ..files import write_new
 from ..findings import display
 from ..loader import load_record
 from ..model import IN_FORCE, LIVE, RECORD_FILE, Record, Status
-from ..newrecord import SCHEMA_LINE, next_number
+from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
 from ..yamlfile import YamlProblem, parse
 from . import images
 from .document import parse_document
-from .emitter import dump
 from .images import Image, NotCopied
 from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved
 from .mapping import (
@@ -128,7 +126,7 @@ class _Plan:
 
     @property
     def id(self) -> str:
-        return f"{self.number:04d}-{self.draft.slug}"
+        return record_id(self.number, self.draft.slug)
 
 
 @dataclass
@@ -560,21 +558,27 @@ def _write(plan: _Plan, plans: list[_Plan], by_source: dict[Path, _Plan], known:
         _verify(text, expected)
     except (ValidationError, ValueError, TypeError) as e:
         return replace(base, reason=f"internal error, nothing written ({e}); please report this")
-    path = root / f"{plan.id}.yaml"
-    while not dry_run:
-        try:
-            write_new(path, text)
-            break
-        except FileExistsError:  # another writer took the number since we looked
-            plan.number = max(next_number(root), max(p.number for p in plans) + 1)
-            path = root / f"{plan.id}.yaml"
+    path = root / file_name(plan.number, plan.draft.slug)
+
+    def renumbered(number: int) -> str:
+        """The text under another number, when another writer took this one first."""
+        nonlocal fields, resolver, expected, text
+        if number != plan.number:
+            plan.number = number
             fields, resolver = _resolved(plan, by_source, known, root_abs, today)
             expected = Record.model_validate(fields)
             text = render(fields, plan)
             notes.extend(f"{display(p.given)}: its record names an old id for "
                          f"{display(plan.given)}; use {plan.id}" for p in plans
                          if plan in p.supersedes and p.number < plan.number)
+        return text
+
+    if not dry_run:
+        try:
+            path = create(root, plan.draft.slug, renumbered, plan.number,
+                          above=lambda: max(p.number for p in plans))
         except OSError as e:
+            path = root / file_name(plan.number, plan.draft.slug)
             return replace(base, reason=f"cannot write {display(path)}: {e.strerror or e}")
     check = list(plan.check)
     if not dry_run:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Status
+from ..recordfile import TODO_CATEGORY, TODO_TEAM, slug
 from .document import (
     LINK,
     Block,
@@ -46,13 +47,10 @@ from .vocabulary import (
     partial_date,
     point_heading,
     section_kind,
-    slug,
 )
 
 # Values written where the source has nothing: each starts with TODO, so `decisions validate`
 # reports it under the `todo` rule until someone fills it in.
-TODO_TEAM = "TODO-team"
-TODO_CATEGORY = "todo"
 TODO_DECIDERS = "TODO who decided"
 TODO_CONTEXT = "TODO What was the situation and the problem? The source has no context section."
 TODO_RATIONALE = "TODO Why this option? The source gives no reason."
