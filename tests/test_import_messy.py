@@ -22,7 +22,8 @@ from conftest import TODAY, run_cli, write_decisions
 from decision_records.adr_import import batch
 from decision_records.adr_import.batch import Result, run
 from decision_records.adr_import.document import parse_document
-from decision_records.adr_import.mapping import NotAnAdr, map_document
+from decision_records.adr_import.draft import map_document
+from decision_records.adr_import.fields import NotAnAdr
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import (
     clean_title,
@@ -535,8 +536,7 @@ def test_the_command_prints_one_line_per_problem(tmp_path: Path) -> None:
 def _map(text: str, name: str = "0001-x.md") -> dict[str, Any]:
     doc = parse_document(text, lambda h: section_kind(h) is not None)
     draft = map_document(doc, file_name=name, team=None, today=TODAY)
-    return {"chosen": draft.fields["decision"]["chosen"],
-            "options": [o["name"] for o in draft.fields["options"]],
+    return {"chosen": draft.chosen, "options": [o.name for o in draft.options],
             "guess": dict(draft.guesses).get("decision.chosen")}
 
 
