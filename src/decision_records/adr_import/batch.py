@@ -202,8 +202,13 @@ def _repo(root_abs: Path) -> Path:
 
 
 def _source_paths(text: str, root_abs: Path) -> list[Path]:
-    """Where an `imported.source` may point: from the repository root, or as given."""
-    path = Path(unquote(text))
+    """Where an `imported.source` (or an old import's link) may point: from the repository
+    root, or as given; none for a value no file can have: `%00` decodes to a NUL, which
+    the OS refuses to look up."""
+    decoded = unquote(text)
+    if "\x00" in decoded:
+        return []
+    path = Path(decoded)
     if path.is_absolute():
         return [Path(os.path.realpath(path))]
     return [Path(os.path.realpath(_repo(root_abs) / path)), Path(os.path.realpath(path))]
@@ -250,7 +255,8 @@ def _known(root: Path, root_abs: Path) -> _Known:
             for where in _source_paths(record.imported.source, root_abs):
                 known.by_source.setdefault(where, rid)
         for link in record.links:
-            if link.title == IMPORTED_FROM and not SCHEME.match(link.url):
+            if link.title == IMPORTED_FROM and not SCHEME.match(link.url) \
+                    and "\x00" not in unquote(link.url):
                 known.by_source.setdefault(Path(os.path.realpath(root / unquote(link.url))),
                                            rid)
     return known
