@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, RECORD_FILE, Record, Status
+from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status
 from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
 from ..yamlfile import YamlProblem, parse
 from . import images
@@ -29,7 +29,7 @@ from .document import parse_document
 from .draft import Draft, ImportedRecord, map_document, raw_draft
 from .fields import NotAnAdr
 from .images import Image, NotCopied
-from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved
+from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved, by_name_note, name_key
 from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
 IMPORTED_FROM = "Imported from"  # the link older imports left; still recognised
@@ -125,6 +125,7 @@ class _Known:
     """What the decisions folder already holds."""
 
     by_source: dict[Path, str] = field(default_factory=dict)  # imported file -> record id
+    by_name: dict[str, set[str]] = field(default_factory=dict)  # its name_key -> record ids
     by_title: dict[tuple[str, dt.date], str] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)
 
@@ -254,11 +255,13 @@ def _known(root: Path, root_abs: Path) -> _Known:
         if record.imported is not None:
             for where in _source_paths(record.imported.source, root_abs):
                 known.by_source.setdefault(where, rid)
+            known.by_name.setdefault(name_key(Path(record.imported.source).name), set()).add(rid)
         for link in record.links:
             if link.title == IMPORTED_FROM and not SCHEME.match(link.url) \
                     and "\x00" not in unquote(link.url):
                 known.by_source.setdefault(Path(os.path.realpath(root / unquote(link.url))),
                                            rid)
+                known.by_name.setdefault(name_key(Path(unquote(link.url)).name), set()).add(rid)
     return known
 
 
@@ -275,6 +278,7 @@ class Run:
         self.known = _known(root, self.root_abs)
         self.plans: list[_Plan] = []
         self.by_source: dict[Path, _Plan] = {}  # each plan by its source, resolved
+        self.by_name: dict[str, list[_Plan]] = {}  # each plan by its source's name_key
         self.notes: list[str] = []  # changes to records already in decisions/
         self._titles: dict[tuple[str, dt.date], Path] = {}  # planned: (title, date) -> file
 
@@ -293,6 +297,8 @@ class Run:
             slots.append(plan)
             self.plans.append(plan)
             self.by_source[plan.source] = plan
+            for name in {name_key(plan.given.name), name_key(plan.source.name)}:
+                self.by_name.setdefault(name, []).append(plan)
         first = next_number(self.root)
         for i, plan in enumerate(self.plans):
             plan.number = first + i
@@ -352,23 +358,39 @@ class Run:
         found.update(self.by_source)
         return found
 
-    def target(self, target: str, plan: _Plan) -> _Plan | str | None:
-        """The record a link points at: one imported now (a plan) or earlier (its id)."""
+    def named(self, name: str) -> _Plan | str | None:
+        """The only record imported (now or earlier) from an ADR of that file name."""
+        key = name_key(name)
+        found: dict[object, _Plan | str] = {}
+        for rid in self.known.by_name.get(key, ()):
+            found[rid] = rid
+        for plan in self.by_name.get(key, ()):
+            found[id(plan)] = plan
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def target(self, target: str, plan: _Plan) -> tuple[_Plan | str | None, str | None]:
+        """The record a link points at: one imported now (a plan) or earlier (its id), and
+        the guess to list when it was found by its file name alone."""
         path = unquote(target.split("#", 1)[0])
         if not path or SCHEME.match(path) or "\x00" in path:  # NUL: no file has such a name
-            return None
+            return None, None
         everything = self.everything()
         base = plan.source.parent
-        for candidate in (path, path + ".md"):
-            where = Path(os.path.realpath(base / candidate.lstrip("/") if not
-                                          candidate.startswith("/") else candidate))
-            if where in everything:
-                return everything[where]
-        # log4brains and others link pages by name, without the folder or the .md
-        stem = Path(path).name.removesuffix(".md")
-        matches = [p for src, p in everything.items() if src.stem == stem]
-        unique = list({id(m): m for m in matches}.values())
-        return unique[0] if len(unique) == 1 else None
+        if not path.startswith("/"):
+            for candidate in (path, path + ".md"):
+                where = Path(os.path.realpath(base / candidate))
+                if where in everything:
+                    return everything[where], None
+            here = Path(os.path.normpath(base / path))
+            if (_within(here, plan.folder) or _within(here, self.repo)) and \
+                    os.path.lexists(here):
+                return None, None  # a file is there: the link means it
+        # the path leads to no file (nothing outside the repository is looked at): the ADR
+        # may have moved, or the link was written from another folder
+        found = self.named(Path(path).name)
+        if found is None:
+            return None, None
+        return found, by_name_note(target, found if isinstance(found, str) else found.id)
 
     def link(self) -> None:
         """Supersession links -> `supersedes` ids, other relations -> `links`, statuses made
@@ -380,7 +402,9 @@ class Run:
                 if rel.kind not in (SUPERSEDES, SUPERSEDED_BY):
                     plan.relation_links.append((title, rel.target))
                     continue
-                target = self.target(rel.target, plan)
+                target, guessed = self.target(rel.target, plan)
+                if guessed is not None and target is not plan:
+                    _add_guess(plan.guesses, "supersedes", guessed)
                 if target is None or target is plan:
                     plan.relation_links.append((title, rel.target))
                     plan.check.append(f"{rel.verb.lower()} {rel.text!r}: not among the "
@@ -410,9 +434,16 @@ class Run:
             newer.supersedes.append(older)
         _settle_statuses(self.plans, edges)
 
-    def assemble(self, plan: _Plan, draft: Draft,
-                 links: Sequence[tuple[str, str]]) -> ImportedRecord:
-        return ImportedRecord(draft, plan.status, plan.shown, self.today, tuple(plan.guesses),
+    def assemble(self, plan: _Plan, draft: Draft, links: Sequence[tuple[str, str]],
+                 guesses: Sequence[tuple[str, str]] = ()) -> ImportedRecord:
+        listed = list(plan.guesses)
+        for where, note in guesses:
+            _add_guess(listed, where, note)
+        if len(listed) > MAX_GUESSES:  # one guess for the rest, so that the record is valid
+            rest = listed[MAX_GUESSES - 1:]
+            listed[MAX_GUESSES - 1:] = [(rest[0][0], f"and {len(rest)} more fields with links "
+                                                     "resolved by their file name alone")]
+        return ImportedRecord(draft, plan.status, plan.shown, self.today, tuple(listed),
                               tuple(s if isinstance(s, str) else s.id for s in plan.supersedes),
                               tuple(links))
 
@@ -424,14 +455,20 @@ class Run:
             found = everything.get(path)
             return found if isinstance(found, str) or found is None else found.id
 
-        resolver = Resolver(plan.source, self.root_abs, plan.id, record_for, plan.folder)
+        def record_named(name: str) -> str | None:
+            found = self.named(name)
+            return found if isinstance(found, str) or found is None else found.id
+
+        resolver = Resolver(plan.source, self.root_abs, plan.id, record_for, plan.folder,
+                            record_named)
         draft = plan.draft.rewritten(resolver.text)
         links: list[tuple[str, str]] = []
         for title, raw in [*plan.relation_links, *plan.draft.links]:
             url = resolver.link(raw)
             if url is not None and all(u != url for _, u in links):
-                links.append((resolver.text(title), url))
-        return self.assemble(plan, draft, links), resolver
+                resolver.took(raw, f"links[{len(links)}].url")
+                links.append((resolver.text(title, f"links[{len(links)}].title"), url))
+        return self.assemble(plan, draft, links, resolver.guesses()), resolver
 
     def write(self, plan: _Plan) -> Outcome:
         """Write one record (or, in a dry run, say what it would be) and copy its images."""
@@ -506,6 +543,19 @@ def _shown(given: Path, source: Path, root_abs: Path) -> str:
 def _first_error(err: ValidationError) -> str:
     e = err.errors(include_url=False)[0]
     return f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+
+
+def _within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
+
+
+def _add_guess(guesses: list[tuple[str, str]], where: str, note: str) -> None:
+    """The guess at the end, or after the note already there for that field."""
+    for i, (f, old) in enumerate(guesses):
+        if f == where:
+            guesses[i] = (f, f"{old}; {note}")
+            return
+    guesses.append((where, note))
 
 
 def _guess(plan: _Plan, path: str, note: str) -> None:

@@ -87,20 +87,25 @@ class Draft:
             return slug(FILE_PREFIX.sub("", stem(self.file_name)))
         return slug(self.title)
 
-    def rewritten(self, text: Callable[[str], str]) -> Draft:
-        """Every text field through `text` (which rewrites links), in the order written."""
-        def each(values: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(text(v) for v in values)
+    def rewritten(self, text: Callable[[str, str], str]) -> Draft:
+        """Every text field through `text(value, field path)` (which rewrites links), in the
+        order they are written."""
+        def each(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+            return tuple(text(v, f"{where}[{i}]") for i, v in enumerate(values))
 
-        title, team, deciders = text(self.title), text(self.team), each(self.deciders)
-        consulted, category, tags = each(self.consulted), text(self.category), each(self.tags)
-        context, drivers = text(self.context), each(self.drivers)
+        title, team = text(self.title, "title"), text(self.team, "team")
+        deciders, consulted = each(self.deciders, "deciders"), each(self.consulted, "consulted")
+        category, tags = text(self.category, "category"), each(self.tags, "tags")
+        context, drivers = text(self.context, "context"), each(self.drivers, "drivers")
         options = []
-        for o in self.options:
-            name, summary = text(o.name), text(o.summary)
-            options.append(OptionFields(name, o.approach, summary, each(o.pros), each(o.cons)))
-        chosen, rationale = text(self.chosen), text(self.rationale)
-        good, bad = each(self.good), each(self.bad)
+        for i, o in enumerate(self.options):
+            at = f"options[{i}]"
+            name, summary = text(o.name, f"{at}.name"), text(o.summary, f"{at}.summary")
+            options.append(OptionFields(name, o.approach, summary, each(o.pros, f"{at}.pros"),
+                                        each(o.cons, f"{at}.cons")))
+        chosen = text(self.chosen, "decision.chosen")
+        rationale = text(self.rationale, "decision.rationale")
+        good, bad = each(self.good, "consequences.good"), each(self.bad, "consequences.bad")
         return replace(self, title=title, team=team, deciders=deciders, consulted=consulted,
                        category=category, tags=tags, context=context, drivers=drivers,
                        options=tuple(options), chosen=chosen, rationale=rationale, good=good,

@@ -42,6 +42,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # An absolute path -> the id of the record imported from it (now or earlier), or None.
 RecordFor = Callable[[Path], "str | None"]
+# A file name -> the id of the only record imported from an ADR of that name, or None.
+RecordNamed = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,20 @@ def relative(path: Path, root: Path) -> str:
     return url if url.startswith(".") else "./" + url
 
 
+def name_key(name: str) -> str:
+    """A file name as ADR links are compared by name: without its Markdown suffix, so that
+    `0010-x`, `0010-x.md` and `0010-x.markdown` name the same ADR."""
+    suffix = next((s for s in MARKDOWN_SUFFIXES if name.lower().endswith(s)), "")
+    return name[:len(name) - len(suffix)]
+
+
+def by_name_note(target: str, record_id: str) -> str:
+    """The guess for a link resolved by its file name alone."""
+    shown = target if len(target) <= 200 else target[:199] + "\u2026"
+    return (f"the link {shown!r} leads to no file; it now points at {record_id}, the only ADR "
+            "imported of that name")
+
+
 def linkable(target: str) -> bool:
     """Whether a link target can stand in `links:` once resolved."""
     target = target.strip()
@@ -109,6 +125,7 @@ class Resolver:
     record_id: str
     record_for: RecordFor
     folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
+    record_named: RecordNamed = lambda _: None
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     not_copied: list[Unresolved] = field(default_factory=list)
@@ -117,6 +134,9 @@ class Resolver:
     _images: dict[Path, tuple[str | Fallback, str]] = field(default_factory=dict)  # and why
     _listed: set[Unresolved] = field(default_factory=set)
     _next: dict[str, int] = field(default_factory=dict)  # image name -> next number to try
+    _by_name: dict[str, str] = field(default_factory=dict)  # target -> record found by name
+    _guesses: dict[str, dict[str, None]] = field(default_factory=dict)  # field -> targets
+    _field: str = ""  # the field whose text is being rewritten
 
     @property
     def repo(self) -> Path:
@@ -132,11 +152,28 @@ class Resolver:
     def inside(self) -> Path:
         return self.folder if self.folder is not None else self.source.parent
 
-    def text(self, markdown: str) -> str:
-        """Every link and image in Markdown text (outside code) rewritten."""
+    def text(self, markdown: str, where: str = "") -> str:
+        """Every link and image in Markdown text (outside code) rewritten; `where` is the
+        field the text is in, for the guesses."""
         if "](" not in markdown and "<img" not in markdown.lower():
             return markdown
+        self._field = where
         return outside_code(markdown, self._chunk)
+
+    def guesses(self) -> list[tuple[str, str]]:
+        """(field, note) for each field with links resolved by their file name alone."""
+        out = []
+        for where, targets in self._guesses.items():
+            notes = [by_name_note(t, self._by_name[t]) for t in list(targets)[:3]]
+            more = len(targets) - len(notes)
+            out.append((where, "; ".join(notes) + (f"; and {more} more" if more else "")))
+        return out
+
+    def took(self, raw: str, where: str) -> None:
+        """Say that the link `raw` went into the field `where`: a guess when it was resolved
+        by its file name alone."""
+        if raw.strip() in self._by_name:
+            self._guesses.setdefault(where, {})[raw.strip()] = None
 
     def _chunk(self, chunk: str) -> str:
         chunk = LINK.sub(self._link_match, chunk)
@@ -165,6 +202,7 @@ class Resolver:
             new: str | None = image
         else:
             new = self._url(old)
+            self.took(old, self._field)
         if new is None:
             return text
         if new == old and text == m["text"]:
@@ -211,15 +249,22 @@ class Resolver:
     def _resolve(self, raw: str) -> str | None:
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
+        path = self._path(raw)
+        rid = self._record(path) if path is not None else None
+        if rid is None and (path is None or not self._there(path)):
+            # the path leads to no file: the ADR may have been moved, or the link written
+            # from another folder; its file name may still be that of one imported ADR
+            name = PurePosixPath(unquote(raw.split("#", 1)[0].split("?", 1)[0])).name
+            rid = self.record_named(name) if "\x00" not in name else None
+            if rid is not None:
+                self._by_name[raw] = rid
+        if rid is not None:
+            return f"{rid}.yaml"
         if raw.startswith("/"):
             self._report(raw, "an absolute path: left as written")
             return raw
-        path = self._path(raw)
         if path is None:
             return raw
-        rid = self._record(path)
-        if rid is not None:
-            return f"{rid}.yaml"
         if not self._may_link(path):
             self._report(raw, "outside the repository", dropped=True)
             return None
@@ -231,6 +276,12 @@ class Resolver:
             self._report(raw, "an ADR or page that was not imported: the link points at the "
                               "Markdown file")
         return relative(path, self.root) + tail
+
+    def _there(self, path: Path) -> bool:
+        """Whether a file is at `path`; only looked for inside the imported folder and the
+        repository, and taken as missing elsewhere."""
+        return (_within(path, self.inside) or _within(path, self.repo)) and \
+            os.path.lexists(path)
 
     def _may_link(self, path: Path) -> bool:
         """A link may point inside the imported folder or anywhere in the repository, both as

@@ -1,0 +1,148 @@
+"""`decisions import` and the links of real ADR collections: between ADRs, to the files next to
+the ADR folder, and the images they show.
+
+Each test builds a project in tmp_path: decisions/ beside an ADR folder, with the specs and
+source code a repository keeps next to its ADRs, and imports with the real command or `run`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, write_decisions
+from decision_records.adr_import.batch import Result, run
+from decision_records.adr_import.summary import report
+from decision_records.loader import load_record
+from decision_records.model import Record
+
+PNG = (Path(__file__).parent / "fixtures" / "adr" / "messy" / "images" / "backup-zones.png"
+       ).read_bytes()
+
+
+def adr(title: str, *, status: str = "Accepted", body: str = "Text.") -> str:
+    return (f"# {title}\n\n## Status\n\n{status}\n\n## Context\n\n{body}\n\n## Decision\n\n"
+            f"We will {title[:1].lower()}{title[1:]}.\n")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """decisions/, docs/adr/ with ADR 10, and a spec and code next to the ADR folder."""
+    write_decisions(tmp_path, {})
+    (tmp_path / "docs" / "adr").mkdir(parents=True)
+    (tmp_path / "docs" / "specs").mkdir()
+    (tmp_path / "docs" / "specs" / "api.md").write_text("# API\n", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("print()\n", encoding="utf-8")
+    (tmp_path / "docs" / "adr" / "0010-use-x.md").write_text(adr("Use X"), encoding="utf-8")
+    return tmp_path
+
+
+def write(project: Path, name: str, text: str) -> None:
+    path = project / "docs" / "adr" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def do_import(project: Path, *paths: str, source_url: str | None = None,
+              dry_run: bool = False) -> Result:
+    with contextlib.chdir(project):
+        return run([Path(p) for p in paths or ("docs/adr",)], Path("decisions"), team=None,
+                   today=TODAY, dry_run=dry_run,
+                   **({"source_url": source_url} if source_url else {}))
+
+
+def record_of(project: Path, result: Result, source: str) -> Record:
+    outcome = next(o for o in result.imported if o.source.name == source)
+    assert outcome.record is not None
+    loaded = load_record(project / outcome.record)
+    assert loaded.record is not None, loaded.findings
+    return loaded.record
+
+
+def guesses(record: Record) -> dict[str, str]:
+    assert record.imported is not None
+    return {g.field: g.note for g in record.imported.guesses}
+
+
+# --- links between ADRs -------------------------------------------------------------------------
+
+LINKED = "See [ADR 10]({target}) first.\n\n## Links\n\n* [ADR 10]({target})"
+
+
+@pytest.mark.parametrize("target", ["./0010-use-x.md", "0010-use-x.md", "./0010-use-x",
+                                    "./0010-use-x.md#context", "../adr/0010-use-x.md",
+                                    "<./0010-use-x.md>", "./0010-use-x.md 'ADR 10'"])
+@pytest.mark.parametrize("earlier", [False, True], ids=["same-run", "earlier-run"])
+def test_a_link_to_an_imported_adr_points_at_its_record(
+        project: Path, target: str, earlier: bool) -> None:
+    if earlier:
+        do_import(project, "docs/adr/0010-use-x.md")
+    write(project, "0011-use-y.md", adr("Use Y", body=LINKED.format(target=target)))
+    result = do_import(project)
+    record = record_of(project, result, "0011-use-y.md")
+    # the ADR's headings are not the record page's: a fragment would lead nowhere
+    title = " 'ADR 10'" if "'" in target else ""
+    assert record.context.startswith(f"See [ADR 10](0001-use-x.yaml{title}) first.")
+    assert [link.url for link in record.links] == ["./0001-use-x.yaml"]
+    assert "context" not in guesses(record)
+    assert "could not be resolved" not in report(result)
+
+
+@pytest.mark.parametrize("target", ["./0010-use-x.md", "../adr/./0010-use-x.md"])
+def test_a_dot_slash_supersession_is_resolved(project: Path, target: str) -> None:
+    write(project, "0011-use-y.md",
+          adr("Use Y", status=f"Accepted\n\nSupersedes [ADR 10]({target})"))
+    result = do_import(project)
+    assert record_of(project, result, "0011-use-y.md").supersedes == ["0001-use-x"]
+    assert record_of(project, result, "0010-use-x.md").status == "superseded"
+
+
+# A link whose path is wrong but whose file name is that of exactly one imported ADR: the ADRs
+# were moved into folders by status (`./0010-x.md` written when they were side by side), it was
+# written from another folder, or with another extension. (ADR file, target.)
+WRONG_PATHS = [("accepted/0011-use-y.md", "./0010-use-x.md"),
+               ("accepted/0011-use-y.md", "0010-use-x.md"),
+               ("0011-use-y.md", "../decisions/0010-use-x.md"),
+               ("0011-use-y.md", "./old/0010-use-x.md"),
+               ("0011-use-y.md", "/docs/adr/0010-use-x.md"),
+               ("0011-use-y.md", "0010-use-x.markdown"),
+               ("0011-use-y.md", "../../../../../elsewhere/0010-use-x.md")]
+
+
+@pytest.mark.parametrize(("name", "target"), WRONG_PATHS)
+def test_a_wrong_path_to_the_only_adr_of_its_name_points_at_its_record(
+        project: Path, name: str, target: str) -> None:
+    write(project, name, adr("Use Y", body=LINKED.format(target=target)))
+    result = do_import(project)
+    record = record_of(project, result, "0011-use-y.md")
+    assert record.context.startswith("See [ADR 10](0001-use-x.yaml) first.")
+    assert [link.url for link in record.links] == ["./0001-use-x.yaml"]
+    note = (f"the link {target!r} leads to no file; it now points at 0001-use-x, the only ADR "
+            "imported of that name")
+    assert guesses(record)["context"] == note
+    assert guesses(record)["links[0].url"] == note
+    assert "Links that could not be resolved" not in report(result)
+
+
+def test_a_wrong_supersession_path_is_resolved_by_name_and_said(project: Path) -> None:
+    write(project, "0011-use-y.md",
+          adr("Use Y", status="Accepted\n\nSupersedes [ADR 10](old/0010-use-x.md)"))
+    result = do_import(project)
+    record = record_of(project, result, "0011-use-y.md")
+    assert record.supersedes == ["0001-use-x"]
+    assert guesses(record)["supersedes"] == (
+        "the link 'old/0010-use-x.md' leads to no file; it now points at 0001-use-x, the only "
+        "ADR imported of that name")
+
+
+def test_a_name_two_imported_adrs_share_is_not_guessed(project: Path) -> None:
+    write(project, "team-a/0010-use-x.md", adr("Use X for team A"))
+    write(project, "0011-use-y.md", adr("Use Y", body=LINKED.format(target="old/0010-use-x.md")))
+    result = do_import(project)
+    record = record_of(project, result, "0011-use-y.md")
+    assert "0001-use-x.yaml" not in record.context
+    assert "context" not in guesses(record)
+    assert "  docs/adr/0011-use-y.md: old/0010-use-x.md (no such file)\n" in report(result)
