@@ -106,6 +106,7 @@ class _Plan:
     given: Path  # as the user named it, for messages
     source: Path  # resolved, to compare
     folder: Path  # images are read from inside it, resolved
+    base: Path  # the folder it was found in (or its own), resolved: what --source-url is of
     shown: str  # for imported.source: from the repository root, or as given
     draft: Draft
     status: Status
@@ -183,14 +184,6 @@ def read_source(path: Path) -> str:
     if not text.strip():
         raise Skip("empty file")
     return text
-
-
-def link_url(target: str, source: Path, root: Path) -> str | None:
-    """A link target from the source file as a link from the decisions folder: http(s) and
-    mailto as they are, relative paths made relative to the decisions folder; None for
-    anchors and the rest."""
-    resolver = Resolver(source, root, "", lambda _: None)
-    return resolver.link(target) if not target.strip().startswith("/") else None
 
 
 def _title_key(title: str) -> str:
@@ -271,10 +264,11 @@ class Run:
     existing records, and the writing of each."""
 
     def __init__(self, root: Path, *, team: str | None, today: dt.date, dry_run: bool,
-                 within: Path | None = None) -> None:
+                 within: Path | None = None, source_url: str | None = None) -> None:
         self.root = root
         self.root_abs = Path(os.path.realpath(root))
         self.team, self.today, self.dry_run, self.within = team, today, dry_run, within
+        self.source_url = source_url
         self.known = _known(root, self.root_abs)
         self.plans: list[_Plan] = []
         self.by_source: dict[Path, _Plan] = {}  # each plan by its source, resolved
@@ -311,7 +305,8 @@ class Run:
         """The record one file would become; raises Skip when it is not imported."""
         kind = _classify(src)
         source = Path(os.path.realpath(src.path))
-        folder = Path(os.path.realpath(self.within or src.folder or source.parent))
+        base = Path(os.path.realpath(src.folder or source.parent))
+        folder = Path(os.path.realpath(self.within)) if self.within else base
         if source in self.known.by_source:
             raise Skip(f"already imported as {self.known.by_source[source]}")
         if template_name(src.path.name):
@@ -340,14 +335,14 @@ class Run:
         if key in self._titles:
             raise Skip(f"same title and date as {display(self._titles[key])}, imported in this "
                        "run")
-        plan = _Plan(src.path, source, folder, _shown(src.path, source, self.root_abs), draft,
-                     draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        plan = _Plan(src.path, source, folder, base, _shown(src.path, source, self.root_abs),
+                     draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
         try:  # the fields alone, before numbering: a mapping bug must not cost a number
             Record.model_validate(self.assemble(plan, draft, ()).data())
         except ValidationError as e:
             draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
                               why=f"{_first_error(e)}; please report this")
-            plan = _Plan(src.path, source, folder, plan.shown, draft, draft.status,
+            plan = _Plan(src.path, source, folder, base, plan.shown, draft, draft.status,
                          check=list(draft.check), guesses=list(draft.guesses))
         self._titles[key] = src.path
         return plan
@@ -460,7 +455,7 @@ class Run:
             return found if isinstance(found, str) or found is None else found.id
 
         resolver = Resolver(plan.source, self.root_abs, plan.id, record_for, plan.folder,
-                            record_named)
+                            record_named, self.source_url, plan.base)
         draft = plan.draft.rewritten(resolver.text)
         links: list[tuple[str, str]] = []
         for title, raw in [*plan.relation_links, *plan.draft.links]:
@@ -525,11 +520,13 @@ class Run:
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool, within: Path | None = None) -> Result:
+        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> Result:
     """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
     only from inside `within`, or else from inside the folder each ADR was found in (the
-    ADR's own folder when it was named)."""
-    return Run(root, team=team, today=today, dry_run=dry_run, within=within)(paths)
+    ADR's own folder when it was named). `source_url` is the web address of that folder
+    (ending in /), for the links to files the site does not publish."""
+    return Run(root, team=team, today=today, dry_run=dry_run, within=within,
+               source_url=source_url)(paths)
 
 
 def _shown(given: Path, source: Path, root_abs: Path) -> str:

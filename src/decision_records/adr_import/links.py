@@ -16,13 +16,15 @@ pointing where the ADR meant and reported.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ..findings import display
+from ..recordfile import IMAGES
 from . import images
 from .document import LINK, outside_code, target
 from .images import Image, NotCopied
@@ -126,6 +128,10 @@ class Resolver:
     record_for: RecordFor
     folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
     record_named: RecordNamed = lambda _: None
+    # The web address of the folder the ADR was found in (`base`), for links to files the
+    # site does not publish; without it, such links are left out and their text kept.
+    source_url: str | None = None
+    base: Path | None = None
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     not_copied: list[Unresolved] = field(default_factory=list)
@@ -146,7 +152,7 @@ class Resolver:
     @property
     def _assets(self) -> tuple[str, ...]:
         """The record's images folder, from the repository."""
-        return (*images.ASSETS.parts, self.record_id)
+        return (*IMAGES.parts, self.record_id)
 
     @property
     def inside(self) -> Path:
@@ -226,7 +232,7 @@ class Resolver:
         return None if path is None else self._record(path)
 
     def _path(self, raw: str) -> Path | None:
-        path = unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
+        path = _file_part(raw)
         if not path or SCHEME.match(path) or path.startswith("/") or "\x00" in path:
             return None  # NUL: no file has such a name, and the OS refuses to look
         return Path(os.path.normpath(self.source.parent / path))
@@ -254,7 +260,7 @@ class Resolver:
         if rid is None and (path is None or not self._there(path)):
             # the path leads to no file: the ADR may have been moved, or the link written
             # from another folder; its file name may still be that of one imported ADR
-            name = PurePosixPath(unquote(raw.split("#", 1)[0].split("?", 1)[0])).name
+            name = PurePosixPath(_file_part(raw)).name
             rid = self.record_named(name) if "\x00" not in name else None
             if rid is not None:
                 self._by_name[raw] = rid
@@ -265,17 +271,54 @@ class Resolver:
             return raw
         if path is None:
             return raw
-        if not self._may_link(path):
+        published = self._published(path)
+        if (published or self.source_url is None) and not self._may_link(path):
             self._report(raw, "outside the repository", dropped=True)
             return None
         fragment = raw.partition("#")[2]
         tail = "#" + quote(unquote(fragment), safe=URL_SAFE) if fragment else ""
-        if not path.exists():
-            self._report(raw, "no such file")
-        elif path.suffix.lower() in MARKDOWN_SUFFIXES:
-            self._report(raw, "an ADR or page that was not imported: the link points at the "
-                              "Markdown file")
-        return relative(path, self.root) + tail
+        if published:
+            if not self._there(path):
+                self._report(raw, "no such file")
+            elif path.suffix.lower() in MARKDOWN_SUFFIXES:
+                self._report(raw, "an ADR or page that was not imported: the link points at "
+                                  "the Markdown file")
+            return relative(path, self.root) + tail
+        # a file next to the ADRs (a spec, source code, an ADR not imported): the site does
+        # not publish it, so a link from the record would lead nowhere there
+        url = self._at_source(raw)
+        if url is None:
+            self._report(raw, "no such file" if not self._there(path) and self._near(path)
+                         else "not published with the site; give --source-url to link it "
+                              "in the source repository" if self.source_url is None
+                         else "leads above the --source-url address", dropped=True)
+            return None
+        if self._near(path) and not self._there(path):
+            self._report(raw, "no such file here; linked in the source repository all the "
+                              "same")
+        return url + tail
+
+    def _published(self, path: Path) -> bool:
+        """Whether the site publishes `path`: a record, or a file under the repository's
+        docs/ (a page or an asset), where a relative link from the record works."""
+        return _within(path, self.root) or _within(path, self.repo / IMAGES.parts[0])
+
+    def _near(self, path: Path) -> bool:
+        return _within(path, self.inside) or _within(path, self.repo)
+
+    def _at_source(self, raw: str) -> str | None:
+        """The web address under --source-url of the relative link `raw`, taken from the
+        folder that address is of; None without one, or when the path climbs above the
+        address's host (the address would lose its path, not lead where the ADR meant)."""
+        if self.source_url is None or self.base is None:
+            return None
+        here = PurePosixPath(*Path(os.path.relpath(self.source.parent, self.base)).parts)
+        rel = posixpath.normpath(posixpath.join(here.as_posix(), _file_part(raw)))
+        depth = len([p for p in urlsplit(self.source_url).path.split("/") if p])
+        if rel.split("/").count("..") > depth:
+            return None
+        # `./` first: a path such as `javascript:x` must stay a path under the address
+        return urljoin(self.source_url, "./" + quote(rel, safe=URL_SAFE))
 
     def _there(self, path: Path) -> bool:
         """Whether a file is at `path`; only looked for inside the imported folder and the
@@ -304,13 +347,20 @@ class Resolver:
             try:
                 self._images[path] = self._copied(raw, path), ""
             except NotCopied as e:
-                fallback = Fallback(relative(path, self.root) if os.path.lexists(path)
-                                    and self._may_link(path) else None)
-                self._images[path] = fallback, str(e)
+                self._images[path] = Fallback(self._plain_link(raw, path)), str(e)
         shown, why = self._images[path]
         if why:
             self._list(self.not_copied, Unresolved(raw, why))
         return shown
+
+    def _plain_link(self, raw: str, path: Path) -> str | None:
+        """Where the plain link for an image that is not copied points: at the file, from
+        the decisions folder, or at --source-url when the site does not publish it."""
+        if not os.path.lexists(path):
+            return None
+        if self.source_url is not None and not self._published(path):
+            return self._at_source(raw)
+        return relative(path, self.root) if self._may_link(path) else None
 
     def _copied(self, raw: str, path: Path) -> str:
         """The copy's path, from the decisions folder. Raises NotCopied."""
@@ -349,6 +399,11 @@ class Resolver:
                       raw)
         self.images.append(image)
         return image.dest
+
+
+def _file_part(raw: str) -> str:
+    """The file a link target names: without its #fragment and ?query, decoded."""
+    return unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
 
 
 def _within(path: Path, base: Path) -> bool:
