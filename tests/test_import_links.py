@@ -263,3 +263,29 @@ def test_a_source_url_is_of_one_folder(project: Path) -> None:
     ok = run_cli("--dir", "decisions", "import", "doc/adr", "--dry-run", "--source-url",
                  URL.removesuffix("/"), cwd=project)
     assert ok.returncode == 0, ok.stderr
+
+
+# --- images -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tag", "shown"), [
+    ('<img src="images/flow.png" alt="The flow" width="300">', "![The flow]({copy})"),
+    ("<IMG alt='[draft] flow' SRC='images/flow.png'/>", "![\\[draft\\] flow]({copy})"),
+    ('<img src="images/flow.png">', "![]({copy})"),
+    # what is not copied stays as it was: a web address, or the text of a refused image
+    ('<img src="https://example.com/flow.png" alt="x">',
+     '<img src="https://example.com/flow.png" alt="x">'),
+    ('<img src="images/gone.png" alt="Gone">', "Gone"),
+])
+def test_an_html_image_that_is_copied_becomes_a_markdown_image(
+        project: Path, tag: str, shown: str) -> None:
+    """The site renders record text with raw HTML off: an <img> tag would show as text."""
+    (project / "doc" / "adr" / "images").mkdir()
+    (project / "doc" / "adr" / "images" / "flow.png").write_bytes(PNG)
+    write(project, "0011-use-y.md", adr("Use Y", body=f"Before {tag} after."))
+    record = record_of(project, do_import(project), "0011-use-y.md")
+    copy = "../docs/assets/imported/0002-use-y/flow.png"
+    assert record.context.startswith(f"Before {shown.format(copy=copy)} after.")
+    if "{copy}" in shown:
+        assert (project / "docs" / "assets" / "imported" / "0002-use-y" / "flow.png"
+                ).read_bytes() == PNG

@@ -370,9 +370,9 @@ TEXT_LINKS: list[tuple[str, str, str]] = [
     ("0011-pick-a-feature-flag-library.md", "context",
      "[Unleash documentation](https://docs.getunleash.io) and the notes in "
      "[ADR 3](0003-choose-a-message-queue-for-the-build-farm.yaml)"),
+    # an HTML image that is copied becomes a Markdown one: the site shows raw HTML as text
     ("0012-keep-the-report-cron-jobs.md", "context",
-     f'<img src="{ASSETS}/0012-keep-the-report-cron-jobs-for-now/backup-zones.png" '
-     'alt="Backup zones" width="300">'),
+     f"![Backup zones]({ASSETS}/0012-keep-the-report-cron-jobs-for-now/backup-zones.png)"),
 ]
 
 

@@ -276,7 +276,7 @@ def test_a_safe_image_is_copied_as_before(repo: Path) -> None:
                                f"assets/imported/{RECORD}/photo.jpg": JPEG}
     assert got.context.startswith(
         f"![the diagram](../docs/assets/imported/{RECORD}/diagram.png) and "
-        f'<img src="../docs/assets/imported/{RECORD}/photo.jpg" alt="a photo">')
+        f"![a photo](../docs/assets/imported/{RECORD}/photo.jpg)")
     assert "Images not copied" not in got.summary
 
 

@@ -187,14 +187,18 @@ class Resolver:
             return chunk
         pieces, at = [], 0
         for tag in html_images(chunk):
-            new = self._image(tag.src["src"])
+            raw = tag.src["src"].strip()
+            new = self._image(raw)
+            alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
+            if isinstance(new, str) and (not raw or raw.startswith("#") or SCHEME.match(raw)):
+                continue  # not a file: the tag stays as written
             if isinstance(new, str):
-                pieces += [chunk[at:tag.src.start("src")], new]
-                at = tag.src.end("src")
+                # copied: a Markdown image, since the site shows raw HTML as text
+                shown = f"<{new}>" if _NEEDS_ANGLE.search(new) else new
+                pieces += [chunk[at:tag.start], f"![{alt}]({shown})"]
             else:
-                alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
                 pieces += [chunk[at:tag.start], _plain(alt, tag.src["src"], new.url)]
-                at = tag.end
+            at = tag.end
         pieces.append(chunk[at:])
         return "".join(pieces)
 
