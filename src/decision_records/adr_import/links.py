@@ -1,10 +1,15 @@
-"""Links and images of an imported ADR, made to work from the record.
+"""Links and images of an imported ADR, made to work from the record and on the site.
 
 The site renders links in record text and in `links:` relative to the record file, which sits
-in the decisions folder: a link to another imported ADR becomes that record's file name
-(`0009-help-scripts.yaml`, `./0009-help-scripts.yaml` in `links:`), a link to any other file
-becomes a path from the decisions folder (`../docs/guide.md`), and an image the ADR shows from
-a relative path is copied to `docs/assets/imported/<record id>/` when `images` finds that safe.
+in the decisions folder, and publishes the records and what is under docs/. So a link to
+another imported ADR becomes that record's file name (`0009-help-scripts.yaml`,
+`./0009-help-scripts.yaml` in `links:`), found by its file name alone (and listed as a guess)
+when its path leads to no file; a link to a file the site publishes becomes a path from the
+decisions folder (`../docs/guide.md`); a link to any other file (a spec, source code next to
+the ADRs) becomes a web address under --source-url, or without one is dropped and its text
+kept. An image the ADR shows from a relative path is copied to
+`docs/assets/imported/<record id>/` when `images` finds that safe, and shown as a Markdown
+image.
 
 Targets are resolved against the folder being imported (or the root given with `--root`): an
 image outside it is not copied, and a link that leaves both it and the repository is dropped,
@@ -12,7 +17,6 @@ its text kept. An image that is not copied becomes a plain link to the file, or 
 no link may point there, never an image that shows nothing. What cannot be resolved is left
 pointing where the ADR meant and reported.
 """
-
 from __future__ import annotations
 
 import os
