@@ -23,12 +23,10 @@ from pathlib import Path
 from .files import MiB, Refused, read_limited, write_temp
 from .findings import display
 from .gitbase import record_names_at
-from .model import RECORD_FILE
+from .recordfile import IMAGES, number_of, record_id, slug_of
 
 # Record files are read whole; the loader refuses anything larger than this anyway.
 MAX_BYTES = 1 * MiB
-# Where `decisions import` copies a record's images, from the folder that holds decisions/.
-IMAGES = Path("docs", "assets", "imported")
 
 
 class Unreadable(Exception):
@@ -74,15 +72,15 @@ class Plan:
 
 
 def _number(name: str) -> int:
-    m = RECORD_FILE.match(name)
-    assert m is not None
-    return int(m["number"])
+    number = number_of(name)
+    assert number is not None
+    return number
 
 
 def _records(root: Path) -> list[str]:
     """Record file names in root: regular files only, as the loader takes them."""
     return sorted(p.name for p in root.iterdir()
-                  if RECORD_FILE.match(p.name) and p.is_file() and not p.is_symlink())
+                  if number_of(p.name) is not None and p.is_file() and not p.is_symlink())
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -101,8 +99,7 @@ def plan(root: Path, base: str) -> Plan:
     for name in sorted((n for n in here if n not in at_base and _number(n) in kept),
                        key=lambda n: (_number(n), n)):
         old = name.removesuffix(".yaml")
-        slug = old.split("-", 1)[1]
-        result.moves.append(Move(old, f"{free:04d}-{slug}", kept[_number(name)]))
+        result.moves.append(Move(old, record_id(free, slug_of(old)), kept[_number(name)]))
         free += 1
     added: dict[int, list[str]] = defaultdict(list)
     for name in here:
@@ -206,7 +203,7 @@ def apply(root: Path, plan: Plan) -> None:
         if plan.target(path) != path:
             path.unlink()
     _remove(made)
-    images = root.parent / IMAGES
+    images = root.parent.joinpath(*IMAGES.parts)
     for m in plan.moves:
         old, new = images / m.old, images / m.new
         if old.is_dir() and not old.is_symlink() and not os.path.lexists(new):

@@ -31,7 +31,7 @@ from .chars import escape, one_line_problem
 from .cli.schema import schema_text
 from .files import Refused, read_limited, write_new
 from .model import MAX_NAME, NAME, RECORD_FILE, Strict
-from .newrecord import slugify, yaml_scalar
+from .recordfile import file_name, scalar, slug
 from .textsafe import md_inline
 
 STARTER = Path(__file__).resolve().parent / "starter"
@@ -180,7 +180,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=_only_written)
     env.filters.update(
-        yaml=lambda v: _Written(yaml_scalar(str(v))),
+        yaml=lambda v: _Written(scalar(str(v))),
         md=lambda v: _Written(md_inline(str(v))),
         int=lambda v: _Written(str(int(v))),
         iso=lambda v: _Written(v.isoformat()),
@@ -194,7 +194,7 @@ def _refuse(value: str) -> _Written:
 
 
 def first_record_name() -> str:
-    return f"0001-{slugify(FIRST_TITLE)}.yaml"
+    return file_name(1, slug(FIRST_TITLE))
 
 
 def tool_files(ci: str) -> list[Planned]:
