@@ -32,9 +32,9 @@ from decision_records.signals.maturity import assess
 from decision_records.signals.snapshot import (
     HISTORY_MAX,
     Change,
-    Entry,
     Signals,
     Snapshot,
+    SnapshotEntry,
     dump_snapshot,
     parse_snapshot,
 )
@@ -51,10 +51,10 @@ RECORD = variant("      - pypi:requests\n      - github:psf/requests\n", "      
 
 
 def entry(signals: Signals | None = None, status: str = "ok",
-          history: list[Change] | None = None) -> Entry:
-    return Entry.model_validate({"status": status, "checked": FETCHED, "fetched": FETCHED,
-                                 "source": "http://x/", "signals": signals or {},
-                                 "history": history})
+          history: list[Change] | None = None) -> SnapshotEntry:
+    return SnapshotEntry.model_validate({"status": status, "checked": FETCHED, "fetched": FETCHED,
+                                         "source": "http://x/", "signals": signals or {},
+                                         "history": history})
 
 
 def was(category: str, day: dt.date = dt.date(2025, 1, 6)) -> list[Change]:
@@ -164,7 +164,7 @@ def test_a_fetch_never_loses_the_history(outcome: str) -> None:
 ARCHIVED_REPO: Signals = {"name": "o/r", "created": "2012-01-10", "pushed": "2026-11-01",
                           "stars": 60000, "licence": "Apache-2.0", "archived": True}
 
-KINDS: list[tuple[str, dict[str, Entry], list[str], str, str]] = [
+KINDS: list[tuple[str, dict[str, SnapshotEntry], list[str], str, str]] = [
     ("archived", {"pypi:p": entry({**GOOD, "repository": "github:o/r"}),
                   "github:o/r": entry(ARCHIVED_REPO)},
      ["archived"], "risky", "archived on GitHub (o/r)"),
@@ -185,8 +185,9 @@ KINDS: list[tuple[str, dict[str, Entry], list[str], str, str]] = [
 
 @pytest.mark.parametrize(("kind", "after", "flags", "now", "reason"), KINDS,
                          ids=[k[0] for k in KINDS])
-def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str, after: dict[str, Entry],
-                                           flags: list[str], now: str, reason: str) -> None:
+def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str,
+                                           after: dict[str, SnapshotEntry], flags: list[str],
+                                           now: str, reason: str) -> None:
     # before: the package as it was, its history saying boring since before the decision
     before = Snapshot(packages={"pypi:p": entry(GOOD, history=was("boring"))})
     assert load(tmp_path / "before", before).drifted == []

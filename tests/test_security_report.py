@@ -15,8 +15,7 @@ from decision_records.ledger import TeamBudget
 from decision_records.loader import Entry
 from decision_records.model import Record
 from decision_records.report import Change, RecordReport, as_markdown
-from decision_records.signals.snapshot import Entry as SignalsEntry
-from decision_records.signals.snapshot import Snapshot, dump_snapshot
+from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
 from decision_records.textsafe import md_code, md_inline, one_line
 from test_report import feature_branch, git
 
@@ -186,7 +185,7 @@ def test_report_from_a_hostile_pull_request(tmp_path: Path) -> None:
     snapshot_file = root / "decisions" / "signals.json"
     snapshot = Snapshot.model_validate_json(snapshot_file.read_text(encoding="utf-8"))
     when = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-    deprecated = SignalsEntry(status="ok", checked=when, fetched=when, source="registry",
+    deprecated = SnapshotEntry(status="ok", checked=when, fetched=when, source="registry",
                               signals={"deprecated": "use y\n\n![p](https://t.example/p.gif) "
                                                      "<img src=x> @org/team #12"})
     snapshot_file.write_text(dump_snapshot(snapshot.with_entries({ref: deprecated})),

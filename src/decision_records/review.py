@@ -31,8 +31,7 @@ from .findings import display
 from .model import Entry
 from .records import Decisions
 from .signals.maturity import Cycle, Flag, Verdicts, cycle_of, until
-from .signals.snapshot import Category
-from .signals.snapshot import Entry as SnapshotEntry
+from .signals.snapshot import Category, SnapshotEntry
 
 Assumed = Literal["history", "tokens", "waiver"]
 

@@ -32,7 +32,7 @@ from typing import Literal
 
 from ..refs import kind_of, source_of
 from ..settings.signals import Thresholds
-from .snapshot import Category, Entry, Snapshot
+from .snapshot import Category, Snapshot, SnapshotEntry
 from .sources.base import FIRST_RELEASE, LAST_RELEASE, Signals, SignalSource
 
 CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
@@ -241,7 +241,7 @@ def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
     return _judge(ref, label, source, entry, snapshot, thresholds, today)
 
 
-def _judge_cycle(ref: str, cycle: Cycle, entry: Entry, warning_days: int,
+def _judge_cycle(ref: str, cycle: Cycle, entry: SnapshotEntry, warning_days: int,
                  today: dt.date) -> Verdict:
     """A product cycle by its support: past its end of life risky, ending within the warning
     window emerging, otherwise boring (the product's own maturity is its other packages')."""
@@ -270,8 +270,8 @@ def _judge_cycle(ref: str, cycle: Cycle, entry: Entry, warning_days: int,
     return Verdict(ref, category, tuple(reasons), figures, flags, support=True)
 
 
-def _linked(repository: bool, entry: Entry,
-            snapshot: Snapshot) -> tuple[Entry | None, str | None]:
+def _linked(repository: bool, entry: SnapshotEntry,
+            snapshot: Snapshot) -> tuple[SnapshotEntry | None, str | None]:
     """(the GitHub entry behind a registry package, or None; a reason when it is missing)."""
     if repository:
         return entry, None
@@ -284,7 +284,7 @@ def _linked(repository: bool, entry: Entry,
     return linked, None
 
 
-def _judge(ref: str, label: str, source: SignalSource | None, entry: Entry,
+def _judge(ref: str, label: str, source: SignalSource | None, entry: SnapshotEntry,
            snapshot: Snapshot, t: Thresholds, today: dt.date) -> Verdict:
     s = entry.signals
     repository = source.repository if source else False

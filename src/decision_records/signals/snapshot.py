@@ -42,7 +42,7 @@ class Change(Strict):
     )
 
 
-class Entry(Strict):
+class SnapshotEntry(Strict):
     """What is known about one package reference, and how it was learnt."""
 
     status: Status = Field(
@@ -78,14 +78,14 @@ class Snapshot(Strict):
     """Every reference's entry, keyed by reference ('pypi:requests')."""
 
     format: Literal[1] = Field(1, description="Version of this file's layout.")
-    packages: dict[str, Entry] = Field(
+    packages: dict[str, SnapshotEntry] = Field(
         default_factory=dict, description="Reference -> entry.",
     )
 
-    def get(self, ref: str) -> Entry | None:
+    def get(self, ref: str) -> SnapshotEntry | None:
         return self.packages.get(ref)
 
-    def with_entries(self, entries: dict[str, Entry]) -> Snapshot:
+    def with_entries(self, entries: dict[str, SnapshotEntry]) -> Snapshot:
         return Snapshot(packages={**self.packages, **entries})
 
     def only(self, refs: set[str]) -> Snapshot:
