@@ -31,7 +31,7 @@ from decision_records.signals.enrich import merge, with_history
 from decision_records.signals.maturity import assess
 from decision_records.signals.snapshot import (
     HISTORY_MAX,
-    Change,
+    CategoryChange,
     Signals,
     Snapshot,
     SnapshotEntry,
@@ -51,14 +51,14 @@ RECORD = variant("      - pypi:requests\n      - github:psf/requests\n", "      
 
 
 def entry(signals: Signals | None = None, status: str = "ok",
-          history: list[Change] | None = None) -> SnapshotEntry:
+          history: list[CategoryChange] | None = None) -> SnapshotEntry:
     return SnapshotEntry.model_validate({"status": status, "checked": FETCHED, "fetched": FETCHED,
                                          "source": "http://x/", "signals": signals or {},
                                          "history": history})
 
 
-def was(category: str, day: dt.date = dt.date(2025, 1, 6)) -> list[Change]:
-    return [Change(date=day, category=category, reasons=["as it was"])]  # type: ignore[arg-type]
+def was(category: str, day: dt.date = dt.date(2025, 1, 6)) -> list[CategoryChange]:
+    return [CategoryChange(date=day, category=category, reasons=["as it was"])]  # type: ignore[arg-type]
 
 
 def load(tmp_path: Path, snapshot: Snapshot, record: str = RECORD,
@@ -120,7 +120,7 @@ RISKY: Signals = {**GOOD, "deprecated": "use q instead"}
     ("a 404 is news", was("boring"), GOOD, "not-found",
      [(dt.date(2025, 1, 6), "boring"), (DAY, "unknown")]),
 ])
-def test_history_notes_category_changes(name: str, before: list[Change] | None,
+def test_history_notes_category_changes(name: str, before: list[CategoryChange] | None,
                                         signals: Signals, status: str,
                                         after: list[tuple[dt.date, str]]) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry(signals, status, before)})
@@ -132,8 +132,8 @@ def test_history_notes_category_changes(name: str, before: list[Change] | None,
 
 
 def test_history_is_capped_and_keeps_the_latest() -> None:
-    many = [Change(date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
-                   category="boring" if i % 2 else "established", reasons=[])
+    many = [CategoryChange(date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+                           category="boring" if i % 2 else "established", reasons=[])
             for i in range(HISTORY_MAX)]
     snapshot = Snapshot(packages={"pypi:p": entry(RISKY, history=many)})
     changes = with_history(snapshot, T, DAY).packages["pypi:p"].changes
@@ -219,7 +219,7 @@ def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str,
      ("established", "tokens")),
 ])
 def test_what_the_decision_assumed(tmp_path: Path, name: str, record: str,
-                                   history: list[Change] | None,
+                                   history: list[CategoryChange] | None,
                                    expected: tuple[str, str]) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry({**GOOD, "yanked": True}, history=history)})
     (d,) = load(tmp_path, snapshot, record).drifted
@@ -245,7 +245,7 @@ WAIVED = RECORD + "waivers:\n  - rule: risky-choice\n    reason: We know it is o
          "      - npm:react\n", "      - pypi:p\n"), None),
 ])
 def test_no_drift(tmp_path: Path, name: str, record: str,
-                  history: list[Change] | None) -> None:
+                  history: list[CategoryChange] | None) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry({**GOOD, "yanked": True}, history=history),
                                   "pypi:ok": entry(GOOD)})
     assert load(tmp_path, snapshot, record).drifted == [], name

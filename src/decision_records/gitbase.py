@@ -83,7 +83,7 @@ def toplevel(root: Path) -> tuple[Path, str]:
 
 
 @dataclass(frozen=True)
-class Change:
+class RecordChange:
     path: Path  # where the record is (or was) in the working tree
     kind: str  # added | modified | removed
 
@@ -92,7 +92,7 @@ class Change:
         return self.path.name[:-5]
 
 
-def changed_records(root: Path, base: str) -> list[Change]:
+def changed_records(root: Path, base: str) -> list[RecordChange]:
     """Record files under root that differ from base, uncommitted and untracked ones included."""
     top, rel = toplevel(root)
     kinds = {"A": "added", "M": "modified", "D": "removed", "T": "modified"}
@@ -104,7 +104,7 @@ def changed_records(root: Path, base: str) -> list[Change]:
     for name in listed(top, "ls-files", "-z", "--others", "--exclude-standard", "--", rel):
         changes[top / name] = "added"
     # named through root as the user gave it, so they match the loader's findings
-    return [Change(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
+    return [RecordChange(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
             if p.parent.resolve() == root.resolve() and RECORD_FILE.match(p.name)]
 
 

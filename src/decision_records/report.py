@@ -23,7 +23,7 @@ from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
 from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label, read_text
 from .findings import Finding, count
-from .gitbase import Change, GitError, git, listed, toplevel
+from .gitbase import GitError, RecordChange, git, listed, toplevel
 from .ledger import TeamBudget
 from .loader import ConfigError, load_decisions
 from .model import Entry, short_id
@@ -118,7 +118,7 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
 
 @dataclass
 class RecordReport:
-    change: Change
+    change: RecordChange
     entry: Entry | None
     findings: list[Finding]
     title: str = ""
@@ -134,7 +134,7 @@ class RecordReport:
 MaturityFn = Callable[[str], tuple[str, list[str]] | None]
 
 
-def build(changes: list[Change], now: Decisions, before: Decisions | None,
+def build(changes: list[RecordChange], now: Decisions, before: Decisions | None,
           maturity: MaturityFn | None = None) -> list[RecordReport]:
     after_ledger = now.ledger
     before_ledger = before.ledger if before else None

@@ -29,7 +29,7 @@ from .snapshot import (
     HISTORY_MAX,
     HISTORY_REASON_CHARS,
     HISTORY_REASONS_MAX,
-    Change,
+    CategoryChange,
     Snapshot,
     SnapshotEntry,
 )
@@ -228,7 +228,7 @@ def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
                 updates[ref] = entry.model_copy(update={"history": changes})
                 continue
         reasons = [r[:HISTORY_REASON_CHARS] for r in verdict.reasons[:HISTORY_REASONS_MAX]]
-        change = Change(date=today, category=verdict.category, reasons=reasons)
+        change = CategoryChange(date=today, category=verdict.category, reasons=reasons)
         updates[ref] = entry.model_copy(update={"history": [*changes, change][-HISTORY_MAX:]})
     return snapshot.with_entries(updates) if updates else snapshot
 

@@ -31,7 +31,7 @@ HISTORY_REASONS_MAX = 4  # reasons kept a change, each cut to HISTORY_REASON_CHA
 HISTORY_REASON_CHARS = 300
 
 
-class Change(Strict):
+class CategoryChange(Strict):
     """A reference's maturity category from a day on, as `decisions enrich` first saw it."""
 
     date: dt.date = Field(description="The day the category was first seen (UTC).")
@@ -63,14 +63,14 @@ class SnapshotEntry(Strict):
     error: str | None = Field(
         None, description="Why the last attempt failed; absent when it succeeded.",
     )
-    history: list[Change] | None = Field(
+    history: list[CategoryChange] | None = Field(
         None, max_length=HISTORY_MAX, description="The category changes seen so far, oldest "
         "first: one item each time `decisions enrich` finds a category other than the last "
         "one kept. Absent in snapshots written before it was kept.",
     )
 
     @property
-    def changes(self) -> list[Change]:
+    def changes(self) -> list[CategoryChange]:
         return self.history or []
 
 
