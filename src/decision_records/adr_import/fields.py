@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model import Status
 from ..recordfile import TODO_TEAM
-from .document import LINK, Document, one_line, plain, unescape
+from .document import LINK, AdrDocument, one_line, plain, unescape
 from .metadata import meta_key
 from .relations import Relation, relation_line, unique
 from .sections import Reading
@@ -83,7 +83,7 @@ def names(value: Any) -> list[str]:
     return [name for name in (plain(r).strip(" -*") for r in raw) if name]
 
 
-def title(doc: Document, meta: Mapping[str, Any], file_name: str) -> tuple[str, Notes]:
+def title(doc: AdrDocument, meta: Mapping[str, Any], file_name: str) -> tuple[str, Notes]:
     raw = doc.title or (str(meta["title"]) if "title" in meta else "")
     text = clean_title(plain(raw), file_name)
     if _PLACEHOLDER.fullmatch(text) or _PLACEHOLDER_TITLE.fullmatch(text):
@@ -105,7 +105,7 @@ def title(doc: Document, meta: Mapping[str, Any], file_name: str) -> tuple[str, 
     return text, notes
 
 
-def form(doc: Document, reading: Reading, from_list: frozenset[str], file_name: str) -> str:
+def form(doc: AdrDocument, reading: Reading, from_list: frozenset[str], file_name: str) -> str:
     """The layout recognised, for the summary: 'Nygard', 'MADR 2', ..."""
     if not reading.structured:
         return "ADR (no sections recognised)"
