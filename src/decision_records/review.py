@@ -97,7 +97,7 @@ class Drift:
 
 
 @dataclass(frozen=True)
-class EndOfLife:
+class CycleEnding:
     """A product cycle an accepted record chose that ends within the warning window, or has
     ended."""
 
@@ -149,7 +149,7 @@ class Review:
     due: list[Due]
     drifted: list[Drift]
     imported: list[Imported]
-    end_of_life: list[EndOfLife] = field(default_factory=list)
+    end_of_life: list[CycleEnding] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.due) + len(self.drifted) + len(self.end_of_life) + len(self.imported)
@@ -221,7 +221,7 @@ def drift_of(entry: Entry, decisions: Decisions, verdicts: Verdicts) -> list[Dri
     return out
 
 
-def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list[EndOfLife]:
+def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list[CycleEnding]:
     """The product cycles accepted records chose that end within warning_days or have ended,
     soonest end first (those without a date, which have ended, first of all)."""
     out = []
@@ -236,7 +236,7 @@ def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list
                 continue
             left = (cycle.eol - today).days if cycle.eol else None
             if (left is not None and left <= warning_days) or (left is None and cycle.ended):
-                out.append(EndOfLife(e, ref, cycle, left, today))
+                out.append(CycleEnding(e, ref, cycle, left, today))
     return sorted(out, key=lambda x: (x.days_left is not None, x.days_left or 0, x.entry.id,
                                       x.ref))
 

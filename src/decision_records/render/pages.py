@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
-from ..review import Drift, EndOfLife
+from ..review import CycleEnding, Drift
 from ..rules import RULES, page_of, severity
 from .context import RenderContext
 from .signals import package_anchor
@@ -212,7 +212,7 @@ def drifted(ctx: RenderContext) -> list[_Drifted]:
 
 @dataclass(frozen=True)
 class _Ending:
-    item: EndOfLife
+    item: CycleEnding
     href: str
     signals_href: str
 
