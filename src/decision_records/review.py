@@ -126,7 +126,7 @@ class CycleEnding:
 
 
 @dataclass(frozen=True)
-class Imported:
+class UnfinishedImport:
     """An imported record with placeholders, guesses or other problems left."""
 
     entry: Entry
@@ -148,7 +148,7 @@ class Review:
 
     due: list[Due]
     drifted: list[Drift]
-    imported: list[Imported]
+    imported: list[UnfinishedImport]
     end_of_life: list[CycleEnding] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -250,7 +250,7 @@ def due(decisions: Decisions, today: dt.date) -> list[Due]:
     return sorted(out, key=lambda d: (d.review_by, d.entry.id))
 
 
-def imported(decisions: Decisions) -> list[Imported]:
+def imported(decisions: Decisions) -> list[UnfinishedImport]:
     """Imported records with placeholders, guesses or other problems left, in number order."""
     by_path: dict[str, Counter[str]] = defaultdict(Counter)
     for f in decisions.findings:
@@ -262,7 +262,7 @@ def imported(decisions: Decisions) -> list[Imported]:
         rules = Counter(by_path.get(display(e.path), {}))
         todo, guesses = rules.pop("todo", 0), rules.pop("import-guess", 0)
         if todo or guesses or rules:
-            out.append(Imported(e, todo, guesses, sum(rules.values())))
+            out.append(UnfinishedImport(e, todo, guesses, sum(rules.values())))
     return out
 
 
