@@ -108,7 +108,7 @@ class Unused:
 
 
 @dataclass(frozen=True)
-class Ignored:
+class IgnoredDependency:
     ref: str
     reason: str
     found: tuple[Found, ...]
@@ -125,7 +125,7 @@ class Ignored:
 class Coverage:
     dependencies: list[Dependency]
     unused: list[Unused]
-    ignored: list[Ignored]
+    ignored: list[IgnoredDependency]
     findings: list[Finding]
     inventory: Inventory = field(default_factory=Inventory)
 
@@ -231,12 +231,12 @@ def join(inventory: Inventory, decisions: Decisions,
         by_ref[f.ref].append(f)
     owner = {m: name for name, ms in inventory.repositories.items() for m in ms}
     deps: list[Dependency] = []
-    ignored: list[Ignored] = []
+    ignored: list[IgnoredDependency] = []
     for ref in sorted(by_ref):
         found = tuple(by_ref[ref])
         reason = settings.reason_for(ref)
         if reason is not None:
-            ignored.append(Ignored(ref, reason, found))
+            ignored.append(IgnoredDependency(ref, reason, found))
             continue
         repos = tuple(sorted({owner[f.manifest] for f in found if f.manifest in owner}))
         deps.append(Dependency(ref, status_of(named.get(ref, [])), found,
