@@ -241,7 +241,7 @@ def plan(answers: Answers, today: dt.date, with_record: bool = True) -> list[Pla
 # --- writing and checking --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Outcome:
+class WriteOutcome:
     path: str
     action: str  # wrote | kept | skipped
     why: str = ""
@@ -262,25 +262,25 @@ def has_records(repo: Path) -> bool:
         RECORD_FILE.match(p.name) for p in folder.iterdir())
 
 
-def write(repo: Path, planned: list[Planned], dry_run: bool) -> Iterator[Outcome]:
+def write(repo: Path, planned: list[Planned], dry_run: bool) -> Iterator[WriteOutcome]:
     """Write each planned file that does not exist yet; keep every other."""
     for p in planned:
         link = _linked_parent(repo, p.path)
         target = repo / p.path
         if link is not None:
-            yield Outcome(p.path, "skipped", f"{link} is a symbolic link, not followed")
+            yield WriteOutcome(p.path, "skipped", f"{link} is a symbolic link, not followed")
         elif target.exists() or target.is_symlink():
-            yield Outcome(p.path, "kept", "it exists")
+            yield WriteOutcome(p.path, "kept", "it exists")
         elif dry_run:
-            yield Outcome(p.path, "wrote")
+            yield WriteOutcome(p.path, "wrote")
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 write_new(target, p.text)
             except FileExistsError:  # made since the check above
-                yield Outcome(p.path, "kept", "it exists")
+                yield WriteOutcome(p.path, "kept", "it exists")
                 continue
-            yield Outcome(p.path, "wrote")
+            yield WriteOutcome(p.path, "wrote")
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class Skip(Exception):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SourceOutcome:
     """What happened to one source file."""
 
     source: Path
@@ -72,16 +72,16 @@ class Outcome:
 
 @dataclass
 class Result:
-    outcomes: list[Outcome]
+    outcomes: list[SourceOutcome]
     notes: list[str]  # changes to records already in decisions/, left to a person
     dry_run: bool
 
     @property
-    def imported(self) -> list[Outcome]:
+    def imported(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.imported]
 
     @property
-    def skipped(self) -> list[Outcome]:
+    def skipped(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if not o.imported]
 
     @property
@@ -281,12 +281,12 @@ class Run:
         return _repo(self.root_abs)
 
     def __call__(self, paths: Sequence[Path]) -> Result:
-        slots: list[Outcome | _Plan] = []
+        slots: list[SourceOutcome | _Plan] = []
         for src in find_sources(paths):
             try:
                 plan = self.plan(src)
             except Skip as s:
-                slots.append(Outcome(src.path, False, s.reason, s.problem))
+                slots.append(SourceOutcome(src.path, False, s.reason, s.problem))
                 continue
             slots.append(plan)
             self.plans.append(plan)
@@ -465,9 +465,9 @@ class Run:
                 links.append((resolver.text(title, f"links[{len(links)}].title"), url))
         return self.assemble(plan, draft, links, resolver.guesses()), resolver
 
-    def write(self, plan: _Plan) -> Outcome:
+    def write(self, plan: _Plan) -> SourceOutcome:
         """Write one record (or, in a dry run, say what it would be) and copy its images."""
-        base = Outcome(plan.given, False, form=plan.draft.form, problem=True)
+        base = SourceOutcome(plan.given, False, form=plan.draft.form, problem=True)
         try:
             record, resolver = self.resolved(plan)
             expected = Record.model_validate(record.data())
@@ -513,10 +513,10 @@ class Run:
                     check.append(f"image {image.target}: not copied ({e}); the record shows "
                                  f"{display(image.dest)}, which is missing")
         todo = [*plan.draft.todo, *record.policy_todo().values()]
-        return Outcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
-                       check=tuple(check), guesses=tuple(plan.guesses),
-                       unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
-                       not_copied=tuple(resolver.not_copied), text=text)
+        return SourceOutcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
+                             check=tuple(check), guesses=tuple(plan.guesses),
+                             unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
+                             not_copied=tuple(resolver.not_copied), text=text)
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..findings import display
-from .batch import Outcome, Result
+from .batch import Result, SourceOutcome
 
 
-def _record(o: Outcome) -> str:
+def _record(o: SourceOutcome) -> str:
     return display(o.record) if o.record else "?"
 
 
