@@ -26,7 +26,7 @@ from decision_records.render.pages import render_review, render_summary
 from decision_records.render.record import render_record
 from decision_records.review import Review, review
 from decision_records.settings.signals import Thresholds
-from decision_records.signals.clients import Result
+from decision_records.signals.clients import FetchResult
 from decision_records.signals.enrich import merge, with_history
 from decision_records.signals.maturity import assess
 from decision_records.signals.snapshot import (
@@ -153,8 +153,8 @@ def test_history_keeps_few_short_reasons() -> None:
                                      "rate-limited"])
 def test_a_fetch_never_loses_the_history(outcome: str) -> None:
     previous = entry(GOOD, history=was("boring"))
-    result = Result("pypi:p", outcome, source="http://x/",  # type: ignore[arg-type]
-                    signals=GOOD if outcome == "ok" else None, reason="boom")
+    result = FetchResult("pypi:p", outcome, source="http://x/",  # type: ignore[arg-type]
+                         signals=GOOD if outcome == "ok" else None, reason="boom")
     merged = merge(previous, result, FETCHED)
     assert merged is not None and merged.changes == previous.changes
 

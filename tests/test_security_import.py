@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, run_cli, variant, write_decisions
-from decision_records.adr_import.batch import Result, SourceOutcome, run
+from decision_records.adr_import.batch import ImportResult, SourceOutcome, run
 from decision_records.adr_import.summary import report
 from decision_records.loader import load_record
 
@@ -46,7 +46,7 @@ We will draw the flow.
 @dataclass
 class Imported:
     repo: Path
-    result: Result
+    result: ImportResult
     summary: str
 
     @property

@@ -12,7 +12,7 @@ import pytest
 from conftest import CONFIG, TODAY, VALID_RECORD, render_context, write_decisions
 from decision_records.loader import load_decisions
 from decision_records.render.signals import render_signals_page
-from decision_records.signals.clients import Result
+from decision_records.signals.clients import FetchResult
 from decision_records.signals.enrich import is_fresh, merge
 from decision_records.signals.snapshot import (
     Snapshot,
@@ -117,12 +117,12 @@ def test_interrupted_write_leaves_the_old_file(tmp_path: Path,
 
 
 @pytest.mark.parametrize("result", [
-    Result("pypi:a", "error", "http://x/pypi/a/json", reason="cannot connect to x: refused"),
-    Result("pypi:a", "error", "http://x/pypi/a/json", reason="malformed JSON in the response"),
-    Result("pypi:a", "not-modified", "http://x/pypi/a/json"),
-    Result("pypi:a", "rate-limited", "http://x/pypi/a/json"),
+    FetchResult("pypi:a", "error", "http://x/pypi/a/json", reason="cannot connect to x: refused"),
+    FetchResult("pypi:a", "error", "http://x/pypi/a/json", reason="malformed JSON in the response"),
+    FetchResult("pypi:a", "not-modified", "http://x/pypi/a/json"),
+    FetchResult("pypi:a", "rate-limited", "http://x/pypi/a/json"),
 ])
-def test_failures_keep_the_old_entry(result: Result) -> None:
+def test_failures_keep_the_old_entry(result: FetchResult) -> None:
     merged = merge(OK, result, NOW)
     assert merged is not None
     assert (merged.signals, merged.status, merged.source) == (OK.signals, "ok", OK.source)
@@ -138,15 +138,15 @@ def test_failures_keep_the_old_entry(result: Result) -> None:
 
 
 def test_merge_of_new_references() -> None:
-    ok = merge(None, Result("pypi:a", "ok", "u", signals={"x": 1}, etag='"2"'), NOW)
+    ok = merge(None, FetchResult("pypi:a", "ok", "u", signals={"x": 1}, etag='"2"'), NOW)
     assert ok == SnapshotEntry(status="ok", checked=NOW, fetched=NOW, source="u", etag='"2"',
                                signals={"x": 1})
-    gone = merge(OK, Result("pypi:a", "not-found", "u", reason="HTTP 404 from PyPI"), NOW)
+    gone = merge(OK, FetchResult("pypi:a", "not-found", "u", reason="HTTP 404 from PyPI"), NOW)
     assert gone is not None and (gone.status, gone.signals, gone.fetched) == (
         "not-found", OK.signals, NOW)
-    failed = merge(None, Result("pypi:a", "error", "u", reason="boom"), NOW)
+    failed = merge(None, FetchResult("pypi:a", "error", "u", reason="boom"), NOW)
     assert failed == SnapshotEntry(status="error", checked=NOW, source="u", error="boom")
-    assert merge(None, Result("github:a/b", "rate-limited", "u"), NOW) is None
+    assert merge(None, FetchResult("github:a/b", "rate-limited", "u"), NOW) is None
 
 
 @pytest.mark.parametrize(("age_days", "fresh"), [(0, True), (6.9, True), (7, False), (30, False)])

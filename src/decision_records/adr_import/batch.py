@@ -71,7 +71,7 @@ class SourceOutcome:
 
 
 @dataclass
-class Result:
+class ImportResult:
     outcomes: list[SourceOutcome]
     notes: list[str]  # changes to records already in decisions/, left to a person
     dry_run: bool
@@ -280,7 +280,7 @@ class Run:
     def repo(self) -> Path:
         return _repo(self.root_abs)
 
-    def __call__(self, paths: Sequence[Path]) -> Result:
+    def __call__(self, paths: Sequence[Path]) -> ImportResult:
         slots: list[SourceOutcome | _Plan] = []
         for src in find_sources(paths):
             try:
@@ -299,7 +299,7 @@ class Run:
         self.link()
         done = {id(plan): self.write(plan) for plan in self.plans}
         outcomes = [done[id(s)] if isinstance(s, _Plan) else s for s in slots]
-        return Result(outcomes, self.notes, self.dry_run)
+        return ImportResult(outcomes, self.notes, self.dry_run)
 
     def plan(self, src: Source) -> _Plan:
         """The record one file would become; raises Skip when it is not imported."""
@@ -520,7 +520,7 @@ class Run:
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> Result:
+        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> ImportResult:
     """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
     only from inside `within`, or else from inside the folder each ADR was found in (the
     ADR's own folder when it was named). `source_url` is the web address of that folder

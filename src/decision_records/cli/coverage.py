@@ -18,28 +18,28 @@ from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
 @dataclass(frozen=True)
-class Result:
+class CoverageRun:
     coverage: Coverage
     wrote: str = ""  # the snapshot written, if any
 
 
-def _wrote(r: Result) -> str:
+def _wrote(r: CoverageRun) -> str:
     return f"wrote {r.wrote}\n" if r.wrote else ""
 
 
-def _note(r: Result) -> str:
+def _note(r: CoverageRun) -> str:
     return findings_text(r.coverage) + _wrote(r)
 
 
-def text(r: Result) -> Shown:
+def text(r: CoverageRun) -> Shown:
     return Shown(as_text(r.coverage), _note(r))
 
 
-def markdown(r: Result) -> Shown:
+def markdown(r: CoverageRun) -> Shown:
     return Shown(as_markdown(r.coverage), _wrote(r))
 
 
-def json_(r: Result) -> Shown:
+def json_(r: CoverageRun) -> Shown:
     return Shown(json.dumps(r.coverage.as_dict(), indent=2) + "\n", _wrote(r))
 
 
@@ -90,4 +90,4 @@ def coverage(root: Path, paths: tuple[Path, ...], strict: bool, write: bool) -> 
         wrote = display(snapshot)
     failed = bool(result.of("contradicted")) or (strict and bool(
         result.of("uncovered") or result.findings))
-    return Outcome(Result(result, wrote), 1 if failed else 0)
+    return Outcome(CoverageRun(result, wrote), 1 if failed else 0)

@@ -22,7 +22,7 @@ from ..model import Option
 from ..records import Decisions
 from ..settings.signals import SignalsConfig, Thresholds
 from ..textsafe import one_line
-from .clients import Fetcher, GitHubGate, Result
+from .clients import Fetcher, FetchResult, GitHubGate
 from .http import make_session
 from .maturity import EOL_WARNING_DAYS, assess
 from .snapshot import (
@@ -66,7 +66,8 @@ def is_fresh(entry: SnapshotEntry | None, now: dt.datetime, max_age_days: float)
     return now - entry.fetched < dt.timedelta(days=max_age_days)
 
 
-def merge(previous: SnapshotEntry | None, result: Result, now: dt.datetime) -> SnapshotEntry | None:
+def merge(previous: SnapshotEntry | None, result: FetchResult,
+          now: dt.datetime) -> SnapshotEntry | None:
     """The entry after a fetch. A failure keeps every earlier figure and notes the error."""
     history = previous.history if previous else None  # outlives every fetch
     if result.outcome == "ok":
@@ -105,7 +106,7 @@ class Summary:
     token: bool = False
     notes: list[str] = field(default_factory=list)  # said once each, after the counts
 
-    def add(self, result: Result) -> None:
+    def add(self, result: FetchResult) -> None:
         if result.outcome == "ok":
             self.fetched.append(result.ref)
         elif result.outcome == "not-modified":
@@ -269,13 +270,13 @@ def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: Signal
 
 
 def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
-                workers: int) -> Iterator[Result]:
+                workers: int) -> Iterator[FetchResult]:
     """Results as they come, from a few daemon threads. Daemon, so an interrupted run exits
     at once instead of joining workers stuck in a request (the cancel cuts those short)."""
     todo: queue.SimpleQueue[tuple[str, str | None]] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)
-    done: queue.Queue[Result | BaseException] = queue.Queue()
+    done: queue.Queue[FetchResult | BaseException] = queue.Queue()
 
     def work() -> None:
         while not fetcher.cancel.cancelled:
@@ -284,7 +285,7 @@ def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
             except queue.Empty:
                 return
             try:
-                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a Result
+                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a FetchResult
             except BaseException as e:  # a bug: hand it to the caller rather than hang
                 done.put(e)
                 return
