@@ -18,7 +18,7 @@ from ..recordfile import TODO_TEAM
 from .document import LINK, AdrDocument, one_line, plain, unescape
 from .metadata import meta_key
 from .relations import Relation, relation_line, unique
-from .sections import Reading
+from .sections import AdrReading
 from .vocabulary import (
     FILE_PREFIX,
     SUPERSEDED_BY,
@@ -105,7 +105,7 @@ def title(doc: AdrDocument, meta: Mapping[str, Any], file_name: str) -> tuple[st
     return text, notes
 
 
-def form(doc: AdrDocument, reading: Reading, from_list: frozenset[str], file_name: str) -> str:
+def form(doc: AdrDocument, reading: AdrReading, from_list: frozenset[str], file_name: str) -> str:
     """The layout recognised, for the summary: 'Nygard', 'MADR 2', ..."""
     if not reading.structured:
         return "ADR (no sections recognised)"
@@ -213,7 +213,7 @@ def tags(meta: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def context(reading: Reading, preamble: str, notes: Notes) -> tuple[str, Notes]:
+def context(reading: AdrReading, preamble: str, notes: Notes) -> tuple[str, Notes]:
     """The context: the text above the first section, the technical story and the context
     sections, then, under "Imported sections", the metadata no field took (after the lines in
     `notes`) and every section kept as written."""
