@@ -27,7 +27,7 @@ COLUMNS = [("package", "Package"), ("status", "Status"), ("repository", "Used in
 
 
 @dataclass(frozen=True)
-class _Link:
+class _MentionLink:
     entry: Entry
     href: str
     note: str  # 'rejected; MongoDB, chosen'
@@ -39,7 +39,7 @@ class _Row:
     repository: str
     manifests: list[str]
     package_href: str  # its row on the signals page, or its registry page
-    records: list[_Link]
+    records: list[_MentionLink]
 
     @property
     def kind(self) -> str:
@@ -56,9 +56,10 @@ def _rows(ctx: RenderContext, c: Coverage) -> list[_Row]:
     owner = {m: name for name, ms in c.inventory.repositories.items() for m in ms}
     rows = []
     for d in c.dependencies:
-        links = [_Link(m.entry, ctx.urls.record(COVERAGE_URI, m.entry.id),
-                       f"{m.entry.record.status}; {m.option}{', chosen' if m.chosen else ''}")
-                 for m in d.mentions]
+        links = [_MentionLink(
+            m.entry, ctx.urls.record(COVERAGE_URI, m.entry.id),
+            f"{m.entry.record.status}; {m.option}{', chosen' if m.chosen else ''}")
+            for m in d.mentions]
         by_repo: dict[str, list[str]] = {}
         for manifest in d.manifests:
             by_repo.setdefault(owner.get(manifest, "unknown"), []).append(manifest)
