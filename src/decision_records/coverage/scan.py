@@ -287,7 +287,7 @@ class _Item(Shape):
     manifests: list[str] | None = None
 
 
-class _Problem(Shape):
+class _PlacedMessage(Shape):
     path: str
     line: int
     col: int
@@ -301,8 +301,8 @@ class CoverageJson(Shape):
     ignored: list[_Item] | None = None
     repositories: dict[str, list[str]] | None = None
     kinds: list[str] | None = None
-    findings: list[_Problem] | None = None
-    notes: list[_Problem] | None = None
+    findings: list[_PlacedMessage] | None = None
+    notes: list[_PlacedMessage] | None = None
 
 
 def _entries(data: dict[str, Any]) -> int:
