@@ -34,7 +34,7 @@ class _MentionLink:
 
 
 @dataclass(frozen=True)
-class _Row:
+class _DependencyRow:
     dependency: Dependency
     repository: str
     manifests: list[str]
@@ -52,7 +52,7 @@ def _package_href(ctx: RenderContext, d: Dependency) -> str:
     return page_url(d.ref)
 
 
-def _rows(ctx: RenderContext, c: Coverage) -> list[_Row]:
+def _rows(ctx: RenderContext, c: Coverage) -> list[_DependencyRow]:
     owner = {m: name for name, ms in c.inventory.repositories.items() for m in ms}
     rows = []
     for d in c.dependencies:
@@ -64,7 +64,7 @@ def _rows(ctx: RenderContext, c: Coverage) -> list[_Row]:
         for manifest in d.manifests:
             by_repo.setdefault(owner.get(manifest, "unknown"), []).append(manifest)
         for repo, manifests in sorted(by_repo.items()):
-            rows.append(_Row(d, repo, manifests, _package_href(ctx, d), links))
+            rows.append(_DependencyRow(d, repo, manifests, _package_href(ctx, d), links))
     return rows
 
 
