@@ -1,4 +1,5 @@
-"""The package's structure, as docs/architecture.md draws it: imports point down only.
+"""The package's structure, as docs/architecture.md draws it: imports point down only, each
+class name means one thing, and no class grows past a few hundred lines.
 
 Read from the source with `ast`, so a circle or an import hidden in a function fails here
 before anyone has to notice it in review.
@@ -181,3 +182,48 @@ def test_the_package_face_holds_only_the_version() -> None:
     names = [t.id for node in tree.body if isinstance(node, ast.Assign)
              for t in node.targets if isinstance(t, ast.Name)]
     assert names == ["__version__"]
+
+
+# --- classes -----------------------------------------------------------------------------
+
+MAX_CLASS_LINES = 300
+
+
+def _classes() -> list[tuple[str, str, ast.ClassDef]]:
+    """(module, qualified name, node) of every class the package defines, private ones and
+    classes inside classes included; a class inside a function is named after the function."""
+    out = []
+
+    def visit(module: str, prefix: str, body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                out.append((module, prefix + node.name, node))
+                visit(module, f"{prefix}{node.name}.", node.body)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(module, f"{prefix}{node.name}.<locals>.", node.body)
+
+    for module, path in MODULES.items():
+        visit(module, "", ast.parse(path.read_text(encoding="utf-8")).body)
+    return out
+
+
+CLASSES = _classes()
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """A name means one thing in the package: `Entry` is a loaded record file, and nothing
+    else is called Entry, whichever module it lives in, private or not."""
+    where: dict[str, list[str]] = defaultdict(list)
+    for module, qualname, node in CLASSES:
+        where[node.name].append(f"{module}.{qualname}")
+    shared = {name: places for name, places in where.items() if len(places) > 1}
+    assert shared == {}
+
+
+def test_no_class_is_over_300_lines() -> None:
+    long = {f"{module}.{qualname}": node.end_lineno - node.lineno + 1
+            for module, qualname, node in CLASSES
+            if node.end_lineno is not None
+            and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES}
+    assert long == {}
+
