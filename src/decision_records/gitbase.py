@@ -10,11 +10,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DecisionsError
 from .findings import display
 from .model import RECORD_FILE
 
 
-class GitError(Exception):
+class GitError(DecisionsError):
     """Git cannot answer (bad ref, not a repository, shallow clone, git missing)."""
 
 

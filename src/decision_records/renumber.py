@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DecisionsError
 from .files import MiB, Refused, read_limited, write_temp
 from .findings import display
 from .gitbase import record_names_at
@@ -29,7 +30,7 @@ from .recordfile import IMAGES, number_of, record_id, slug_of
 MAX_BYTES = 1 * MiB
 
 
-class Unreadable(Exception):
+class Unreadable(DecisionsError):
     """A record that has to move cannot be read, so its references cannot be rewritten."""
 
 
@@ -143,7 +144,7 @@ def plan(root: Path, base: str) -> Plan:
     return result
 
 
-class NotWritten(Exception):
+class NotWritten(DecisionsError):
     """The plan could not be written, and nothing was changed."""
 
     def __init__(self, path: Path, why: str) -> None:

@@ -29,6 +29,7 @@ from pydantic import ValidationError, field_validator
 from . import __version__
 from .chars import escape, one_line_problem
 from .cli.schema import schema_text
+from .errors import DecisionsError
 from .files import Refused, read_limited, write_new
 from .model import MAX_NAME, NAME, RECORD_FILE, Strict
 from .recordfile import file_name, scalar, slug
@@ -43,7 +44,7 @@ FIRST_TITLE = "Keep technology decisions as reviewed records in git"
 _NAME = re.compile(NAME)
 
 
-class InitError(Exception):
+class InitError(DecisionsError):
     """An answer that cannot be used, or a file that cannot be read: one line, exit 2."""
 
 

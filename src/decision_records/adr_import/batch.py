@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
 from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status
@@ -37,7 +38,7 @@ MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is som
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
-class Skip(Exception):
+class Skip(DecisionsError):
     """A file that is not imported; `problem` when it could not be read (the run fails)."""
 
     def __init__(self, reason: str, problem: bool = False) -> None:

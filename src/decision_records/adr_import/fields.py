@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import DecisionsError
 from ..model import Status
 from ..recordfile import TODO_TEAM
 from .document import LINK, AdrDocument, one_line, plain, unescape
@@ -44,7 +45,7 @@ _PLACEHOLDER_TITLE = re.compile(r"^(?:(?:number|nnnn|xxxx|n+|x+)\.?\s+)?title", 
 _TAG_SEP = re.compile(r"[,\s]+")
 
 
-class NotAnAdr(Exception):
+class NotAnAdr(DecisionsError):
     """The file is not an ADR this importer can place; the message says why."""
 
 

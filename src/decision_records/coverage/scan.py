@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from .. import refs
+from ..errors import DecisionsError
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
 from ..model import MAX_PACKAGE
@@ -71,7 +72,7 @@ class Inventory:
             self.repositories.setdefault(repository, []).append(manifest)
 
 
-class Outside(Exception):
+class Outside(DecisionsError):
     """A path that is not read: it leaves the folder it must stay in, or a link is on it."""
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
 
+from ..errors import DecisionsError
 from ..files import MiB, Refused, read_limited, write_atomic
 from ..findings import Finding, display
 from ..model import Strict
@@ -92,7 +93,7 @@ class Snapshot(Strict):
         return Snapshot(packages={r: e for r, e in self.packages.items() if r in refs})
 
 
-class SnapshotError(Exception):
+class SnapshotError(DecisionsError):
     """signals.json cannot be read; str() is one line naming the file and what to do."""
 
     def __init__(self, path: Path, problem: str, line: int = 1, col: int = 1) -> None:
