@@ -18,7 +18,7 @@ from . import refs, rules
 from .chars import SUSPECT_IN_FILE
 from .config import Config
 from .coverage.scan import COLLECTED as COVERAGE_FOLDER
-from .coverage.scan import SNAPSHOT as COVERAGE_SNAPSHOT
+from .coverage.snapshot import SNAPSHOT as COVERAGE_SNAPSHOT
 from .errors import DecisionsError
 from .findings import Finding, Loc, display, field_path
 from .markup import within

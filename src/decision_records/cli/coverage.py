@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import click
 
 from ..coverage.match import Coverage, join
 from ..coverage.output import as_markdown, as_text, findings_text
-from ..coverage.scan import SNAPSHOT, configured, scan
+from ..coverage.scan import configured, scan
+from ..coverage.snapshot import SNAPSHOT, dump_coverage
 from ..files import write_atomic
 from ..findings import display
 from ..loader import CONFIG_NAME
@@ -40,7 +40,7 @@ def markdown(r: CoverageRun) -> Shown:
 
 
 def json_(r: CoverageRun) -> Shown:
-    return Shown(json.dumps(r.coverage.as_dict(), indent=2) + "\n", _wrote(r))
+    return Shown(dump_coverage(r.coverage.output()), _wrote(r))
 
 
 @click.command()
@@ -84,7 +84,7 @@ def coverage(root: Path, paths: tuple[Path, ...], strict: bool, write: bool) -> 
     if write:
         snapshot = root / SNAPSHOT
         try:
-            write_atomic(snapshot, json.dumps(result.snapshot(), indent=2) + "\n")
+            write_atomic(snapshot, dump_coverage(result.snapshot()))
         except OSError as e:
             raise Exit2(f"{display(snapshot)}: cannot write: {e.strerror or e}") from None
         wrote = display(snapshot)

@@ -14,30 +14,23 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import Field, ValidationError
 
 from .. import refs
 from ..errors import DecisionsError
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
-from ..model import MAX_PACKAGE
 from ..yamlfile import Locator
 from .manifests import (
-    MAX_COMPONENTS,
     RULE,
     Found,
     JsonProblem,
     Note,
     Parsed,
     Product,
-    Shape,
-    load_json,
     parse_requirements,
     parser_for,
-    shape_problem,
 )
+from .snapshot import SNAPSHOT, DependencyItem, IgnoredItem, read_coverage
 
 # Folders never scanned: tools' caches, installed packages, build output. Any folder whose
 # name starts with a dot is left out too.
@@ -45,7 +38,6 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
                        "build", "site", "bower_components", "vendor"})
 MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
 COLLECTED = "coverage"  # decisions/coverage/: one file a repository
-SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
 _REF = re.compile(refs.PATTERN)
 
 
@@ -283,43 +275,6 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
 # --- the JSON of `decisions coverage`, read back: the snapshot and collected outputs -----
 
 
-class _Item(Shape):
-    ref: str = Field(max_length=MAX_PACKAGE)
-    manifests: list[str] | None = None
-
-
-class _PlacedMessage(Shape):
-    path: str
-    line: int
-    col: int
-    message: str
-
-
-class CoverageJson(Shape):
-    """`decisions coverage --format json` (or the snapshot), as far as it is read again."""
-
-    dependencies: list[_Item]
-    ignored: list[_Item] | None = None
-    repositories: dict[str, list[str]] | None = None
-    kinds: list[str] | None = None
-    findings: list[_PlacedMessage] | None = None
-    notes: list[_PlacedMessage] | None = None
-
-
-def _entries(data: dict[str, Any]) -> int:
-    """How many objects reading a coverage JSON makes, counted before it does."""
-    n = 0
-    for key in ("dependencies", "ignored", "findings", "notes"):
-        items = data.get(key)
-        for item in items if isinstance(items, list) else ():
-            manifests = item.get("manifests") if isinstance(item, dict) else None
-            n += max(len(manifests), 1) if isinstance(manifests, list) else 1
-    owners = data.get("repositories")
-    if isinstance(owners, dict):
-        n += sum(len(ms) if isinstance(ms, list) else 1 for ms in owners.values())
-    return n
-
-
 def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
                  repository: str | None = None) -> None:
     """Add the dependencies of a `decisions coverage --format json` output (or snapshot).
@@ -328,37 +283,20 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
     records as they are now. `prefix` names the manifests of another repository
     ('shop-api:app/requirements.txt').
     """
-    def problem(line: int, col: int, message: str) -> None:
-        inventory.findings.append(Finding(shown, line, col, "error", RULE, message))
-
     try:
-        data: Any = load_json(text)
+        doc = read_coverage(text)
     except JsonProblem as e:
-        fix = ("; write it again with `decisions coverage --write`"
-               if e.message.startswith("not valid") else "")
-        problem(e.line, e.col, e.message + fix)
-        return
-    if not isinstance(data, dict) or "dependencies" not in data:
-        problem(1, 1, 'not the JSON of `decisions coverage` (no "dependencies" list)')
-        return
-    entries = _entries(data)
-    if entries > MAX_COMPONENTS:
-        problem(1, 1, f"{entries:,} dependencies, manifests and findings, above the "
-                f"{MAX_COMPONENTS:,} one file is read up to, so none is read; split it")
-        return
-    try:
-        doc = CoverageJson.model_validate(data)
-    except ValidationError as e:
-        problem(1, 1, f"not the JSON of `decisions coverage`: {shape_problem(e)}; write it "
-                "again with `decisions coverage --format json`")
+        inventory.findings.append(Finding(shown, e.line, e.col, "error", RULE, e.message))
         return
     owners = {m: name for name, ms in (doc.repositories or {}).items() for m in ms}
     found: list[Found] = []
     known = set(inventory.manifests)
-    for item in [*doc.dependencies, *(doc.ignored or [])]:
+    items: list[DependencyItem | IgnoredItem] = [*doc.dependencies, *(doc.ignored or [])]
+    for item in items:
         ref = refs.normalise(item.ref)
         if not _REF.match(ref):
-            problem(1, 1, f"not a package reference: {item.ref!r}")
+            inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                              f"not a package reference: {item.ref!r}"))
             continue
         for m in item.manifests or [shown]:
             name = prefix + m

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ..coverage.match import STATUSES, Coverage, Dependency, join
 from ..coverage.output import HEADINGS, UNUSED
-from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, label, read_snapshot
+from ..coverage.scan import COLLECTED, Inventory, collected, label, read_snapshot
+from ..coverage.snapshot import SNAPSHOT
 from ..model import Entry
 from ..refs import kind_of, page_url
 from .context import RenderContext
