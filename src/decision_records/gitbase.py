@@ -48,6 +48,39 @@ def listed(cwd: Path, *args: str) -> list[str]:
     return [os.fsdecode(name) for name in _run(cwd, args).split(b"\0") if name]
 
 
+class TooLarge(DecisionsError):
+    """A file at a commit larger than it is read up to; args[0] is its size in bytes."""
+
+
+REGULAR = (b"100644", b"100755")  # git's modes of a regular file; a link is 120000
+
+
+def file_at(top: Path, commit: str, name: str, limit: int) -> bytes | None:
+    """The bytes of the file `name` (from the repository's top) at commit; None when it was
+    no regular file there: missing, a symbolic link, a folder or a submodule (git keeps no
+    file below a link, so none was reached through one). Its mode and size are asked first,
+    as a commit can hold a blob of any size. Raises TooLarge."""
+    try:
+        listing = _run(top, ("ls-tree", "-z", "-l", commit, "--", name))
+    except GitError:
+        return None
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or os.fsdecode(path) != name:
+            continue
+        mode, kind, blob, size = fields
+        if kind != b"blob" or mode not in REGULAR or not size.isdigit():
+            return None
+        if int(size) > limit:
+            raise TooLarge(int(size))
+        try:
+            return _run(top, ("cat-file", "blob", blob.decode("ascii")))
+        except GitError:
+            return None
+    return None
+
+
 def resolve_base(root: Path, base: str | None, command: str = "report") -> str:
     """The commit to compare with: --base, else the merge base with origin/main or main."""
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .manifests import (
     JsonProblem,
     Note,
     Parsed,
+    Parser,
     Product,
     parse_requirements,
     parser_for,
@@ -41,6 +43,26 @@ COLLECTED = "coverage"  # decisions/coverage/: one file a repository
 _REF = re.compile(refs.PATTERN)
 
 
+Parse = Callable[[str], list[Found]]
+
+
+def file_key(path: Path) -> Path:
+    """A file's path with its folder resolved (not the file, which may be a link): the same
+    for a path the scan walked to and one git names."""
+    return path.parent.resolve() / path.name
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A file a scan read, what it named, and how to read another text of it (the file as
+    it was at a git commit, for the review report)."""
+
+    path: Path  # file_key(path)
+    shown: str
+    found: tuple[Found, ...]
+    parse: Parse
+
+
 @dataclass
 class Inventory:
     """What a scan found, before it is joined with the records."""
@@ -52,6 +74,7 @@ class Inventory:
     repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
     findings: list[Finding] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    files: list[ManifestFile] = field(default_factory=list)  # each file read, in order
 
     def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
         self.found.extend(parsed.found)
@@ -162,6 +185,8 @@ class Scanner:
             return
         parsed = parser(shown, text)
         self.inventory.add(parsed, shown, self.repository)
+        self.inventory.files.append(ManifestFile(file_key(path), shown, tuple(parsed.found),
+                                                 _parser_of(parser, shown)))
         for target, line in parsed.includes:
             try:
                 included = within(root, resolved.parent.relative_to(root) / target)
@@ -217,11 +242,30 @@ def collected(folder: Path, base: Path, inventory: Inventory) -> None:
         text = read_text(path, shown, inventory)
         if text is None:
             continue
+        start = len(inventory.found)
+        read = _parser_of(parser, shown) if parser else _coverage_json(shown, repository)
         if parser is not None:
             inventory.add(parser(shown, text), shown, repository)
         else:
             inventory_of(text, shown, inventory, prefix=f"{repository}:",
                          repository=repository)
+        inventory.files.append(ManifestFile(file_key(path), shown,
+                                            tuple(inventory.found[start:]), read))
+
+
+def _parser_of(parser: Parser, shown: str) -> Parse:
+    return lambda text: parser(shown, text).found
+
+
+def _coverage_json(shown: str, repository: str) -> Parse:
+    """How another repository's `decisions coverage` JSON in decisions/coverage/ is read."""
+
+    def parse(text: str) -> list[Found]:
+        inventory = Inventory()
+        inventory_of(text, shown, inventory, prefix=f"{repository}:", repository=repository)
+        return inventory.found
+
+    return parse
 
 
 def configured(paths: list[str], base: Path, config: Path) -> tuple[list[Path], list[Finding]]:
@@ -242,11 +286,11 @@ def configured(paths: list[str], base: Path, config: Path) -> tuple[list[Path], 
 
 
 def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
-         decisions_root: Path | None) -> Inventory:
+         decisions_root: Path | None, *, lenient: bool = False) -> Inventory:
     """Read every manifest under paths; then decisions/coverage/, when there is one.
 
     Raises FileNotFoundError for a path that does not exist, and ValueError for a file that
-    is no manifest this reads.
+    is no manifest this reads; `lenient` leaves such a path out instead.
     """
     scanner = Scanner(base, repository, [e.resolve() for e in exclude])
     folder = (decisions_root / COLLECTED).resolve() if decisions_root else None
@@ -260,12 +304,14 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
         elif path.is_file():
             if parser_for(path.name, path.parent.name == "requirements") is None and \
                     path.suffix != ".txt":
+                if lenient:
+                    continue
                 raise ValueError(f"{display(path)}: not a manifest this reads (requirements*.txt, "
                                  "pyproject.toml, package.json, bom.json, *.cdx.json, "
                                  "*.spdx.json)")
             scanner.read_manifest(path, home if inside else path.resolve().parent,
                                   path.parent.name == "requirements")
-        else:
+        elif not lenient:
             raise FileNotFoundError(f"{display(path)}: no such file or folder")
     if decisions_root is not None:
         collected(decisions_root / COLLECTED, base, scanner.inventory)
