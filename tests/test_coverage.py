@@ -547,6 +547,22 @@ def test_a_collected_coverage_json_holds_what_the_model_says(text: str, words: s
     assert inventory.found == []
 
 
+@pytest.mark.parametrize(("doc", "words"), [
+    ({"dependencies": [{}] * 50_000}, "dependencies[0].ref: Field required;"),
+    ({"dependencies": [{"ref": "pypi:x", "records": [{}] * 50_000}]},
+     "dependencies[0].records[0].id: Field required (and 3 more);"),
+    ({"dependencies": [], "repositories": {f"r{i}": 5 for i in range(50_000)}},
+     "repositories.r0: Input should be a valid list;"),
+])
+def test_a_collected_coverage_json_of_many_broken_items_makes_one_short_problem(
+        doc: dict[str, object], words: str) -> None:
+    """The first bad item is the problem: pydantic, left to list them all, made hundreds of
+    megabytes of problems of a file of 400 KB."""
+    inventory = Inventory()
+    inventory_of(json.dumps(doc), "decisions/coverage/shop.json", inventory)
+    assert len(inventory.findings) == 1 and words in inventory.findings[0].message
+
+
 def test_poetry_lines_are_found_by_their_key() -> None:
     text = ('[tool.poetry.dependencies]\npython = "^3.11"\nhiredis = "^2"\n'
             '"redis" = { version = "^5", extras = ["hiredis"] }\n')

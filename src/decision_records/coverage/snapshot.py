@@ -12,7 +12,7 @@ with an indent of two and a final newline, in the order of the model's fields.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
@@ -37,15 +37,15 @@ class DependencyItem(Shape):
 
     ref: str = Field(max_length=MAX_PACKAGE)
     status: str | None = None
-    manifests: list[str] | None = None
-    records: list[MentionItem] | None = None
+    manifests: list[str] | None = Field(None, fail_fast=True)
+    records: list[MentionItem] | None = Field(None, fail_fast=True)
 
 
 class UnusedItem(Shape):
     """A package accepted records chose that no manifest names, and those records' ids."""
 
     ref: str = Field(max_length=MAX_PACKAGE)
-    records: list[str]
+    records: list[str] = Field(fail_fast=True)
 
 
 class IgnoredItem(Shape):
@@ -53,7 +53,7 @@ class IgnoredItem(Shape):
 
     ref: str = Field(max_length=MAX_PACKAGE)
     reason: str | None = None
-    manifests: list[str] | None = None
+    manifests: list[str] | None = Field(None, fail_fast=True)
 
 
 class FindingItem(Shape):
@@ -87,16 +87,21 @@ class NoteItem(Shape):
 
 
 class CoverageSnapshot(Shape):
-    """`decisions coverage --format json`, and with `kinds` and `repositories` the snapshot."""
+    """`decisions coverage --format json`, and with `kinds` and `repositories` the snapshot.
 
-    dependencies: list[DependencyItem]
-    unused: list[UnusedItem] | None = None
+    Every list stops at its first bad item (fail_fast): pydantic lists every problem of what
+    it is given, and 100,000 broken items made half a gigabyte of them."""
+
+    dependencies: list[DependencyItem] = Field(fail_fast=True)
+    unused: list[UnusedItem] | None = Field(None, fail_fast=True)
     summary: dict[str, int] | None = None
-    ignored: list[IgnoredItem] | None = None
-    findings: list[FindingItem] | None = None
-    notes: list[NoteItem] | None = None
-    kinds: list[str] | None = None  # the kinds of package the manifests can name
-    repositories: dict[str, list[str]] | None = None  # repository -> its manifests
+    ignored: list[IgnoredItem] | None = Field(None, fail_fast=True)
+    findings: list[FindingItem] | None = Field(None, fail_fast=True)
+    notes: list[NoteItem] | None = Field(None, fail_fast=True)
+    # the kinds of package the manifests can name
+    kinds: list[str] | None = Field(None, fail_fast=True)
+    # repository -> its manifests
+    repositories: dict[str, Annotated[list[str], Field(fail_fast=True)]] | None = None
 
 
 def dump_coverage(doc: CoverageSnapshot) -> str:
@@ -143,6 +148,11 @@ def read_coverage(text: str) -> CoverageSnapshot:
         raise JsonProblem(1, 1, f"{objects:,} dependencies, manifests and findings, above the "
                           f"{MAX_COMPONENTS:,} one file is read up to, so none is read; split it")
     try:
+        # a mapping's entries one at a time, so that a bad one is the only problem listed
+        for key in ("summary", "repositories"):
+            value = data.get(key)
+            for name, entry in value.items() if isinstance(value, dict) else ():
+                CoverageSnapshot.model_validate({"dependencies": [], key: {name: entry}})
         return CoverageSnapshot.model_validate(data)
     except ValidationError as e:
         raise JsonProblem(1, 1, f"not the JSON of `decisions coverage`: {shape_problem(e)}; "
