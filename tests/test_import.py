@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TODAY, VALID_RECORD, run_cli, write_decisions
-from decision_records.adr_import.batch import Result, run
+from decision_records.adr_import.batch import ImportResult, run
 from decision_records.adr_import.document import blocks, parse_document
 from decision_records.adr_import.links import Resolver
 from decision_records.adr_import.summary import report
@@ -65,12 +65,12 @@ def copy_adrs(project: Path, *folders: str) -> None:
 
 
 def do_import(project: Path, *paths: str, team: str | None = None,
-              dry_run: bool = False) -> Result:
+              dry_run: bool = False) -> ImportResult:
     return run([Path(p) for p in paths], project / "decisions", team=team, today=TODAY,
                dry_run=dry_run)
 
 
-def records(result: Result) -> dict[str, tuple[str, Record]]:
+def records(result: ImportResult) -> dict[str, tuple[str, Record]]:
     """Source file name -> (record id, record), read back with the loader."""
     out = {}
     for o in result.imported:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, run_cli, write_decisions
-from decision_records.adr_import.batch import Result, run
+from decision_records.adr_import.batch import ImportResult, run
 from decision_records.adr_import.summary import report
 from decision_records.loader import load_record
 from decision_records.model import Record
@@ -50,14 +50,14 @@ def write(project: Path, name: str, text: str) -> None:
 
 
 def do_import(project: Path, *paths: str, source_url: str | None = None,
-              dry_run: bool = False) -> Result:
+              dry_run: bool = False) -> ImportResult:
     with contextlib.chdir(project):
         return run([Path(p) for p in paths or ("doc/adr",)], Path("decisions"), team=None,
                    today=TODAY, dry_run=dry_run,
                    **({"source_url": source_url} if source_url else {}))
 
 
-def record_of(project: Path, result: Result, source: str) -> Record:
+def record_of(project: Path, result: ImportResult, source: str) -> Record:
     outcome = next(o for o in result.imported if o.source.name == source)
     assert outcome.record is not None
     loaded = load_record(project / outcome.record)

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import TODAY, run_cli, write_decisions
 from decision_records.adr_import import batch
-from decision_records.adr_import.batch import Result, run
+from decision_records.adr_import.batch import ImportResult, run
 from decision_records.adr_import.document import parse_document
 from decision_records.adr_import.draft import map_document
 from decision_records.adr_import.fields import NotAnAdr
@@ -44,7 +44,7 @@ ASSETS = "../docs/assets/imported"
 @dataclass
 class Imported:
     root: Path  # the project
-    result: Result
+    result: ImportResult
     text: str  # the summary
 
     def record(self, source: str) -> tuple[str, Record]:
@@ -55,7 +55,7 @@ class Imported:
         return outcome.record.name[:-5], loaded.record
 
 
-def _import(root: Path, *paths: str, dry_run: bool = False) -> Result:
+def _import(root: Path, *paths: str, dry_run: bool = False) -> ImportResult:
     with contextlib.chdir(root):
         return run([Path(p) for p in paths], Path("decisions"), team=None, today=TODAY,
                    dry_run=dry_run)

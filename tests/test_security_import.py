@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, run_cli, variant, write_decisions
-from decision_records.adr_import.batch import Outcome, Result, run
+from decision_records.adr_import.batch import ImportResult, SourceOutcome, run
 from decision_records.adr_import.summary import report
 from decision_records.loader import load_record
 
@@ -46,11 +46,11 @@ We will draw the flow.
 @dataclass
 class Imported:
     repo: Path
-    result: Result
+    result: ImportResult
     summary: str
 
     @property
-    def outcome(self) -> Outcome:
+    def outcome(self) -> SourceOutcome:
         (outcome,) = self.result.imported
         return outcome
 

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DecisionsError
 from .files import MiB, Refused, read_limited, write_temp
 from .findings import display
 from .gitbase import record_names_at
@@ -29,7 +30,7 @@ from .recordfile import IMAGES, number_of, record_id, slug_of
 MAX_BYTES = 1 * MiB
 
 
-class Unreadable(Exception):
+class Unreadable(DecisionsError):
     """A record that has to move cannot be read, so its references cannot be rewritten."""
 
 
@@ -41,7 +42,7 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Note:
+class RenumberNote:
     path: Path
     line: int
     col: int
@@ -57,7 +58,7 @@ class Plan:
     moves: list[Move] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)  # file as it is now -> new text
     references: dict[Path, int] = field(default_factory=dict)  # ids rewritten in each file
-    notes: list[Note] = field(default_factory=list)
+    notes: list[RenumberNote] = field(default_factory=list)
     # record ids added since base that share a number no record of base holds: which one
     # keeps it is not for this command to guess
     unresolved: list[list[str]] = field(default_factory=list)
@@ -123,8 +124,8 @@ def plan(root: Path, base: str) -> Plan:
                 raise Unreadable(f"{display(path)}: cannot read it ({why}) to move it; "
                                  "fix what `decisions validate` reports, then run "
                                  "`decisions renumber` again") from None
-            result.notes.append(Note(path, 1, 1, f"not read, so not rewritten ({why}); "
-                                     "`decisions validate` says what is wrong with it"))
+            result.notes.append(RenumberNote(path, 1, 1, f"not read, so not rewritten ({why}); "
+                                             "`decisions validate` says what is wrong with it"))
             continue
         new_text, n = ids.subn(lambda m: new_of[m[1]], text)
         old = name.removesuffix(".yaml")
@@ -136,14 +137,14 @@ def plan(root: Path, base: str) -> Plan:
             alone = re.compile(rf"(?<![A-Za-z0-9_.-]){number}(?![0-9]|-[a-z0-9])")
             for m in alone.finditer(new_text):
                 line, col = _line_col(new_text, m.start())
-                result.notes.append(Note(
+                result.notes.append(RenumberNote(
                     result.target(path), line, col,
                     f"mentions {number} by number alone; if it means this record, write "
                     f"{new_of[old].split('-', 1)[0]}"))
     return result
 
 
-class NotWritten(Exception):
+class NotWritten(DecisionsError):
     """The plan could not be written, and nothing was changed."""
 
     def __init__(self, path: Path, why: str) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
 from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status
@@ -37,7 +38,7 @@ MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is som
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
-class Skip(Exception):
+class Skip(DecisionsError):
     """A file that is not imported; `problem` when it could not be read (the run fails)."""
 
     def __init__(self, reason: str, problem: bool = False) -> None:
@@ -47,7 +48,7 @@ class Skip(Exception):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SourceOutcome:
     """What happened to one source file."""
 
     source: Path
@@ -71,17 +72,17 @@ class Outcome:
 
 
 @dataclass
-class Result:
-    outcomes: list[Outcome]
+class ImportResult:
+    outcomes: list[SourceOutcome]
     notes: list[str]  # changes to records already in decisions/, left to a person
     dry_run: bool
 
     @property
-    def imported(self) -> list[Outcome]:
+    def imported(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.imported]
 
     @property
-    def skipped(self) -> list[Outcome]:
+    def skipped(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if not o.imported]
 
     @property
@@ -280,13 +281,13 @@ class Run:
     def repo(self) -> Path:
         return _repo(self.root_abs)
 
-    def __call__(self, paths: Sequence[Path]) -> Result:
-        slots: list[Outcome | _Plan] = []
+    def __call__(self, paths: Sequence[Path]) -> ImportResult:
+        slots: list[SourceOutcome | _Plan] = []
         for src in find_sources(paths):
             try:
                 plan = self.plan(src)
             except Skip as s:
-                slots.append(Outcome(src.path, False, s.reason, s.problem))
+                slots.append(SourceOutcome(src.path, False, s.reason, s.problem))
                 continue
             slots.append(plan)
             self.plans.append(plan)
@@ -299,7 +300,7 @@ class Run:
         self.link()
         done = {id(plan): self.write(plan) for plan in self.plans}
         outcomes = [done[id(s)] if isinstance(s, _Plan) else s for s in slots]
-        return Result(outcomes, self.notes, self.dry_run)
+        return ImportResult(outcomes, self.notes, self.dry_run)
 
     def plan(self, src: Source) -> _Plan:
         """The record one file would become; raises Skip when it is not imported."""
@@ -465,9 +466,9 @@ class Run:
                 links.append((resolver.text(title, f"links[{len(links)}].title"), url))
         return self.assemble(plan, draft, links, resolver.guesses()), resolver
 
-    def write(self, plan: _Plan) -> Outcome:
+    def write(self, plan: _Plan) -> SourceOutcome:
         """Write one record (or, in a dry run, say what it would be) and copy its images."""
-        base = Outcome(plan.given, False, form=plan.draft.form, problem=True)
+        base = SourceOutcome(plan.given, False, form=plan.draft.form, problem=True)
         try:
             record, resolver = self.resolved(plan)
             expected = Record.model_validate(record.data())
@@ -513,14 +514,14 @@ class Run:
                     check.append(f"image {image.target}: not copied ({e}); the record shows "
                                  f"{display(image.dest)}, which is missing")
         todo = [*plan.draft.todo, *record.policy_todo().values()]
-        return Outcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
-                       check=tuple(check), guesses=tuple(plan.guesses),
-                       unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
-                       not_copied=tuple(resolver.not_copied), text=text)
+        return SourceOutcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
+                             check=tuple(check), guesses=tuple(plan.guesses),
+                             unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
+                             not_copied=tuple(resolver.not_copied), text=text)
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> Result:
+        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> ImportResult:
     """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
     only from inside `within`, or else from inside the folder each ADR was found in (the
     ADR's own folder when it was named). `source_url` is the web address of that folder

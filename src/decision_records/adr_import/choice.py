@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .document import Block, one_line, plain
 from .options import Considered, OptionNote, add, find, key, option_label
-from .sections import Reading
+from .sections import AdrReading
 
 TODO_CHOSEN = "TODO the name of the chosen option"
 
@@ -132,7 +132,7 @@ def first_sentence(text: str) -> str:
     return sentence if len(sentence) <= 300 else sentence[:299].rsplit(" ", 1)[0] + "\u2026"
 
 
-def choose(reading: Reading, title: str) -> Choice:
+def choose(reading: AdrReading, title: str) -> Choice:
     """The chosen option, in the order of what counts: stated, marked, `Decision: X`, a
     sentence adopting one option, and for a Nygard ADR (no options, or only alternatives) an
     option named after the title."""

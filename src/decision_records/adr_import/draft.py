@@ -19,7 +19,7 @@ from ..model import LIVE, Approach, Status
 from ..recordfile import TODO_CATEGORY, TODO_TEAM, slug
 from . import fields
 from .choice import TODO_CHOSEN, choose
-from .document import Document, plain, tidy
+from .document import AdrDocument, plain, tidy
 from .fields import TODO_DECIDERS, Notes, markdown, stem
 from .metadata import read_metadata
 from .options import TODO_OPTION, Considered
@@ -237,7 +237,7 @@ def _options(options: tuple[Considered, ...], chosen: str) -> tuple[tuple[Option
     return tuple(out), Notes(todo=tuple(todo), guesses=tuple(guesses))
 
 
-def map_document(doc: Document, *, file_name: str, team: str | None,
+def map_document(doc: AdrDocument, *, file_name: str, team: str | None,
                  today: dt.date) -> Draft:
     """The record fields for one ADR. Raises NotAnAdr when it has no ADR structure."""
     metadata = read_metadata(doc)

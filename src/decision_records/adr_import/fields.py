@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import DecisionsError
 from ..model import Status
 from ..recordfile import TODO_TEAM
-from .document import LINK, Document, one_line, plain, unescape
+from .document import LINK, AdrDocument, one_line, plain, unescape
 from .metadata import meta_key
 from .relations import Relation, relation_line, unique
-from .sections import Reading
+from .sections import AdrReading
 from .vocabulary import (
     FILE_PREFIX,
     SUPERSEDED_BY,
@@ -44,7 +45,7 @@ _PLACEHOLDER_TITLE = re.compile(r"^(?:(?:number|nnnn|xxxx|n+|x+)\.?\s+)?title", 
 _TAG_SEP = re.compile(r"[,\s]+")
 
 
-class NotAnAdr(Exception):
+class NotAnAdr(DecisionsError):
     """The file is not an ADR this importer can place; the message says why."""
 
 
@@ -83,7 +84,7 @@ def names(value: Any) -> list[str]:
     return [name for name in (plain(r).strip(" -*") for r in raw) if name]
 
 
-def title(doc: Document, meta: Mapping[str, Any], file_name: str) -> tuple[str, Notes]:
+def title(doc: AdrDocument, meta: Mapping[str, Any], file_name: str) -> tuple[str, Notes]:
     raw = doc.title or (str(meta["title"]) if "title" in meta else "")
     text = clean_title(plain(raw), file_name)
     if _PLACEHOLDER.fullmatch(text) or _PLACEHOLDER_TITLE.fullmatch(text):
@@ -105,7 +106,7 @@ def title(doc: Document, meta: Mapping[str, Any], file_name: str) -> tuple[str, 
     return text, notes
 
 
-def form(doc: Document, reading: Reading, from_list: frozenset[str], file_name: str) -> str:
+def form(doc: AdrDocument, reading: AdrReading, from_list: frozenset[str], file_name: str) -> str:
     """The layout recognised, for the summary: 'Nygard', 'MADR 2', ..."""
     if not reading.structured:
         return "ADR (no sections recognised)"
@@ -213,7 +214,7 @@ def tags(meta: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def context(reading: Reading, preamble: str, notes: Notes) -> tuple[str, Notes]:
+def context(reading: AdrReading, preamble: str, notes: Notes) -> tuple[str, Notes]:
     """The context: the text above the first section, the technical story and the context
     sections, then, under "Imported sections", the metadata no field took (after the lines in
     `notes`) and every section kept as written."""

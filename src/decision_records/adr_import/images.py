@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import DecisionsError
 from ..files import MiB, Refused, open_folder, read_limited, write_new_in
 from ..recordfile import IMAGES
 
@@ -25,7 +26,7 @@ KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp":
 _ADVICE = "make it smaller, or copy it into docs/assets/ by hand"
 
 
-class NotCopied(Exception):
+class NotCopied(DecisionsError):
     """An image that is not copied; str() says why."""
 
 

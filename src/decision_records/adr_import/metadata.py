@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .document import Document, tidy
+from .document import AdrDocument, tidy
 
 # The value is the rest of the line without the spaces around it, taken as runs of spaces
 # each followed by a word: a lazy value tried against `\s*$` after each character would read a
@@ -55,7 +55,7 @@ def meta_line(line: str) -> MetaLine | None:
     return MetaLine(meta_key(m["key"]), m["value"], bool(m["item"])) if m else None
 
 
-def read_metadata(doc: Document) -> Metadata:
+def read_metadata(doc: AdrDocument) -> Metadata:
     """Front matter, then `- Status: accepted` / `Date: ...` lines of the preamble."""
     values: dict[str, Any] = {meta_key(key): value for key, value in doc.front.items()}
     check: tuple[str, ...] = ()

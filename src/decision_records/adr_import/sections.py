@@ -4,7 +4,7 @@
 a function from the section to the pieces it holds: context, drivers, notes about options,
 the decision and its reasons, consequences, links, relations to other ADRs, and sections kept
 as they are under "Imported sections". `read_sections` walks the sections in order and
-gathers the pieces into one `Reading`. A handler reads nothing but its section and the
+gathers the pieces into one `AdrReading`. A handler reads nothing but its section and the
 metadata found so far (a `## Status` section only says what the metadata has not).
 """
 
@@ -364,7 +364,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 @dataclass(frozen=True)
-class Reading:
+class AdrReading:
     """What an ADR's metadata and sections say, before any field is worked out."""
 
     meta: Mapping[str, Any]
@@ -420,7 +420,7 @@ def _walk(sections: list[Section], meta: dict[str, Any], kinds: set[str]) -> Pie
     return out
 
 
-def read_sections(sections: list[Section], metadata: Metadata) -> Reading:
+def read_sections(sections: list[Section], metadata: Metadata) -> AdrReading:
     """The sections' pieces gathered, after what the metadata says."""
     meta = dict(metadata.values)
     kinds: set[str] = set()
@@ -461,7 +461,7 @@ def read_sections(sections: list[Section], metadata: Metadata) -> Reading:
             for child in piece.details:
                 keep(Section(f"{option.name}: {child.heading}", child.level, child.body,
                              child.children))
-    return Reading(
+    return AdrReading(
         MappingProxyType(meta), frozenset(kinds), tuple(kept), tuple(prose), unique(relations),
         tuple(texts[ContextText]), tuple(texts[Driver]), options, tuple(texts[Rationale]),
         tuple(texts[DecisionText]), chosen, label, tuple(points["good"]), tuple(points["bad"]),
