@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
 from decision_records.loader import load_decisions
 from decision_records.plugin import DOCS as PACKAGE_DOCS
-from decision_records.rules import RULES, policies
+from decision_records.rules import RULES, costs, policies
 
 # the policies are the rules with a page of their own that a config or a waiver can relax
 POLICY_IDS = {r.id for r in RULES.values() if r.doc.endswith(f"/{r.id}.md") and r.configurable}
@@ -74,8 +74,9 @@ def test_severity_comes_from_config(make_decisions: MakeDecisions) -> None:
 
 
 def test_every_policy_rule_has_a_page_with_an_example() -> None:
-    checks = [name for name in vars(policies) if not name.startswith("_")
-              and callable(getattr(policies, name)) and name.replace("_", "-") in RULES]
+    checks = [name for module in (policies, costs) for name in vars(module)
+              if not name.startswith("_") and callable(getattr(module, name))
+              and name.replace("_", "-") in RULES]
     assert {c.replace("_", "-") for c in checks} == POLICY_IDS
     for rule in (RULES[i] for i in sorted(POLICY_IDS)):
         page = PACKAGE_DOCS / rule.doc.removeprefix("docs/")  # shipped in the package

@@ -23,10 +23,14 @@ from .text import Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, REVIEW_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
+
+
 def _cost(cost: Cost, currency: str) -> str:
     parts = []
     if cost.licence_per_year is not None:
         parts.append(f"{cost.licence_per_year:,.0f} {currency} a year")
+    if cost.one_off is not None:
+        parts.append(f"{cost.one_off:,.0f} {currency} once")
     if cost.build_person_weeks is not None:
         parts.append(f"{cost.build_person_weeks:g} person-weeks to build")
     if cost.run_hours_per_month is not None:
@@ -106,7 +110,7 @@ def search_text(record: Record) -> str:
     title (which the search document carries as its heading)."""
     parts = [record.team, record.category, " ".join(record.tags),
              ", ".join(record.deciders), ", ".join(record.consulted), record.context,
-             *record.drivers]
+             *record.driver_texts]
     for o in record.options:
         parts += [o.name, o.summary, *o.pros, *o.cons, " ".join(o.packages),
                   o.why_not_existing_stack or "", o.replaces or "",
