@@ -17,6 +17,7 @@ from ..model import Cost, Entry, Record, short_id
 from ..rules import page_of
 from .budget import tokens_note
 from .context import RenderContext
+from .costs import cost_section, score_section
 from .signals import option_badges
 from .templates import render, safe
 from .text import Resolve, safe_html, safe_inline
@@ -96,6 +97,7 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
             entry.id, ())]),
         supersedes=_links_to(ctx, uri, r.supersedes),
         tokens_note=tokens_note(entry, ctx), budget_href=ctx.urls.href(uri, BUDGET_URI),
+        costs=cost_section(entry, ctx, uri), scores=score_section(entry, ctx),
         block=lambda text: safe(safe_html(text, resolve)),
         inline=lambda text: safe(safe_inline(text, resolve)),
         cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx, uri)),
