@@ -22,7 +22,7 @@ from conftest import (
 )
 from decision_records import costs as costs_module
 from decision_records import records as records_module
-from decision_records.render.costs import render_costs_json
+from decision_records.render.costs import render_costs_json, year_labels
 from decision_records.render.urls import COSTS_JSON_URI, COSTS_URI
 from decision_records.site import Site
 
@@ -85,14 +85,16 @@ def test_the_chart_is_an_svg_with_a_title_a_description_and_its_table(shipped: S
     assert 'role="img" aria-labelledby="cost-chart-title cost-chart-desc"' in chart
     assert ('<title id="cost-chart-title">Cumulative cost of ownership at the end of each '
             "year, in USD (✓ the chosen option)</title>") in chart
-    assert ("Managed Kafka service: year 1 62,800, year 2 109,600, year 3 156,400; ") in chart
+    assert ('<desc id="cost-chart-desc">One line an option: Managed Kafka service, Keep running '
+            "our own Kafka, Managed message queue. The table below the chart lists its "
+            "figures.</desc>") in chart
     # each line is named beside its end, and has a marker shape of its own
-    labels = re.findall(r'<text class="dr-line-label"[^>]*><title>[^<]*</title>([^<]*)</text>',
-                        chart)
+    labels = re.findall(r'<text class="dr-line-label"[^>]*>([^<]*)</text>', chart)
     assert labels == ["Managed Kafka service ✓", "Keep running our own Kafka",
                       "Managed message queue"]
-    assert len(set(re.findall(r'class="dr-line-mark" transform="[^"]*" d="([^"]*)"', chart))) \
-        == 3
+    marks = re.findall(r'class="dr-line-mark" d="([^"]*)"', chart)
+    shapes = {m.split("M")[1].lstrip("0123456789,") for m in marks}
+    assert len(marks) == 3 and len(shapes) == 3, marks
     assert "<script" not in chart and "http" not in chart.replace(
         "http://www.w3.org/2000/svg", "")
     assert '<a href="#cost-per-year">' in html
@@ -143,11 +145,17 @@ def test_names_in_the_chart_and_tables_are_escaped(tmp_path: Path) -> None:
     hostile = "<script>alert(1)</script> & co"
     record = variant("  - name: PagerDuty\n", f"  - name: '{hostile}'\n")
     record = variant("  chosen: PagerDuty\n", f"  chosen: '{hostile}'\n", record)
+    record = variant("      - npm:react\n", "      - npm:react\n    cost:\n"
+                     "      licence_per_year: 0\n      build_person_weeks: 8\n"
+                     "      run_hours_per_month: 10\n", record)
     site = site_for_test(write_decisions(tmp_path, {"0001-buy-paging.yaml": record},
                                          CONFIG + COSTS))
     html = _record_page(site, "0001-buy-paging")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    # a name too long for the chart is cut there, and whole in its title
+    assert ('<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</title>&lt;script&gt;alert(1)'
+            "&lt;/script&gt; &amp;… ✓</text>") in html
     assert "<script>" not in _page(site, COSTS_URI)
 
 
@@ -211,3 +219,25 @@ def test_costs_are_worked_out_once_per_build(tmp_path: Path,
         page.render()
     assert calls == {"ownership": 40, "rank": 20}  # 20 records of two options, once
 
+
+
+@pytest.mark.parametrize(("horizon", "years"), [
+    (1, [1]), (3, [1, 2, 3]), (6, [1, 2, 3, 4, 5, 6]), (7, [1, 3, 5, 7]),
+    (12, [1, 3, 5, 7, 9, 12]), (20, [1, 5, 9, 13, 17, 20]),
+])
+def test_the_chart_names_few_enough_years_to_read(horizon: int, years: list[int]) -> None:
+    assert year_labels(horizon) == years
+
+
+def test_a_chart_over_one_year_and_over_twenty(tmp_path: Path) -> None:
+    record = variant("      - npm:react\n", "      - npm:react\n    cost:\n"
+                     "      licence_per_year: 0\n      build_person_weeks: 8\n"
+                     "      run_hours_per_month: 10\n")
+    for horizon in (1, 20):
+        folder = write_decisions(tmp_path / str(horizon), {"0001-buy-paging.yaml": record},
+                                 CONFIG + COSTS + f"  horizon_years: {horizon}\n")
+        html = _record_page(site_for_test(folder), "0001-buy-paging")
+        chart = html[html.index("<svg class=\"dr-cost-chart\""):]
+        assert chart.count('class="dr-line-path"') == 2
+        per_year = html[html.index('id="cost-per-year"'):]
+        assert per_year.count("<th>Year ") == horizon

@@ -282,21 +282,13 @@ class _Row:
 
 
 @dataclass(frozen=True)
-class _Point:
-    x: str
-    y: str
-    title: str
-
-
-@dataclass(frozen=True)
 class _Line:
     css: str  # dr-line-N: its colour and dash pattern
-    marker: str  # a path drawn at each point
     path: str
-    points: list[_Point]
+    marks: str  # its marker at each point and beside its name, as one path
     label: str
-    label_y: str
-    full: str
+    label_y: int
+    full: str  # the name, when the label had to be cut
 
 
 @dataclass(frozen=True)
@@ -305,8 +297,8 @@ class _Chart:
     title: str
     desc: str
     lines: list[_Line]
-    ticks: list[tuple[str, str]]  # (y, label)
-    years: list[tuple[str, int]]  # (x, year)
+    ticks: list[tuple[int, str]]  # (y, label)
+    years: list[tuple[int, int]]  # (x, year)
     table: str  # the id of the table with the same figures
     width: int = 700
     height: int = 226
@@ -317,9 +309,9 @@ class _Chart:
     label_x: int = 494  # the lines' names, beside their ends
 
 
-# Markers drawn at each point, one shape a line, so lines differ by more than colour.
-MARKERS = ("M-4,-4h8v8h-8z", "M0,-5L5,4H-5z", "M0,-5L5,0L0,5L-5,0z", "M-4,-4L4,4M4,-4L-4,4",
-           "M-5,0a5,5 0 1,0 10,0a5,5 0 1,0 -10,0")
+# A marker drawn from a point, one shape a line, so lines differ by more than colour.
+MARKERS = ("m-4,-4h8v8h-8z", "m0,-5l5,9h-10z", "m0,-5l5,5l-5,5l-5,-5z", "m-4,-4l8,8m0,-8l-8,8",
+           "m-5,0a5,5 0 1,0 10,0a5,5 0 1,0 -10,0")
 LINES = 5
 
 
@@ -343,6 +335,18 @@ def short_money(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def year_labels(horizon: int, most: int = 6) -> list[int]:
+    """The years named under the chart: all of a short horizon, every few of a long one
+    (and the last), so that no two names run into each other."""
+    step = -(-horizon // most)
+    years = list(range(1, horizon + 1, step))
+    if years[-1] != horizon:
+        if horizon - years[-1] <= step / 2:
+            years.pop()
+        years.append(horizon)
+    return years
+
+
 def _clip(name: str, length: int = 28) -> str:
     return name if len(name) <= length else name[: length - 1] + "…"
 
@@ -363,9 +367,10 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
 
 
 def cost_chart(rc: RecordCosts, currency: str, chart_id: str, table_id: str) -> _Chart | None:
-    """Each priced option's cumulative cost at the end of each year, as lines."""
+    """Each priced option's cumulative cost at the end of each year, as lines; None for
+    fewer than two lines, which the cost table says as well."""
     priced = [o for o in rc.options if o.per_year]
-    if not priced:
+    if len(priced) < 2:
         return None
     c = _Chart(chart_id, "", "", [], [], [], table_id)
     h = rc.horizon
@@ -383,23 +388,22 @@ def cost_chart(rc: RecordCosts, currency: str, chart_id: str, table_id: str) -> 
     ends = [y_of(o.per_year[-1]) for o in priced]
     label_ys = _spread(ends, 13, c.top + 4, c.bottom)
     for i, o in enumerate(priced):
-        pts = [(x_of(k), y_of(v)) for k, v in enumerate(o.per_year, 1)]
-        path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y) in enumerate(pts))
-        chosen = " (chosen)" if o.name == rc.record.decision.chosen else ""
+        pts = [(round(x_of(k)), round(y_of(v))) for k, v in enumerate(o.per_year, 1)]
+        marker = MARKERS[i % len(MARKERS)]
+        label_y = round(label_ys[i]) + 4
+        chosen = o.name == rc.record.decision.chosen
+        label = _clip(o.name) + (" ✓" if chosen else "")
         lines.append(_Line(
-            f"dr-line dr-line-{i % LINES}", MARKERS[i % len(MARKERS)], path,
-            [_Point(f"{x:.1f}", f"{y:.1f}", f"{o.name}{chosen}, end of year {k}: "
-                    f"{money(v)} {currency}") for k, ((x, y), v) in
-             enumerate(zip(pts, o.per_year, strict=True), 1)],
-            _clip(o.name) + (" ✓" if chosen else ""), f"{label_ys[i] + 4:.1f}", o.name + chosen))
-    ticks = [(f"{y_of(v):.1f}", short_money(v)) for v in (Decimal(0), top / 2, top)]
-    year_marks = [(f"{x_of(k):.1f}", k) for k in range(1, h + 1)]
-    desc = "; ".join(
-        f"{o.name}: " + ", ".join(f"year {k} {money(v)}" for k, v in enumerate(o.per_year, 1))
-        for o in priced)
+            f"dr-line-{i % LINES}",
+            "M" + "L".join(f"{x},{y}" for x, y in pts),
+            "".join(f"M{x},{y}{marker}" for x, y in [*pts, (c.label_x + 5, label_y - 4)]),
+            label, label_y, o.name if _clip(o.name) != o.name else ""))
+    ticks = [(round(y_of(v)), short_money(v)) for v in (Decimal(0), top / 2, top)]
+    year_marks = [(round(x_of(k)), k) for k in year_labels(h)]
+    names = ", ".join(o.name for o in priced)
     return _Chart(chart_id, f"Cumulative cost of ownership at the end of each year, in "
                   f"{currency} (✓ the chosen option)",
-                  desc + ". The table below the chart lists the same figures.",
+                  f"One line an option: {names}. The table below the chart lists its figures.",
                   lines, ticks, year_marks, table_id)
 
 
