@@ -301,7 +301,6 @@ class Spend:
     tco: Decimal | None  # None when nothing in the group is priced
     records: int
     not_costed: int  # records whose chosen option gives no figures
-    ids: tuple[str, ...] = ()
 
     def as_dict(self, key_name: str) -> dict[str, object]:
         out: dict[str, object] = {key_name: self.key} if key_name else {}
@@ -317,18 +316,14 @@ def committed(costs: Iterable[RecordCosts]) -> list[RecordCosts]:
     return [c for c in costs if c.record.status == "accepted"]
 
 
-def total(key: str, group: Iterable[RecordCosts], priced: bool = True,
-          keep_ids: bool = False) -> Spend:
+def total(key: str, group: Iterable[RecordCosts], priced: bool = True) -> Spend:
     """The chosen options of the group summed; `priced`: whether rates price them (else the
     total cost of ownership is None)."""
     c = _CONTEXT
     licence = build = run = tco = ZERO
     records = not_costed = 0
-    ids: list[str] = []
     for rc in group:
         records += 1
-        if keep_ids:
-            ids.append(rc.id)
         chosen = rc.chosen
         if chosen is None or chosen.figures is None:
             not_costed += 1
@@ -339,8 +334,7 @@ def total(key: str, group: Iterable[RecordCosts], priced: bool = True,
         run = c.add(run, f.of("run_hours_per_month"))
         if chosen.tco is not None:
             tco = c.add(tco, chosen.tco)
-    return Spend(key, licence, build, run, tco if priced else None, records, not_costed,
-                 tuple(ids))
+    return Spend(key, licence, build, run, tco if priced else None, records, not_costed)
 
 
 def by(costs: Iterable[RecordCosts], key: Callable[[RecordCosts], str], priced: bool = True,

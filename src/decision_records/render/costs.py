@@ -38,9 +38,6 @@ from .urls import COSTS_GUIDE_URI, COSTS_JSON_URI, COSTS_URI, INDEX_URI, timelin
 
 PART_LABEL = {"one_off": "One-off", "build": "Build", "upkeep": "Upkeep",
               "licence": "Licence", "run": "Run"}
-FIGURE_LABEL = {"one_off": "one_off", "licence_per_year": "licence_per_year",
-                "build_person_weeks": "build_person_weeks",
-                "run_hours_per_month": "run_hours_per_month"}
 SHOWN = 50  # records a list on /costs/ names; the rest are counted
 
 
@@ -299,7 +296,6 @@ class _Chart:
     lines: list[_Line]
     ticks: list[tuple[int, str]]  # (y, label)
     years: list[tuple[int, int]]  # (x, year)
-    table: str  # the id of the table with the same figures
     width: int = 700
     height: int = 226
     left: int = 64
@@ -366,13 +362,13 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
     return placed
 
 
-def cost_chart(rc: RecordCosts, currency: str, chart_id: str, table_id: str) -> _Chart | None:
+def cost_chart(rc: RecordCosts, currency: str, chart_id: str) -> _Chart | None:
     """Each priced option's cumulative cost at the end of each year, as lines; None for
     fewer than two lines, which the cost table says as well."""
     priced = [o for o in rc.options if o.per_year]
     if len(priced) < 2:
         return None
-    c = _Chart(chart_id, "", "", [], [], [], table_id)
+    c = _Chart(chart_id, "", "", [], [], [])  # for its measures
     h = rc.horizon
     top = _nice(max(v for o in priced for v in o.per_year))
     span_x = c.right - c.left
@@ -404,7 +400,7 @@ def cost_chart(rc: RecordCosts, currency: str, chart_id: str, table_id: str) -> 
     return _Chart(chart_id, f"Cumulative cost of ownership at the end of each year, in "
                   f"{currency} (✓ the chosen option)",
                   f"One line an option: {names}. The table below the chart lists its figures.",
-                  lines, ticks, year_marks, table_id)
+                  lines, ticks, year_marks)
 
 
 @dataclass(frozen=True)
@@ -455,7 +451,7 @@ def cost_section(entry: Entry, ctx: RenderContext, from_uri: str) -> CostSection
                          [money(v) for v in o.per_year]))
     return CostSection(
         rc.horizon, currency, rates, rows, verdict(rc, currency), crossings(rc),
-        cost_chart(rc, currency, "cost-chart", "cost-per-year") if rates else None,
+        cost_chart(rc, currency, "cost-chart") if rates else None,
         formula(rates) if rates else "", ctx.urls.href(from_uri, COSTS_GUIDE_URI),
         rates is not None, list(range(1, rc.horizon + 1)))
 
