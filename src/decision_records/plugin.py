@@ -72,6 +72,7 @@ NAV = (
     ("Tags", "tags.md"),
     ("Propose a tool", "propose.md"),
     ("Rules", "rules/index.md"),
+    ("Statuses", "statuses.md"),
     ("Import ADRs", "import.md"),
     ("Keeping decisions true", "refresh.md"),
     ("Coverage in CI", "decision-coverage.md"),

@@ -59,6 +59,8 @@ from .yamlfile import YamlProblem, read_text
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
 RULES_MARKER = "<!-- decisions:rules -->"
+STATUSES_MARKER = "<!-- decisions:statuses -->"
+MARKERS = (SUMMARY_MARKER, RULES_MARKER, STATUSES_MARKER)
 MAX_SHOWN = 20  # errors listed when a strict build stops; validate lists them all
 
 
@@ -197,6 +199,9 @@ class Site:
                                                                              src_uri))
         if RULES_MARKER in markdown:
             markdown = markdown.replace(RULES_MARKER, pages.render_rules(self.context.config))
+        if STATUSES_MARKER in markdown:
+            markdown = markdown.replace(STATUSES_MARKER,
+                                        pages.render_statuses(self.context, src_uri))
         return markdown
 
     @staticmethod
@@ -206,7 +211,7 @@ class Site:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        return SUMMARY_MARKER in text or RULES_MARKER in text
+        return any(marker in text for marker in MARKERS)
 
     @functools.cached_property
     def _broken(self) -> list[Path]:

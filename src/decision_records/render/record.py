@@ -89,7 +89,7 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
     r = entry.record
     uri = record_uri(entry.id)
     resolve = link_resolver(ctx, uri)
-    verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.status, "Chosen")
+    verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.means, "Chosen")
     links = [(link.title, resolve(link.url) or link.url) if not link.url.startswith(
         ("http:", "https:", "mailto:")) else (link.title, link.url) for link in r.links]
     html = render(
