@@ -16,6 +16,7 @@ from conftest import REPO, run_cli, site_for_test, write_decisions
 from decision_records.plugin import DOCS
 from decision_records.render.record import render_record
 from decision_records.render.text import DIAGRAM, safe_html
+from test_site import build_site
 
 FIXTURE = REPO / "tests" / "fixtures" / "site" / "decisions"
 FLOW = "flowchart LR\n  A[Ask <b>us</b>] --> B{Build & buy}\n"
@@ -111,3 +112,22 @@ def test_an_imported_adr_keeps_its_diagram(tmp_path: Path) -> None:
     assert "```mermaid\nsequenceDiagram\n  Shop->>Queue: order\n```" in entry.record.context
     assert DIAGRAM + "sequenceDiagram\n  Shop-&gt;&gt;Queue: order\n" in render_record(
         entry, site.context)
+
+
+def test_only_a_site_whose_records_may_draw_gets_mermaid(tmp_path: Path) -> None:
+    """5.5 MB for every site would be a tenth of a 1,000-record site: it comes with the
+    first record that draws."""
+    library = "assets/mermaid/mermaid.min.js"
+    assert not site_for_test(FIXTURE).needs(library)
+    assert site_for_test(FIXTURE).needs("assets/diagrams.js")
+    assert site_for_test(_with_diagram(tmp_path, "rationale")).needs(library)
+
+
+def test_a_built_site_without_diagrams_has_no_mermaid(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site(FIXTURE, tmp_path / "site", monkeypatch)
+    assert (site / "assets" / "diagrams.js").is_file()
+    assert not (site / "assets" / "mermaid").exists()
+    drawn = build_site(_with_diagram(tmp_path, "context"), tmp_path / "drawn", monkeypatch)
+    assert (drawn / "assets" / "mermaid" / "mermaid.min.js").is_file()
+    assert (drawn / "assets" / "mermaid" / "LICENSE").is_file()
