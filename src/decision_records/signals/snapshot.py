@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -140,6 +142,14 @@ def parse_snapshot(raw: bytes, path: Path) -> Snapshot:
         raise SnapshotError(path, f"not valid JSON ({e.msg})", e.lineno, e.colno) from None
     except RecursionError:
         raise SnapshotError(path, "not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer of more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        at = re.search(rb"(?<![0-9])[0-9]{%d}" % (limit + 1), raw)
+        offset = at.start() if at else 0
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        raise SnapshotError(path, f"not valid JSON (a number longer than the {limit:,} digits "
+                            "this reads)", raw.count(b"\n", 0, offset) + 1,
+                            len(raw[line_start:offset].decode()) + 1) from None
     try:
         return Snapshot.model_validate(data)
     except ValidationError as e:
