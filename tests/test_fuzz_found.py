@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from memory import LINUX, peaks
 from readers import BY_NAME
+
+MIB = 1 << 20
 
 # (reader, input, what its answer says)
 FOUND = [
@@ -33,3 +36,29 @@ FOUND = [
 def test_what_the_fuzz_pass_found(reader: str, data: bytes, answer: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         assert answer in BY_NAME[reader].read(Path(folder), data)
+
+
+def _many(value: bytes, n: int) -> bytes:
+    """A JSON object of n keys, each holding value."""
+    return b"{" + b", ".join(b'"k%d": %s' % (i, value) for i in range(n)) + b"}"
+
+
+# (reader, input): memory a few times the input's size, with room for the imports' caches
+FOUND_MEMORY = [
+    # pydantic listed every problem of the whole snapshot at once: three for each empty entry
+    # (2 million of them took 6.5 GB), or one for each bad value of one entry's signals
+    ("signals", b'{"format": 1, "packages": ' + _many(b"{}", 100_000) + b"}"),
+    ("signals", b'{"format": 1, "packages": {"pypi:a": {"status": "ok", "checked": '
+     b'"2026-01-01T00:00:00Z", "source": "x", "signals": ' + _many(b"{}", 100_000) + b"}}}"),
+]
+
+
+@LINUX
+@pytest.mark.parametrize(("reader", "data"), FOUND_MEMORY,
+                         ids=[f"{r}-{i}" for i, (r, _) in enumerate(FOUND_MEMORY)])
+def test_what_the_fuzz_pass_found_takes_bounded_memory(reader: str, data: bytes) -> None:
+    [measured] = peaks("import pathlib, tempfile\nfrom readers import BY_NAME",
+                       "folder = pathlib.Path(tempfile.mkdtemp())",
+                       f"BY_NAME[{reader!r}].read(folder, data)", [data])
+    assert measured.grew < 40 * len(data) + 48 * MIB, (
+        f"{len(data):,} bytes took {measured.grew / MIB:.0f} MiB: {measured.result[-200:]}")
