@@ -28,6 +28,11 @@ FOUND = [
      "the 4,300 digits this reads); restore it from git"),
     ("signals", b'{"format": 1,\n "x": -' + b"9" * 4301 + b"}", "signals.json:2:8: error: "
      "not valid JSON (a number longer than the 4,300 digits this reads)"),
+    # an include no file can be named (too long, a NUL) raised OSError or ValueError
+    ("requirements", b"-r" + b"9" * 256 + b" requirements.txt\n", "app/requirements.txt:1:1: "
+     "error: -r " + "9" * 256 + " requirements.txt: no such file beside requirements.txt"),
+    ("requirements", b"-r a\x00b.txt\n", "app/requirements.txt:1:1: error: -r a\\x00b.txt: no "
+     "such file beside requirements.txt; fix the path [manifest]"),
 ]
 
 
