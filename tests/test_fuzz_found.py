@@ -14,6 +14,8 @@ from memory import LINUX, peaks
 from readers import BY_NAME
 
 MIB = 1 << 20
+NYGARD = (b"# %s\n\n## Status\n\nAccepted\n\n## Context\n\nOrders arrive in bursts.\n\n"
+          b"## Decision\n\nWe will use a queue.\n%s")
 
 # (reader, input, what its answer says)
 FOUND = [
@@ -33,6 +35,9 @@ FOUND = [
      "error: -r " + "9" * 256 + " requirements.txt: no such file beside requirements.txt"),
     ("requirements", b"-r a\x00b.txt\n", "app/requirements.txt:1:1: error: -r a\\x00b.txt: no "
      "such file beside requirements.txt; fix the path [manifest]"),
+    # decisions import: a link to a name too long for a file raised OSError
+    ("adr", NYGARD % (b"Use a queue", b"\nSee [the notes](" + b"a" * 300 + b".md).\n"),
+     "/adr/0001-fuzzed.md: " + "a" * 300 + ".md (no such file)"),
 ]
 
 

@@ -225,7 +225,7 @@ class Resolver:
             return None
         fragment = raw.partition("#")[2]
         tail = "#" + quote(unquote(fragment), safe=URL_SAFE) if fragment else ""
-        if not path.exists():
+        if not os.path.exists(path):  # also for a name too long to be a file's
             self._report(raw, "no such file")
         elif path.suffix.lower() in MARKDOWN_SUFFIXES:
             self._report(raw, "an ADR or page that was not imported: the link points at the "
