@@ -38,6 +38,23 @@ FOUND = [
     # decisions import: a link to a name too long for a file raised OSError
     ("adr", NYGARD % (b"Use a queue", b"\nSee [the notes](" + b"a" * 300 + b".md).\n"),
      "/adr/0001-fuzzed.md: " + "a" * 300 + ".md (no such file)"),
+    # decisions import: a value over a record's limits, or with a hidden character in a
+    # one-line field, made an "internal error ... please report this" record or none at all
+    ("adr", NYGARD % (b"Use a queue " + b"for order events " * 6, b""),
+     "check: options[0].name: shortened to 100 characters; the source has the whole text"),
+    ("adr", b"# Pick a queue\n\n## Status\n\nAccepted\n\n## Considered Options\n\n* Kafka - "
+     + b"fast " * 500 + b'\n* RabbitMQ\n\n## Decision Outcome\n\nChosen option: "Kafka"\n',
+     "check: options[0].summary: shortened to 2,000 characters; the source has the whole text"),
+    ("adr", NYGARD % (b"Use a queue", b"\n## Consequences\n\n" + b"".join(
+        b"* Good: point %d\n" % i for i in range(60))),
+     "check: consequences.good: the first 50 of 60 kept; the source has the rest"),
+    ("adr", b"# Use a queue\n\n* Status: accepted\n* Deciders: " + b"Ada " * 40
+     + b'\n\n## Context and Problem Statement\n\nx\n\n## Decision Outcome\n\nChosen option: "A"\n',
+     "check: deciders[0]: shortened to 100 characters; the source has the whole text"),
+    ("adr", b"x" * 524_288,
+     "check: context: shortened to 500,000 characters; the source has the whole text"),
+    ("adr", NYGARD % (b"Use a\xef\xbb\xbf queue", b""),
+     "/decisions/0001-use-a-queue.yaml (Nygard)"),
 ]
 
 

@@ -23,13 +23,14 @@ from pydantic import ValidationError
 from ..files import write_new
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, LIVE, RECORD_FILE, Record, Status
+from ..model import IN_FORCE, LIVE, MAX_TEXT, RECORD_FILE, Record, Status
 from ..newrecord import SCHEMA_LINE, next_number
 from ..yamlfile import YamlProblem, parse
 from . import images
 from .document import parse_document
 from .emitter import dump
 from .images import Image, NotCopied
+from .limits import cut, fit
 from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved
 from .mapping import (
     TODO_EXIT_PLAN,
@@ -331,6 +332,7 @@ def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt
     plan = _Plan(src.path, source, folder, _shown(src.path, source, root_abs), draft,
                  draft.fields["status"])
     plan.check.extend(draft.check)
+    plan.check.extend(fit(draft.fields))
     plan.guesses.extend(draft.guesses)
     try:  # the fields alone, before numbering: a mapping bug must not cost a number
         Record.model_validate(_plain_fields(plan, today))
@@ -475,7 +477,7 @@ def _assemble(plan: _Plan, fields: dict[str, Any], links: list[dict[str, str]],
         fields["links"] = links
     fields["imported"] = {
         "source": plan.shown, "date": today,
-        "guesses": [{"field": f, "note": n} for f, n in plan.guesses],
+        "guesses": [{"field": f, "note": cut(n, MAX_TEXT)} for f, n in plan.guesses],
     }
     if not plan.guesses:
         del fields["imported"]["guesses"]
@@ -525,7 +527,10 @@ def _resolved(plan: _Plan, by_source: dict[Path, _Plan], known: _Known, root_abs
         url = resolver.link(raw)
         if url is not None and all(link["url"] != url for link in links):
             links.append({"title": resolver.text(title), "url": url})
-    return _assemble(plan, fields, links, today), resolver
+    assembled = _assemble(plan, fields, links, today)
+    # a rewritten link can make a text longer than a record holds
+    plan.check.extend(n for n in fit(assembled) if n not in plan.check)
+    return assembled, resolver
 
 
 def render(fields: dict[str, Any], plan: _Plan) -> str:

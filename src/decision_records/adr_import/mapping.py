@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..chars import plain_line
 from ..model import Status
 from .document import (
     LINK,
@@ -734,7 +735,7 @@ class _Mapper:
     def _title(self) -> str:
         raw = self.doc.title or (str(self.meta.pop("title")) if "title" in self.meta else "")
         self.meta.pop("title", None)
-        title = clean_title(plain(raw), self.file_name)
+        title = plain_line(clean_title(plain(raw), self.file_name)).strip()
         if _PLACEHOLDER.fullmatch(title) or _PLACEHOLDER_TITLE.fullmatch(title):
             raise NotAnAdr("an ADR template: the title is a placeholder")
         if not title:
@@ -1079,8 +1080,8 @@ def raw_draft(text: str, *, file_name: str, team: str | None, today: dt.date,
     everything else is a TODO or a guess, and nothing is lost."""
     heading = _ATX_HEADING.search(text)
     # the heading's text without the spaces and closing #s after it (at least one character)
-    title = clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(" \t#")),
-                        file_name) if heading else ""
+    title = plain_line(clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(
+        " \t#")), file_name)).strip() if heading else ""
     guesses = [("status", "the ADR could not be read; set to proposed")]
     if not title or len(title) > 200 or len(title) < 3:
         title = FILE_PREFIX.sub("", _stem(file_name)).replace("-", " ").replace("_", " ")
