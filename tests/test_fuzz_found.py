@@ -30,6 +30,12 @@ FOUND = [
      "the 4,300 digits this reads); restore it from git"),
     ("signals", b'{"format": 1,\n "x": -' + b"9" * 4301 + b"}", "signals.json:2:8: error: "
      "not valid JSON (a number longer than the 4,300 digits this reads)"),
+    # a budget of more tokens than a float holds ended the budget page in an OverflowError
+    ("config", b"teams:\n  - name: platform\n    tokens: " + b"9" * 400 + b"\n",
+     "decisions/config.yaml:3:13: error: teams[0].tokens: Input should be less than or equal "
+     "to 1000 (got 999"),
+    ("config", b"default_tokens: " + b"9" * 400 + b"\n", "decisions/config.yaml:1:17: error: "
+     "default_tokens: Input should be less than or equal to 1000"),
     # an include no file can be named (too long, a NUL) raised OSError or ValueError
     ("requirements", b"-r" + b"9" * 256 + b" requirements.txt\n", "app/requirements.txt:1:1: "
      "error: -r " + "9" * 256 + " requirements.txt: no such file beside requirements.txt"),
