@@ -61,6 +61,8 @@ FOUND = [
      "check: context: shortened to 500,000 characters; the source has the whole text"),
     ("adr", NYGARD % (b"Use a\xef\xbb\xbf queue", b""),
      "/decisions/0001-use-a-queue.yaml (Nygard)"),
+    ("adr", b"# Pick a site generator\n\n## Status\n\nAccepted\n\n## Decision Drivers\n\n"
+     b"* Builds from plain Markdown\n*", "check: drivers[1]: an empty item left out"),
 ]
 
 

@@ -3,8 +3,9 @@
 A record's fields have limits (100 characters for an option's name, 2,000 for a pro, 50
 items in a list, one line of plain text in a name) that an ADR knows nothing of: a heading
 of 150 characters names an option, a list runs to 80 consequences, a title carries a byte
-order mark. The model says which value goes over which limit; each is cut to fit, at a word
-where it can be, and a note says so. The source keeps the whole text.
+order mark, an empty bullet makes an empty item. The model says which value goes over which
+limit; each is cut to fit, at a word where it can be, or left out when it is an empty item of
+a list, and a note says so. The source keeps the whole text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from ..chars import plain_line
 from ..model import Record
 
-_FITTED = ("string_too_long", "too_long", "one_line")
+_FITTED = ("string_too_long", "too_long", "one_line", "string_too_short")
 
 
 def cut(text: str, limit: int) -> str:
@@ -46,6 +47,7 @@ def fit(fields: dict[str, Any]) -> list[str]:
             errors = [x for x in e.errors(include_url=False) if x["type"] in _FITTED]
         if not errors:
             return notes
+        empty: list[tuple[list[Any], int]] = []  # left out after the loop, last first
         for error in errors:
             *path, last = error["loc"]
             parent: Any = fields
@@ -64,4 +66,10 @@ def fit(fields: dict[str, Any]) -> list[str]:
                 parent[last] = value[:limit]
                 notes.append(f"{where}: the first {limit} of {len(value)} kept; the source "
                              "has the rest")
+            elif (error["type"] == "string_too_short" and isinstance(parent, list)
+                  and isinstance(value, str) and not value.strip()):
+                empty.append((parent, int(last)))
+                notes.append(f"{where}: an empty item left out")
+        for items, i in sorted(empty, key=lambda e: -e[1]):
+            del items[i]
     return notes
