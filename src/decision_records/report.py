@@ -18,10 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .coverage.manifests import RULE as MANIFEST_RULE
 from .coverage.manifests import Parsed, parser_for
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
-from .coverage.scan import COLLECTED, SKIP_DIRS, Inventory, inventory_of, label, read_text
+from .coverage.scan import (
+    COLLECTED,
+    MAX_MANIFEST,
+    SKIP_DIRS,
+    Inventory,
+    inventory_of,
+    label,
+    read_text,
+)
+from .files import size_text
 from .findings import Finding, count
 from .gitbase import Change, GitError, git, listed, toplevel
 from .ledger import TeamBudget
@@ -56,8 +66,19 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
             return None
 
 
+class _TooLarge(Exception):
+    """A file at the base larger than a manifest is read up to; carries its size."""
+
+
 def _manifest_at(top: Path, base: str, name: str) -> str | None:
-    """A file's text at base, or None when it did not exist there."""
+    """A file's text at base, or None when it did not exist there. Its size is asked first:
+    `git show` gives the whole blob, which a commit can make any size. Raises _TooLarge."""
+    try:
+        size = int(git(top, "cat-file", "-s", f"{base}:{name}"))
+    except (GitError, ValueError):
+        return None
+    if size > MAX_MANIFEST:
+        raise _TooLarge(size)
     try:
         return git(top, "show", f"{base}:{name}")
     except GitError:
@@ -75,12 +96,21 @@ def _collected_json(repository: str) -> Callable[[str, str], Parsed]:
     return parse
 
 
-def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency]:
+@dataclass
+class Added:
+    """What manifests changed since base add, and why a manifest was not compared."""
+
+    dependencies: list[Dependency]
+    findings: list[Finding]
+
+
+def added_dependencies(root: Path, base: str, now: Decisions) -> Added:
     """The dependencies that manifests changed since base add, joined with the records now.
 
     A dependency is added when a manifest names it now and the same manifest did not at
     base (git is asked for the old text; nothing is checked out). Folders `decisions
-    coverage` skips, and coverage.exclude, are left out here too.
+    coverage` skips, and coverage.exclude, are left out here too. A manifest larger at base
+    than one is read up to is compared with nothing, with a warning.
     """
     top = toplevel(root)[0]
     settings = now.config.coverage
@@ -90,6 +120,7 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
                    base, "--")
     names += listed(top, "ls-files", "-z", "--others", "--exclude-standard")
     inventory = Inventory()
+    findings: list[Finding] = []
     collected = (root / COLLECTED).resolve()
     for name in sorted(set(names)):
         path = top / name
@@ -107,13 +138,20 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
         text = read_text(path, shown, Inventory())
         if text is None:
             continue  # a link, too large, not UTF-8: `decisions coverage` reports it
-        old = _manifest_at(top, base, name)
+        try:
+            old = _manifest_at(top, base, name)
+        except _TooLarge as e:
+            old = None
+            findings.append(Finding(shown, 1, 1, "warning", MANIFEST_RULE, (
+                f"at the base it is {e.args[0]:,} bytes, more than the "
+                f"{size_text(MAX_MANIFEST)} a manifest is read up to: not compared with it, "
+                "so every dependency it names now is listed here")))
         before = {f.ref for f in parser(shown, old).found} if old is not None else set()
         parsed = parser(shown, text)
         inventory.kinds.update(parsed.kinds)
         inventory.found.extend(f for f in parsed.found if f.ref not in before)
-    return [d for d in join(inventory, now).dependencies
-            if d.status in ("contradicted", "uncovered")]
+    return Added([d for d in join(inventory, now).dependencies
+                  if d.status in ("contradicted", "uncovered")], findings)
 
 
 @dataclass
@@ -202,7 +240,8 @@ def _collides(items: list[RecordReport]) -> bool:
 
 
 def as_json(base: str, items: list[RecordReport], fix: str = "",
-            dependencies: list[Dependency] | None = None) -> str:
+            dependencies: list[Dependency] | None = None,
+            dependency_findings: list[Finding] | None = None) -> str:
     records = []
     for it in items:
         r = it.entry.record if it.entry else None
@@ -222,7 +261,8 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
     return json.dumps({"base": base, "records": records, "errors": errors,
                        "warnings": warnings,
                        "renumber": fix if fix and _collides(items) else None,
-                       "dependencies": [d.as_dict() for d in dependencies or []]},
+                       "dependencies": [d.as_dict() for d in dependencies or []],
+                       "dependency_findings": [f.as_dict() for f in dependency_findings or []]},
                       indent=2) + "\n"
 
 
@@ -309,13 +349,18 @@ def _number(it: RecordReport) -> str:
     return md_inline(short_id(it.change.id))
 
 
-def dependencies_markdown(deps: list[Dependency]) -> str:
-    """The section on dependencies the change adds without a decision, or against one."""
-    if not deps:
+def dependencies_markdown(deps: list[Dependency], findings: list[Finding] | None = None) -> str:
+    """The section on dependencies the change adds without a decision, or against one, and
+    on manifests that could not be compared."""
+    if not deps and not findings:
         return ""
+    warned = "".join(f"- ⚠️ {md_code(f'{f.path}:{f.line}:{f.col}')} {md_inline(f.rule)}: "
+                     f"{md_inline(f.message)}\n" for f in findings or []) + "\n"
+    if not deps:
+        return "\n## Dependencies this change adds\n\n" + warned
     bad = sum(d.status == "contradicted" for d in deps)
     out = [f"\n## Dependencies this change adds: {len(deps)} without a decision behind "
-           "them\n\n"]
+           "them\n\n", warned.lstrip("\n")]
     if bad:
         out.append(f"❌ **{bad} contradicted**: the records decided against "
                    f"{'them' if bad != 1 else 'it'}. Remove the dependency, or propose a "
@@ -328,12 +373,13 @@ def dependencies_markdown(deps: list[Dependency]) -> str:
 
 def as_markdown(base: str, items: list[RecordReport], fix: str = "",
                 dependencies: list[Dependency] | None = None,
-                rule_url: RuleUrl = lambda rule: None) -> str:
+                rule_url: RuleUrl = lambda rule: None,
+                dependency_findings: list[Finding] | None = None) -> str:
     """The review summary. Every piece of record, config or registry text goes through
     md_inline or md_code: a pull request must not be able to rewrite the summary. `fix` is
     the `decisions renumber` command to suggest when a number is taken twice; `rule_url`
     gives the address of a rule's page (RuleLinks.url), or None for no link."""
-    deps = dependencies_markdown(dependencies or [])
+    deps = dependencies_markdown(dependencies or [], dependency_findings)
     if not items:
         return (f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
                 + deps)
