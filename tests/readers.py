@@ -59,7 +59,7 @@ class Reader:
     cap: int  # the most bytes read: a larger file is refused unread
     read: Callable[[Path, bytes], str]  # (an empty folder, the file's bytes) -> a summary
     form: Literal["yaml", "json", "text"] = "text"  # how the seeds parse, to grow a list
-    memory: int = 40  # the most its peak memory may grow by a byte of input
+    memory: int = 40  # the most its peak memory may grow by a byte of input (JSON: 26)
 
 
 def _files(*patterns: str) -> tuple[Path, ...]:
@@ -205,12 +205,21 @@ MARKDOWN = (b"#", b"# ", b"## ", b"*", b"_", b"`", b"```\n", b"~~~", b"[", b"]("
             b"==\n", b"[a]: ", b"../", b"%00", b"%2e%2e/", b"/proc/self/environ", b"<",
             b"Status: ", b"## Decision Outcome\n", b"Superseded by [", b"\t", b"    ")
 
+# libyaml composes a node of a few hundred bytes for each value, and a value can take two
+# bytes (`a,` in a flow list): 190 bytes a byte at worst, which the 1 MiB a record or
+# config.yaml is read up to bounds to about 200 MiB.
+YAML_NODE = 250
+# The importer holds markdown-it's tokens of a whole ADR: five or so for a list item that can
+# take five bytes (`- []` and a line break), up to 400 bytes a byte, which the 1,000,000
+# bytes an ADR is read up to bounds to under 500 MB.
+MARKDOWN_TOKENS = 500
+
 READERS = (
     Reader("record", _files("decisions/0*.yaml", "tests/fixtures/site/decisions/0*.yaml",
                             "tests/cases/*.yaml"),
-           YAML + MARKDOWN, YAML_MAX_BYTES, read_record, form="yaml"),
+           YAML + MARKDOWN, YAML_MAX_BYTES, read_record, form="yaml", memory=YAML_NODE),
     Reader("config", _files("decisions/config.yaml", "tests/fixtures/*/decisions/config.yaml"),
-           YAML, YAML_MAX_BYTES, read_config, form="yaml"),
+           YAML, YAML_MAX_BYTES, read_config, form="yaml", memory=YAML_NODE),
     Reader("signals", _files("decisions/signals.json", "tests/fixtures/*/decisions/signals.json"),
            JSON, SNAPSHOT_MAX_BYTES, read_signals, form="json"),
     Reader("requirements", _files("tests/fixtures/coverage/**/requirements*.txt"),
@@ -231,6 +240,6 @@ READERS = (
                                    "tests/fixtures/coverage/decisions/coverage/admin.json"),
            JSON, MAX_MANIFEST, read_coverage_snapshot, form="json"),
     Reader("adr", _files("tests/fixtures/adr/**/*.md", "tests/fixtures/adr/**/*.markdown"),
-           MARKDOWN + YAML[:12], ADR_MAX_BYTES, read_adr),
+           MARKDOWN + YAML[:12], ADR_MAX_BYTES, read_adr, memory=MARKDOWN_TOKENS),
 )
 BY_NAME = {r.name: r for r in READERS}
