@@ -25,8 +25,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from decision_records.settings.signals import SignalsConfig
 from decision_records.signals.enrich import enrich
-from decision_records.signals.settings import SignalsConfig
 from decision_records.signals.snapshot import Snapshot, load_snapshot, save_snapshot
 
 DOCUMENT = (Path(__file__).parent.parent / "tests" / "fixtures" / "signals" / "pypi"

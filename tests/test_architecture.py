@@ -7,6 +7,9 @@ before anyone has to notice it in review.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,12 +22,15 @@ NAME = "decision_records"
 
 # The floors, bottom up: a module may import its own floor's modules and those below.
 FLOORS: list[set[str]] = [
-    {"findings", "chars", "markup", "textsafe", "files", "model", "render", "signals", "adr_import",
-     "coverage", "coverage.refs"},
-    {"signals.settings", "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
-     "coverage.manifests", "coverage.scan", "coverage.settings"},
+    {"findings", "chars", "markup", "textsafe", "files", "model", "refs",
+     "signals.sources.base", "signals.sources.pypi", "signals.sources.npm",
+     "signals.sources.github", "signals.sources.depsdev", "signals.sources.endoflife",
+     "signals.sources.registry",
+     "render", "signals", "signals.sources", "adr_import", "coverage", "settings"},
+    {"settings.signals", "settings.coverage", "ledger", "signals.snapshot", "signals.http",
+     "yamlfile", "gitbase", "siteconfig", "coverage.manifests", "coverage.scan"},
     {"config", "signals.maturity", "signals.clients"},
-    {"ledger", "records", "signals.enrich"},
+    {"records", "signals.enrich"},
     {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.signals", "rules",
      "radar", "review", "coverage.match", "coverage.output"},
     {"loader", "newrecord", "renumber"},
@@ -39,6 +45,10 @@ FLOORS: list[set[str]] = [
      "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.init",
      "cli.main", "cli", "__main__", "plugin", "scaffold"},
 ]
+# What the pure bottom of the package must never load, however it is imported: the network,
+# requirement parsing, Markdown, templates and the site generator are for the floors above.
+HEAVY = ("requests", "urllib3", "packaging", "markdown", "jinja2", "mkdocs")
+PURE = ("decision_records.ledger", "decision_records.model", "decision_records.config")
 
 
 def _module(path: Path) -> str:
@@ -86,16 +96,45 @@ MODULES = {_module(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 GRAPH = {m: _imports(p) for m, p in MODULES.items()}
 
 
+PACKAGES = {_module(p) for p in PACKAGE.rglob("__init__.py")}
+
+
+def _package(module: str) -> str:
+    """The package a module is in ('signals' for signals.http, and for signals itself); ''
+    at the top."""
+    return module if module in PACKAGES else module.rpartition(".")[0]
+
+
+FLOOR = {m: i for i, f in enumerate(FLOORS) for m in f}
+# the highest floor each package reaches
+TOP: dict[str, int] = defaultdict(int)
+for _m in MODULES:
+    if _package(_m):
+        TOP[_package(_m)] = max(TOP[_package(_m)], FLOOR.get(_m, 0))
+
+
 def test_every_module_has_a_floor() -> None:
     placed = set().union(*FLOORS)
     assert set(MODULES) - {"__init__"} <= placed, set(MODULES) - placed - {"__init__"}
+    assert placed <= set(MODULES), placed - set(MODULES)  # no floor names a module gone
 
 
 @pytest.mark.parametrize("module", sorted(set(MODULES) - {"__init__"}))
 def test_imports_point_down(module: str) -> None:
-    floor = {m: i for i, f in enumerate(FLOORS) for m in f}
-    up = [t for t in GRAPH[module][0] if floor[t] > floor[module]]
-    assert up == [], f"{module} (floor {floor[module]}) imports from above: {up}"
+    up = [t for t in GRAPH[module][0] if FLOOR[t] > FLOOR[module]]
+    assert up == [], f"{module} (floor {FLOOR[module]}) imports from above: {up}"
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - {"__init__"}))
+def test_no_arrow_reaches_into_a_package_from_below(module: str) -> None:
+    """A package (signals/, coverage/) is one feature: a module outside it imports from it
+    only from as high as the package reaches. Reaching in from below for one low module
+    (config.py for the settings that lived in signals/ and coverage/) runs back up."""
+    home = _package(module)
+    below = [t for t in GRAPH[module][0]
+             if _package(t) and _package(t) != home and FLOOR[module] < TOP[_package(t)]]
+    assert below == [], (f"{module} (floor {FLOOR[module]}) reaches into packages that "
+                         f"reach higher: {below}")
 
 
 def test_no_import_circle() -> None:
@@ -117,6 +156,17 @@ def test_no_import_circle() -> None:
     for m in sorted(edges):
         if state[m] == 0:
             visit(m)
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_the_pure_bottom_loads_nothing_heavy(module: str) -> None:
+    """The token arithmetic, the record model and the settings load in a fresh interpreter
+    without the network, parsing, Markdown, template or site libraries."""
+    code = (f"import sys, {module}; "
+            f"print(' '.join(n for n in {HEAVY!r} if n in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONWARNINGS": "error"})
+    assert run.stdout.strip() == "", f"importing {module} loads {run.stdout.strip()}"
 
 
 def test_no_import_of_the_package_inside_a_function() -> None:

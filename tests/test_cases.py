@@ -111,7 +111,8 @@ CASES: list[tuple[str, str]] = [
      "(got '1') [schema]"),
     ("package-pip",
      f"{P}:30:9: error: options[0].packages[0]: 'pip:requests' is not valid: a package "
-     "reference is 'pypi:NAME', 'npm:NAME' or 'github:OWNER/REPO' [schema]"),
+     "reference is 'pypi:NAME', 'npm:NAME', 'github:OWNER/REPO', 'go:MODULE', 'cargo:NAME', "
+     "'maven:GROUP:ARTIFACT', 'nuget:NAME' or 'eol:PRODUCT@CYCLE' [schema]"),
     ("tag-uppercase",
      f"{P}:13:5: error: tags[0]: 'On-Call' is not valid: a tag is lowercase words joined by "
      "'-', e.g. 'on-call' [schema]"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from decision_records.coverage import refs
+from decision_records import refs
 from decision_records.coverage.manifests import (
     Parsed,
     parse_cyclonedx,
@@ -183,7 +183,8 @@ def test_spdx_without_relationships_gives_every_package_but_the_described() -> N
     ("pkg:npm/%40Scope/Name@1.0.0", "npm:@scope/name"),
     ("pkg:npm/left-pad@1.3.0", "npm:left-pad"),
     ("pkg:github/Opensearch-Project/OpenSearch@2.11.0", "github:opensearch-project/opensearch"),
-    ("pkg:maven/org.apache.kafka/kafka-clients@3.6.1", None),
+    ("pkg:maven/org.apache.kafka/kafka-clients@3.6.1", "maven:org.apache.kafka:kafka-clients"),
+    ("pkg:gem/rails@7.1.3", None),
     ("pkg:deb/debian/curl@7.88.1", None),
 ])
 def test_purls(purl: str, ref: str | None) -> None:

@@ -36,8 +36,11 @@ FIXTURE = REPO / "tests" / "fixtures" / "coverage"
     ("syft.spdx.json", ["pypi:flask", "pypi:requests", "pypi:gunicorn"],
      "the relationships name nothing the described package depends on: read as direct the "
      "3 packages nothing else depends on"),
-    ("maven-only.cdx.json", [], "no dependency read: of the 2 components listed, 2 read as "
-     "direct, none with a PyPI, npm or GitHub package URL"),
+    ("maven-only.cdx.json",
+     ["maven:org.apache.kafka:kafka-clients", "maven:org.postgresql:postgresql"], None),
+    ("gems-only.cdx.json", [], "no dependency read: of the 2 components listed, 2 read as "
+     "direct, none with a PyPI, npm, GitHub, Go, crates.io, Maven Central or NuGet package "
+     "URL"),
 ])
 def test_sboms_as_the_generators_write_them(name: str, expected: list[str],
                                             note: str | None) -> None:
@@ -89,7 +92,7 @@ def repo(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE / "decisions", root / "decisions")
     shutil.rmtree(root / "decisions" / "coverage")
     (root / "decisions" / "coverage").mkdir()
-    for name in ("cdxgen-multi.cdx.json", "maven-only.cdx.json"):
+    for name in ("cdxgen-multi.cdx.json", "gems-only.cdx.json"):
         shutil.copy(SBOMS / name, root / "decisions" / "coverage" / name.replace("-", "", 1))
     (root / "app").mkdir()
     (root / "app" / "requirements.txt").write_text("django\n", encoding="utf-8")
@@ -106,16 +109,16 @@ def test_notes_reach_every_output_and_fail_nothing(repo: Path) -> None:
         "nothing its subject (pkg:generic/shop@latest) depends on: read as direct the 1 "
         "component nothing else depends on, and what the graph's 2 other roots (sub-projects) "
         "depend on",
-        "decisions/coverage/mavenonly.cdx.json:1:1: note: no dependency read: of the 2 "
-        "components listed, 2 read as direct, none with a PyPI, npm or GitHub package URL; "
-        "check what wrote the SBOM"]
+        "decisions/coverage/gemsonly.cdx.json:1:1: note: no dependency read: of the 2 "
+        "components listed, 2 read as direct, none with a PyPI, npm, GitHub, Go, crates.io, "
+        "Maven Central or NuGet package URL; check what wrote the SBOM"]
     data = json.loads(run_cli("coverage", "app", "--format", "json", cwd=repo).stdout)
     assert [n["path"] for n in data["notes"]] == [
-        "decisions/coverage/cdxgenmulti.cdx.json", "decisions/coverage/mavenonly.cdx.json"]
+        "decisions/coverage/cdxgenmulti.cdx.json", "decisions/coverage/gemsonly.cdx.json"]
     assert data["findings"] == []
     markdown = run_cli("coverage", "app", "--format", "markdown", cwd=repo).stdout
     assert "### How some manifests were read (2)" in markdown
-    assert "- `decisions/coverage/mavenonly.cdx.json:1:1`: no dependency read" in markdown
+    assert "- `decisions/coverage/gemsonly.cdx.json:1:1`: no dependency read" in markdown
     # a note is no failure: only the uncovered packages fail --strict here
     deps = {d["ref"]: d["status"] for d in data["dependencies"]}
     assert "npm:react" in deps and "pypi:asgiref" not in deps
@@ -132,7 +135,7 @@ def test_notes_reach_the_site_and_survive_the_snapshot(repo: Path) -> None:
     # replaced, not shown twice (a file that named nothing, or could not be read)
     assert '<h2 id="notes">How some manifests were read (2)</h2>' in html
     assert html.count("decisions/coverage/bad.json:1:2") == 1
-    assert ("<li><code>decisions/coverage/mavenonly.cdx.json:1:1</code> no dependency read: "
+    assert ("<li><code>decisions/coverage/gemsonly.cdx.json:1:1</code> no dependency read: "
             in html)
     shutil.rmtree(repo / "decisions" / "coverage")
     inventory = read_snapshot(repo / "decisions")

@@ -42,7 +42,7 @@ def entry(number: int, team: str, status: str, tokens: int, date: str = "2025-01
 
 
 def figures(entries: list[Entry], team: str) -> tuple[int, int, int, int, int]:
-    t = compute(entries, CONFIG).team(team)
+    t = compute(entries, CONFIG.budgets).team(team)
     assert t is not None
     return t.budget, t.spent, t.pending, t.released, t.remaining
 
@@ -85,7 +85,7 @@ def test_every_figure_is_traceable_and_totals_add_up() -> None:
     entries = [entry(1, "platform", "accepted", 1, "2024-01-01"),
                entry(2, "platform", "proposed", 1, "2025-02-01"),
                entry(3, "commerce", "accepted", 2, "2023-05-01", released="2025-03-01")]
-    ledger = compute(entries, CONFIG)
+    ledger = compute(entries, CONFIG.budgets)
     platform = ledger.team("platform")
     assert platform is not None
     assert [(x.id, x.effect, x.tokens, x.date.isoformat()) for x in platform.lines] == [

@@ -25,10 +25,10 @@ from decision_records.loader import load_decisions
 from decision_records.render.pages import render_review, render_summary
 from decision_records.render.record import render_record
 from decision_records.review import Review, review
+from decision_records.settings.signals import Thresholds
 from decision_records.signals.clients import Result
 from decision_records.signals.enrich import merge, with_history
 from decision_records.signals.maturity import assess
-from decision_records.signals.settings import Thresholds
 from decision_records.signals.snapshot import (
     HISTORY_MAX,
     Change,
@@ -281,7 +281,7 @@ def test_review_json_has_the_documented_shape(folder: Path) -> None:
     result = run_cli("review", "--format", "json", cwd=folder.parent)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"due", "drifted", "imported"}
+    assert set(data) == {"due", "drifted", "end_of_life", "imported"}
     assert data["due"] == [{"id": "0002-keep-pipes", "title": "Keep the | pipes",
                             "team": "platform", "review_by": "2026-11-01",
                             "days_overdue": 25}]
@@ -306,7 +306,8 @@ def test_review_text(folder: Path) -> None:
                         "(2026-03-02); risky since 2026-10-02: latest release 2.34.2 was "
                         "yanked from PyPI")
     assert lines[3].startswith("imported 0003-imported: 0 to fill in, 1 to confirm")
-    assert lines[-1] == "1 due, 2 drifted, 1 imported awaiting review"
+    assert lines[-1] == ("1 due, 2 drifted, 0 at or near end of life, 1 imported awaiting "
+                         "review")
 
 
 def test_review_markdown_escapes_and_is_stable(folder: Path) -> None:
@@ -342,7 +343,8 @@ def test_review_usage_errors_exit_2(folder: Path, args: list[str]) -> None:
 def test_review_of_nothing(tmp_path: Path) -> None:
     write_decisions(tmp_path, {})
     for fmt, expected in (("text", "nothing needs a review\n"),
-                          ("json", '{\n  "due": [],\n  "drifted": [],\n  "imported": []\n}\n')):
+                          ("json", '{\n  "due": [],\n  "drifted": [],\n  "end_of_life": [],\n  '
+                                   '"imported": []\n}\n')):
         result = run_cli("review", "--format", fmt, cwd=tmp_path)
         assert (result.returncode, result.stdout) == (0, expected)
     md = run_cli("review", "--format", "markdown", cwd=tmp_path).stdout

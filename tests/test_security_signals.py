@@ -20,10 +20,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from conftest import CONFIG, cli_env, run_cli, write_decisions
+from decision_records.settings.signals import URL_ENV, SignalsConfig
 from decision_records.signals.clients import Fetcher, GitHubGate
 from decision_records.signals.enrich import Summary, enrich
 from decision_records.signals.http import make_session
-from decision_records.signals.settings import URL_ENV, SignalsConfig
 from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
 from test_signals_enrich import RECORD, SIGNALS_CONFIG, TOKEN, fixture, serve_all, snapshot_of
 

@@ -13,8 +13,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from conftest import CONFIG, cli_env, run_cli, variant, write_decisions
+from decision_records.settings.signals import SignalsConfig
 from decision_records.signals.enrich import enrich
-from decision_records.signals.settings import SignalsConfig
 from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"

@@ -15,10 +15,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from decision_records.signals.clients import Fetcher, GitHubGate, Result, parse_ref
+from decision_records.refs import Ref
+from decision_records.settings.signals import SignalsConfig
+from decision_records.signals.clients import Fetcher, GitHubGate, Result
 from decision_records.signals.enrich import Summary
 from decision_records.signals.http import USER_AGENT, make_session
-from decision_records.signals.settings import SignalsConfig
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
@@ -347,9 +348,9 @@ def test_no_token_in_logs_or_reasons(httpserver: HTTPServer, base: str,
 
 
 def test_parse_ref_rejects_what_the_model_rejects() -> None:
-    assert str(parse_ref("npm:@scope/name")) == "npm:@scope/name"
+    assert str(Ref.parse("npm:@scope/name")) == "npm:@scope/name"
     with pytest.raises(ValueError, match="is not a package reference"):
-        parse_ref("pip:requests")
+        Ref.parse("pip:requests")
 
 
 @pytest.mark.parametrize("doc", [

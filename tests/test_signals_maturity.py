@@ -19,10 +19,11 @@ from decision_records.render.context import RenderContext
 from decision_records.render.signals import option_badges
 from decision_records.rules import RULES
 from decision_records.rules.base import Context, Reporter
-from decision_records.signals.clients import parse_npm, parse_pypi
+from decision_records.settings.signals import Thresholds
 from decision_records.signals.maturity import ago, assess, assess_option
-from decision_records.signals.settings import Thresholds
 from decision_records.signals.snapshot import Entry, Signals, Snapshot
+from decision_records.signals.sources.npm import parse_npm
+from decision_records.signals.sources.pypi import parse_pypi
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"
 FETCHED = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)

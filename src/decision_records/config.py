@@ -13,9 +13,10 @@ from pydantic import (
     model_validator,
 )
 
-from .coverage.settings import CoverageConfig
+from .ledger import Budgets
 from .model import MAX_NAME, MAX_TEXT, Name, OneLine, Severity, Strict, TeamLine
-from .signals.settings import SignalsConfig
+from .settings.coverage import CoverageConfig
+from .settings.signals import SignalsConfig
 
 # Most teams and categories a config may list: far beyond any organisation's, and few enough
 # that checking every record against them stays quick.
@@ -178,3 +179,11 @@ class Config(Strict):
 
     def team(self, name: str) -> Team | None:
         return next((t for t in self.teams if t.name == name), None)
+
+    @property
+    def budgets(self) -> Budgets:
+        """Each listed team's token budget (the first entry of a team listed twice)."""
+        teams: dict[str, int | None] = {}
+        for t in self.teams:
+            teams.setdefault(t.name, t.tokens)
+        return Budgets(self.default_tokens, teams)

@@ -8,11 +8,10 @@ How they are counted is written once, in COUNTING below: the budget page shows i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .config import Config
 from .model import Entry
 
 Effect = Literal["spent", "pending", "released"]
@@ -31,6 +30,19 @@ COUNTING = """\
 - **Remaining** is the budget minus what is spent. Budgets are set per team in
   `decisions/config.yaml` (`default_tokens` for a team without its own).
 """
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """The budgets the ledger counts against: each listed team's own (None: the default)."""
+
+    default: int
+    teams: Mapping[str, int | None]
+
+    def of(self, team: str) -> tuple[int, bool]:
+        """(budget, whether it is the default)."""
+        own = self.teams.get(team)
+        return (self.default, True) if own is None else (own, False)
 
 
 @dataclass(frozen=True)
@@ -116,16 +128,8 @@ def effects(entry: Entry) -> list[Line]:
     return []  # rejected, superseded, deprecated
 
 
-def budget_of(team: str, config: Config) -> tuple[int, bool]:
-    """(budget, whether it is the default)."""
-    t = config.team(team)
-    if t is not None and t.tokens is not None:
-        return t.tokens, False
-    return config.default_tokens, True
-
-
-def compute(entries: Iterable[Entry], config: Config) -> Ledger:
-    by_team: dict[str, list[Line]] = {t.name: [] for t in config.teams}
+def compute(entries: Iterable[Entry], budgets: Budgets) -> Ledger:
+    by_team: dict[str, list[Line]] = {name: [] for name in budgets.teams}
     events: list[tuple[dt.date, int]] = []
     for e in entries:
         lines = effects(e)
@@ -138,13 +142,13 @@ def compute(entries: Iterable[Entry], config: Config) -> Ledger:
     teams = []
     for name in sorted(by_team):
         lines = sorted(by_team[name], key=lambda line: (line.date, line.id))
-        budget, default = budget_of(name, config)
+        budget, default = budgets.of(name)
         teams.append(TeamBudget(
             team=name, budget=budget,
             spent=sum(x.tokens for x in lines if x.effect == "spent"),
             pending=sum(x.tokens for x in lines if x.effect == "pending"),
             released=sum(x.tokens for x in lines if x.effect == "released"),
-            lines=tuple(lines), default_budget=default, listed=config.team(name) is not None,
+            lines=tuple(lines), default_budget=default, listed=name in budgets.teams,
         ))
     history: list[tuple[dt.date, int]] = []
     level = 0

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
+from . import refs, rules
 from .chars import SUSPECT_IN_FILE
 from .config import Config
 from .coverage.scan import COLLECTED as COVERAGE_FOLDER
@@ -167,7 +167,7 @@ def _model_in(annotation: Any) -> Any:
 def _pattern_hint(loc: Loc, value: object) -> str:
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     hints = {
-        "packages": "a package reference is 'pypi:NAME', 'npm:NAME' or 'github:OWNER/REPO'",
+        "packages": f"a package reference is {refs.FORMS}",
         "supersedes": "a record id is the file name without .yaml, e.g. '0003-buy-paging'",
         "team": "a team name is lowercase words joined by '-', e.g. 'platform'",
         "category": "a category is lowercase words joined by '-', e.g. 'feature-flags'",

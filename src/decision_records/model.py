@@ -2,7 +2,8 @@
 
 Every field carries a description: it ends up in the JSON Schema that editors use to
 complete and check records (``docs/decision.schema.json``). This is the bottom floor of the
-package: it imports only `chars`, the leaf that names hidden characters.
+package: it imports only `chars`, the leaf that names hidden characters, and `refs`, which
+says what a package reference is.
 
 Every list and string has a maximum length that no real record comes near (the shipped
 records use a quarter of each at most), so that a hostile or broken record is one clear
@@ -29,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import refs
 from .chars import one_line_problem
 
 Status = Literal["proposed", "accepted", "rejected", "superseded", "deprecated"]
@@ -50,11 +52,6 @@ LIVE = frozenset({"proposed", "accepted"})
 RECORD_FILE = re.compile(r"^(?P<number>[0-9]{4,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml\Z")
 # checked by pydantic's regex engine, where `\d` is Unicode too and `$` is the very end
 RECORD_ID = r"^[0-9]{4,}-[a-z0-9]+(?:-[a-z0-9]+)*$"
-PACKAGE_REF = (
-    r"^(pypi:[A-Za-z0-9][A-Za-z0-9._-]*"
-    r"|npm:(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*"
-    r"|github:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)$"
-)
 NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 # Longest strings, in characters (the longest in the shipped records in brackets).
@@ -105,7 +102,7 @@ Markdown = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MARKDOW
 # Patterns refuse anything else; the check before them names a hidden character instead.
 RecordId = Annotated[str, StringConstraints(max_length=MAX_LINE, pattern=RECORD_ID),
                      BeforeValidator(_refuse_hidden_before)]
-PackageRef = Annotated[str, StringConstraints(max_length=MAX_PACKAGE, pattern=PACKAGE_REF),
+PackageRef = Annotated[str, StringConstraints(max_length=MAX_PACKAGE, pattern=refs.PATTERN),
                        BeforeValidator(_refuse_hidden_before)]
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME, pattern=NAME),
                  BeforeValidator(_refuse_hidden_before)]
@@ -164,8 +161,8 @@ class Option(Strict):
     )
     packages: list[PackageRef] = Field(
         default_factory=list, max_length=MAX_PACKAGES,
-        description="Packages or repositories behind the option, as 'pypi:NAME', "
-        "'npm:NAME' or 'github:OWNER/REPO'; they bring in maturity signals. At most "
+        description=f"Packages or repositories behind the option, as {refs.FORMS}; they "
+        "bring in maturity signals. At most "
         f"{MAX_PACKAGES}, of at most {MAX_PACKAGE} characters each.",
     )
     cost: Cost | None = Field(None, description="What the option costs, where known.")

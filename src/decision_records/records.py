@@ -58,7 +58,7 @@ class Decisions:
 
     @cached_property
     def ledger(self) -> Ledger:
-        return compute(self.entries, self.config)
+        return compute(self.entries, self.config.budgets)
 
     @property
     def errors(self) -> list[Finding]:

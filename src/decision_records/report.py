@@ -210,7 +210,8 @@ def maturity_lookup(decisions: Decisions, today: dt.date) -> MaturityFn:
     def lookup(ref: str) -> tuple[str, list[str]] | None:
         if decisions.snapshot.get(ref) is None:
             return None  # never fetched: the report says "no signals yet"
-        verdict = assess(ref, decisions.snapshot, thresholds, today)
+        verdict = assess(ref, decisions.snapshot, thresholds, today,
+                         decisions.config.signals.eol_warning_days)
         return verdict.category, list(verdict.reasons)
 
     return lookup

@@ -1,5 +1,6 @@
 """What needs a human now: decisions past their review date, decisions whose chosen packages
-have degraded since they were accepted (drift), and imported records still to complete.
+have degraded since they were accepted (drift), decisions whose chosen product cycle reaches
+its end of life soon or has reached it, and imported records still to complete.
 
 `decisions review`, the site's review queue and the home page read this one list.
 
@@ -14,20 +15,22 @@ snapshot judges it today with what the decision assumed when it was accepted (it
 
 A package is drifted when it is risky today (archived, deprecated, inactive, yanked, with
 unfixed advisories, or without a release for years) or gone from its registry, and the
-decision did not already take it for risky. Pure: the snapshot is read, never fetched.
+decision did not already take it for risky. A product cycle past its end of life is listed
+under end of life instead, with the cycles that reach it within `signals.eol_warning_days`.
+Pure: the snapshot is read, never fetched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .findings import display
 from .model import Entry
 from .records import Decisions
-from .signals.maturity import Flag, Verdicts
+from .signals.maturity import Cycle, Flag, Verdicts, cycle_of, until
 from .signals.snapshot import Category
 from .signals.snapshot import Entry as SnapshotEntry
 
@@ -95,6 +98,35 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class EndOfLife:
+    """A product cycle an accepted record chose that ends within the warning window, or has
+    ended."""
+
+    entry: Entry
+    ref: str
+    cycle: Cycle
+    days_left: int | None  # negative once passed; None when the source gives no date
+    today: dt.date
+
+    @property
+    def sentence(self) -> str:
+        """'PostgreSQL 13: end of life 2025-11-13, 17 days ago'."""
+        return f"{self.cycle.name}: {self.cycle.eol_text(self.today)}"
+
+    @property
+    def when(self) -> str:
+        """'17 days ago', 'in 90 days'; '' without a date."""
+        return until(self.cycle.eol, self.today) if self.cycle.eol else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.entry.id, "title": self.entry.record.title,
+                "team": self.entry.record.team, "ref": self.ref,
+                "cycle": self.cycle.name,
+                "eol": self.cycle.eol.isoformat() if self.cycle.eol else None,
+                "days_left": self.days_left}
+
+
+@dataclass(frozen=True)
 class Imported:
     """An imported record with placeholders, guesses or other problems left."""
 
@@ -118,9 +150,10 @@ class Review:
     due: list[Due]
     drifted: list[Drift]
     imported: list[Imported]
+    end_of_life: list[EndOfLife] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.due) + len(self.drifted) + len(self.imported)
+        return len(self.due) + len(self.drifted) + len(self.end_of_life) + len(self.imported)
 
     @property
     def drifted_records(self) -> int:
@@ -129,6 +162,7 @@ class Review:
     def as_dict(self) -> dict[str, Any]:
         return {"due": [d.as_dict() for d in self.due],
                 "drifted": [d.as_dict() for d in self.drifted],
+                "end_of_life": [e.as_dict() for e in self.end_of_life],
                 "imported": [i.as_dict() for i in self.imported]}
 
 
@@ -176,8 +210,8 @@ def drift_of(entry: Entry, decisions: Decisions, verdicts: Verdicts) -> list[Dri
     out = []
     for ref in dict.fromkeys(chosen.packages):
         verdict = verdicts.package(ref)
-        if not verdict.flags:
-            continue  # neither risky nor gone
+        if not verdict.flags or verdict.flags == ("end-of-life",):
+            continue  # neither risky nor gone; or a cycle's end of life, listed on its own
         held = decisions.snapshot.get(ref)
         was, source = assumed(entry, held)
         if was == "risky":
@@ -186,6 +220,26 @@ def drift_of(entry: Entry, decisions: Decisions, verdicts: Verdicts) -> list[Dri
         out.append(Drift(entry, ref, was, source, verdict.category,
                          since(held, verdict.category), reasons, verdict.flags))
     return out
+
+
+def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list[EndOfLife]:
+    """The product cycles accepted records chose that end within warning_days or have ended,
+    soonest end first (those without a date, which have ended, first of all)."""
+    out = []
+    for e in decisions.entries:
+        chosen = e.record.chosen
+        if e.record.status != "accepted" or chosen is None:
+            continue
+        for ref in dict.fromkeys(chosen.packages):
+            held = decisions.snapshot.get(ref)
+            cycle = cycle_of(held.signals) if held and held.status == "ok" else None
+            if cycle is None:
+                continue
+            left = (cycle.eol - today).days if cycle.eol else None
+            if (left is not None and left <= warning_days) or (left is None and cycle.ended):
+                out.append(EndOfLife(e, ref, cycle, left, today))
+    return sorted(out, key=lambda x: (x.days_left is not None, x.days_left or 0, x.entry.id,
+                                      x.ref))
 
 
 def due(decisions: Decisions, today: dt.date) -> list[Due]:
@@ -215,7 +269,9 @@ def imported(decisions: Decisions) -> list[Imported]:
 
 def review(decisions: Decisions, today: dt.date, verdicts: Verdicts | None = None) -> Review:
     """The whole list. `verdicts` lets a caller that has judged the packages share them."""
-    verdicts = verdicts or Verdicts(decisions.snapshot, decisions.config.signals.thresholds,
-                                    today)
+    signals = decisions.config.signals
+    verdicts = verdicts or Verdicts(decisions.snapshot, signals.thresholds, today,
+                                    signals.eol_warning_days)
     drifted = [d for e in decisions.entries for d in drift_of(e, decisions, verdicts)]
-    return Review(due(decisions, today), drifted, imported(decisions))
+    return Review(due(decisions, today), drifted, imported(decisions),
+                  end_of_life(decisions, today, signals.eol_warning_days))

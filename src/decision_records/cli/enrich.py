@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from ..signals.clients import parse_ref
+from ..refs import Ref
+from ..settings.signals import URL_ENV, SignalsConfig
 from ..signals.enrich import enrich as run_enrich
 from ..signals.enrich import is_fresh, option_refs, unloaded_records
-from ..signals.settings import URL_ENV, SignalsConfig
 from ..signals.snapshot import SnapshotError, load_snapshot, save_snapshot, snapshot_path, utc_now
 from .common import Exit2, echo, open_decisions
 
@@ -25,24 +25,29 @@ from .common import Exit2, echo, open_decisions
               help="Fetch nothing and change nothing; say what a run would fetch.")
 @click.pass_obj
 def enrich(root: Path, refs: tuple[str, ...], refresh: bool, offline: bool) -> None:
-    """Fetch maturity signals from PyPI, GitHub and npm into decisions/signals.json.
+    """Fetch maturity signals from PyPI, npm, GitHub, deps.dev and endoflife.date into
+    decisions/signals.json.
 
-    Fetches the package references of every record's options (or only the REFs given, as
-    pypi:NAME, npm:NAME or github:OWNER/REPO) whose data is missing or older than
-    signals.max_age_days, a few at a time, plus the GitHub repositories the packages are
-    published from. The site and `decisions validate` read only the snapshot this writes.
-    Each entry keeps a short history: the day its maturity category changed, and why, so
-    `decisions review` can tell what a decision assumed when it was accepted.
+    Fetches the references of every record's options (or only the REFs given, as pypi:NAME,
+    npm:NAME, github:OWNER/REPO, go:MODULE, cargo:NAME, maven:GROUP:ARTIFACT, nuget:NAME or
+    eol:PRODUCT@CYCLE) whose data is missing or older than signals.max_age_days, a few at a
+    time, plus the GitHub repositories the packages are published from (with their OpenSSF
+    Scorecard score from deps.dev). An eol: reference is a product's release cycle
+    (eol:postgresql@16): its release, end-of-support and end-of-life dates. The site and
+    `decisions validate` read only the snapshot this writes. Each entry keeps a short
+    history: the day its maturity category changed, and why, so `decisions review` can tell
+    what a decision assumed when it was accepted.
 
-    A GitHub token is read from GITHUB_TOKEN; base URLs come from signals: in config.yaml
-    or DECISIONS_PYPI_URL, DECISIONS_GITHUB_URL and DECISIONS_NPM_URL.
+    A GitHub token is read from GITHUB_TOKEN and goes to GitHub alone; base URLs come from
+    signals: in config.yaml or DECISIONS_PYPI_URL, DECISIONS_NPM_URL, DECISIONS_GITHUB_URL,
+    DECISIONS_DEPSDEV_URL and DECISIONS_ENDOFLIFE_URL.
 
     Exit status: 0 when the run completed (failures for single references are reported
     and keep the data held before), 2 for a usage or configuration error.
     """
     for ref in refs:
         try:
-            parse_ref(ref)
+            Ref.parse(ref)
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="REF") from None
     decisions = open_decisions(root)

@@ -1,4 +1,5 @@
-"""`decisions review`: what needs a human now, in one list (due, drifted, imported)."""
+"""`decisions review`: what needs a human now, in one list (due, drifted, end of life,
+imported)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..review import Review
+from ..review import EndOfLife, Review
 from ..review import review as work_out
 from ..textsafe import md_code, md_inline, no_command, one_line
 from .common import Exit2, Outcome, Shown, formats, open_decisions, today_or_exit
@@ -48,12 +49,15 @@ def text(listed: Listed) -> Shown:
                    f"({d.days} day{'s' * (d.days != 1)} ago)")
     for drift in r.drifted:
         out.append(f"drifted  {drift.entry.id}: {drift.ref}: {drift.sentence}")
+    for e in r.end_of_life:
+        out.append(f"eol      {e.entry.id}: {e.ref}: {e.sentence}")
     for i in r.imported:
         out.append(f"imported {i.entry.id}: {i.todo} to fill in, {i.guesses} to confirm, "
                    f"{i.other} other problem{'s' * (i.other != 1)}")
     out = [one_line(line) for line in out]  # reasons quote registries: one line each
-    summary = (f"{len(r.due)} due, {len(r.drifted)} drifted, {len(r.imported)} imported "
-               "awaiting review" if len(r) else "nothing needs a review")
+    summary = (f"{len(r.due)} due, {len(r.drifted)} drifted, {len(r.end_of_life)} at or near "
+               f"end of life, {len(r.imported)} imported awaiting review" if len(r)
+               else "nothing needs a review")
     return Shown("".join(f"{line}\n" for line in [*out, summary]), _note(listed))
 
 
@@ -61,6 +65,14 @@ def json_(listed: Listed) -> Shown:
     _markdown_only(listed)
     return Shown(json.dumps(listed.review.as_dict(), indent=2, ensure_ascii=False) + "\n",
                  _note(listed))
+
+
+def _eol_cell(e: EndOfLife) -> str:
+    """The date and whether it has passed: no count of days, which would change the text
+    every day (the refresh pull request is updated only when its text changes)."""
+    if e.cycle.eol is None:
+        return "passed (no date given)"
+    return e.cycle.eol.isoformat() + (" (passed)" if (e.days_left or 0) <= 0 else "")
 
 
 def _tables(r: Review) -> list[tuple[list[str], list[str]]]:
@@ -79,6 +91,12 @@ def _tables(r: Review) -> list[tuple[list[str], list[str]]]:
                         f"{md_code(d.ref)} | {md_inline(d.assumption)} | "
                         f"{md_inline(d.current)} | {md_inline('; '.join(d.reasons))} |"
                         for d in r.drifted]))
+    if r.end_of_life:
+        tables.append(([f"### At or near end of life ({len(r.end_of_life)})", "",
+                        "| Record | Cycle | End of life |", "|---|---|---|"],
+                       [f"| {md_inline(e.entry.short)} {md_inline(e.entry.record.title)} | "
+                        f"{md_code(e.ref)} {md_inline(e.cycle.name)} | {_eol_cell(e)} |"
+                        for e in r.end_of_life]))
     if r.imported:
         tables.append(([f"### Imported, awaiting review ({len(r.imported)})", "",
                         "| Record | To fill in | To confirm | Other problems |",
@@ -113,8 +131,9 @@ def markdown(listed: Listed) -> Shown:
     and says how many are left out."""
     r = listed.review
     if not len(r):
-        return Shown("Nothing needs a review: no accepted decision is past its review date "
-                     "or has drifted, and no imported record is waiting.\n", _note(listed))
+        return Shown("Nothing needs a review: no accepted decision is past its review date, "
+                     "has drifted or chose a product cycle near its end of life, and no "
+                     "imported record is waiting.\n", _note(listed))
     tables = _tables(r)
     whole = _first(tables, len(r))
     limit = listed.max_bytes
@@ -151,7 +170,10 @@ def review(root: Path, max_bytes: int | None) -> Outcome:
     deprecated, inactive, yanked, unfixed advisories, no release for years) or gone from
     its registry, where the decision took it for something better: the category in force
     on the record's date, from the history kept in signals.json, or else what its tokens
-    declared. Imported: records from `decisions import` still holding TODOs or guesses.
+    declared. End of life: accepted records whose chosen option names a product cycle
+    (eol:PRODUCT@CYCLE) that ends within signals.eol_warning_days (180) or has ended, with
+    the days left (negative once passed). Imported: records from `decisions import` still
+    holding TODOs or guesses.
     Reads only signals.json: run `decisions enrich` first for fresh signals.
 
     Exit status: 0 (whatever the list holds), 2 for a usage or configuration error.

@@ -27,9 +27,9 @@ from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import refs
 from ..chars import escape
 from ..findings import Finding
-from . import refs
 
 RULE = "manifest"  # the rule id of a manifest that cannot be read
 
@@ -73,6 +73,18 @@ class Found:
     line: int = 0  # 1-based; 0 when the format does not tell
 
 
+@dataclass(frozen=True)
+class Product:
+    """An SBOM component by a package URL or CPE that may name a product endoflife.date
+    tracks (a container image, a server): matched with the records' `eol:` references by
+    the identifiers their snapshot entries hold (coverage/match.py)."""
+
+    identifier: str  # without its version: 'pkg:docker/library/postgres', 'cpe:apache:kafka'
+    version: str
+    manifest: str
+    line: int = 0
+
+
 @dataclass
 class Parsed:
     found: list[Found] = field(default_factory=list)
@@ -81,6 +93,7 @@ class Parsed:
     kinds: tuple[str, ...] = ()  # the kinds of package this manifest can name
     notes: list[Note] = field(default_factory=list)
     cut: bool = False  # the file named more dependencies than are read from one
+    products: list[Product] = field(default_factory=list)  # SBOM components, for eol: refs
 
     def problem(self, path: str, line: int, col: int, message: str) -> None:
         self.findings.append(Finding(path, line, col, "error", RULE, message))
@@ -123,6 +136,14 @@ def _first_from(lines: list[int] | None, start: int) -> int:
         return 0
     i = bisect_left(lines, start)
     return lines[i] if i < len(lines) else 0
+
+
+# the sources whose package URLs are read: 'PyPI, npm or GitHub'
+PURL_SOURCES = refs.either([s.label for s in refs.BY_PURL.values()])
+
+
+def _pypi(name: str) -> str:
+    return refs.normalise(f"pypi:{name}")
 
 
 def _shown(value: object, limit: int = 80) -> str:
@@ -258,7 +279,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
         if editable is not None:
             egg = _EGG.search(editable)
             if egg and not out.full(path, number):
-                out.found.append(Found(refs.pypi(egg.group(1)), path, number))
+                out.found.append(Found(_pypi(egg.group(1)), path, number))
             continue
         if line.startswith("-"):
             continue  # --index-url, --find-links, --pre, --trusted-host, ...
@@ -267,7 +288,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
         if "://" in spec.split("@", 1)[0] or spec.startswith((".", "/")):
             egg = _EGG.search(spec)  # a bare URL or path: named only by #egg=
             if egg and not out.full(path, number):
-                out.found.append(Found(refs.pypi(egg.group(1)), path, number))
+                out.found.append(Found(_pypi(egg.group(1)), path, number))
             continue
         requirement = reader.read(spec, number)
         if requirement is None:
@@ -277,7 +298,7 @@ def parse_requirements(path: str, text: str) -> Parsed:
             out.problem(path, number, col, f"not a requirement pip would read: {message}; "
                         "fix the line or remove it")
             continue
-        out.found.append(Found(refs.pypi(requirement.name), path, number))
+        out.found.append(Found(_pypi(requirement.name), path, number))
     return out
 
 
@@ -382,7 +403,7 @@ def parse_pyproject(path: str, text: str) -> Parsed:
             line = _first_from(keys.get(name), max(start, 1)) or start
             if out.full(path, line):
                 return out
-            out.found.append(Found(refs.pypi(name), path, line))
+            out.found.append(Found(_pypi(name), path, line))
     return out
 
 
@@ -419,7 +440,7 @@ def _requirement_list(out: Parsed, path: str, reader: _Requirements,
             out.problem(path, line or start or 1, 1, f"{where}: {_shown(value)} is not a "
                         f"requirement: {_invalid(requirement)[0]}")
             continue
-        out.found.append(Found(refs.pypi(requirement.name), path, line or start))
+        out.found.append(Found(_pypi(requirement.name), path, line or start))
     return True
 
 
@@ -513,7 +534,7 @@ def parse_package_json(path: str, text: str) -> Parsed:
             line = _first_from(keys.get(name), start) or start
             if out.full(path, line):
                 return out
-            out.found.append(Found(refs.npm(_npm_alias(name, spec)), path, line))
+            out.found.append(Found(refs.normalise(f"npm:{_npm_alias(name, spec)}"), path, line))
     return out
 
 
@@ -538,13 +559,39 @@ def purl_ref(purl: str) -> str | None:
     else:
         p = PackageURL.from_string(purl)
         kind, namespace, name = p.type, p.namespace, p.name
-    if kind == "pypi":
-        return refs.pypi(name)
-    if kind == "npm":
-        return refs.npm(f"{namespace}/{name}" if namespace else name)
-    if kind == "github" and namespace:
-        return refs.github(namespace, name)
-    return None
+    source = refs.BY_PURL.get(kind)
+    found = source.purl_name(namespace, name) if source else None
+    return refs.normalise(f"{source.kind}:{found}") if source and found is not None else None
+
+
+_CPE = re.compile(r"cpe:(?:2\.3:|/)[aho]?:([^:]+):([^:]+)(?::([^:]*))?", re.IGNORECASE)
+IDENTIFIER_CHARS = 200
+
+
+def product_key(identifier: str) -> tuple[str, str | None] | None:
+    """A package URL or CPE without its version, and the version:
+    'pkg:docker/library/postgres@16.2?arch=amd64' -> ('pkg:docker/library/postgres', '16.2');
+    'cpe:2.3:a:postgresql:postgresql:16.2:*:...' and 'cpe:/a:postgresql:postgresql' ->
+    ('cpe:postgresql:postgresql', '16.2' or None). None for anything else."""
+    text = identifier.strip()
+    if len(text) > IDENTIFIER_CHARS:
+        return None
+    m = _CPE.match(text)
+    if m:
+        version = m[3] if m[3] and m[3] not in ("*", "-") else None
+        return f"cpe:{m[1].lower()}:{m[2].lower()}", version
+    if not text.lower().startswith("pkg:"):
+        return None
+    base, _, version = text.partition("?")[0].partition("#")[0].partition("@")
+    return unquote(base).lower(), unquote(version) or None
+
+
+def _product(out: Parsed, path: str, identifier: object, version: object) -> None:
+    """Keep a component's package URL or CPE, with its version, as a possible product."""
+    key = product_key(identifier) if isinstance(identifier, str) else None
+    found = key[1] if key and key[1] else (version if isinstance(version, str) else None)
+    if key and found and len(out.products) < MAX_DEPENDENCIES:
+        out.products.append(Product(key[0], found.strip()[:64], path))
 
 
 class Shape(BaseModel):
@@ -572,6 +619,8 @@ def shape_problem(e: ValidationError) -> str:
 class CdxComponent(Shape):
     bom_ref: str | None = Field(None, alias="bom-ref")
     purl: str | None = None
+    cpe: str | None = None
+    version: str | None = None
     components: list[CdxComponent] | None = None
 
     def walk(self) -> Iterator[CdxComponent]:
@@ -719,7 +768,7 @@ def _nothing_read(out: Parsed, path: str, listed: int, direct: int, what: str) -
         out.note(path, 1, f"no dependency read: the SBOM lists no {what}")
     else:
         out.note(path, 1, f"no dependency read: of the {listed:,} {what} listed, {direct:,} "
-                 "read as direct, none with a PyPI, npm or GitHub package URL; check what "
+                 f"read as direct, none with a {PURL_SOURCES} package URL; check what "
                  "wrote the SBOM")
 
 
@@ -729,7 +778,7 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
     When `dependencies` says what the subject (`metadata.component`) depends on, only those
     components are read: they are the direct dependencies (see `_direct_of`).
     """
-    out = Parsed(kinds=refs.KINDS)
+    out = Parsed(kinds=refs.PURL_KINDS)
     data = _document(out, path, text, "a CycloneDX BOM", "bomFormat", "CycloneDX")
     if data is None:
         return out
@@ -757,6 +806,9 @@ def parse_cyclonedx(path: str, text: str) -> Parsed:
         out.note(path, _line_at(text, text.find('"dependencies"')), note)
     read = [c for c in components if direct is None or c.bom_ref in direct]
     _purls(out, path, text, "purl", (c.purl for c in read))
+    for c in read:
+        _product(out, path, c.purl, c.version)
+        _product(out, path, c.cpe, c.version)
     _nothing_read(out, path, len(components), len(read), "components")
     return out
 
@@ -768,6 +820,7 @@ class SpdxExternalRef(Shape):
 
 class SpdxPackage(Shape):
     spdx_id: str | None = Field(None, alias="SPDXID")
+    version: str | None = Field(None, alias="versionInfo")
     external_refs: list[SpdxExternalRef] | None = Field(None, alias="externalRefs")
 
 
@@ -796,7 +849,7 @@ def parse_spdx(path: str, text: str) -> Parsed:
     package itself never is. When they only say what depends on what among the other
     packages, the packages nothing depends on are read, with a note.
     """
-    out = Parsed(kinds=refs.KINDS)
+    out = Parsed(kinds=refs.PURL_KINDS)
     data = _document(out, path, text, "an SPDX document", "spdxVersion", "SPDX-")
     if data is None:
         return out
@@ -835,6 +888,10 @@ def parse_spdx(path: str, text: str) -> Parsed:
     _purls(out, path, text, "referenceLocator",
            (e.reference_locator for p in read for e in p.external_refs or []
             if e.reference_type == "purl"))
+    for p in read:
+        for e in p.external_refs or []:
+            if e.reference_type in ("purl", "cpe22Type", "cpe23Type"):
+                _product(out, path, e.reference_locator, p.version)
     _nothing_read(out, path, len(listed), len(read), "packages")
     return out
 

@@ -11,20 +11,29 @@ For each package a manifest uses, every record that names it in any option:
 And the other way round, unused: accepted records whose chosen packages none of the
 manifests use, counting only packages of a kind the manifests could name (a scan of
 requirements files says nothing about npm packages).
+
+An SBOM component whose package URL or CPE is one of a product's identifiers, as the
+snapshot holds them for the records' `eol:` references (`pkg:docker/library/postgres` for
+PostgreSQL), counts as that product's cycle its version falls in: `postgres@16.2` is
+`eol:postgresql@16`. Only products some record names are looked for; a product's cycles
+are never counted as unused, since an SBOM rarely lists the servers a service talks to.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..model import Entry
 from ..records import Decisions
-from .manifests import Found, Note
-from .refs import kind_of, normalise
+from ..refs import kind_of, normalise
+from ..settings.coverage import CoverageConfig
+from ..signals.sources.endoflife import SOURCE as ENDOFLIFE
+from .manifests import Found, Note, Product, product_key
 from .scan import Inventory
-from .settings import CoverageConfig
 
 STATUSES = ("contradicted", "uncovered", "pending", "covered")  # most urgent first
 SUMMARY = ("covered", "pending", "contradicted", "uncovered", "unused")
@@ -169,15 +178,58 @@ def status_of(named: list[Mention]) -> str:
     return "contradicted" if named else "uncovered"
 
 
+_NUMBERS = re.compile(r"v?(\d+(?:\.\d+)*)")
+
+
+def cycle_of(version: str, named: Iterable[str]) -> str | None:
+    """The cycle a version falls in: one of the named cycles it starts with ('16.2' in '16'),
+    else its numbers cut to as many parts as the named cycles have ('15.4' -> '15')."""
+    version = version.strip().removeprefix("v")
+    cycles = sorted(named, key=len, reverse=True)
+    for c in cycles:
+        if version == c or (version.startswith(c) and version[len(c)] in ".-+_"):
+            return c
+    m = _NUMBERS.match(version)
+    if not m or not cycles:
+        return None
+    parts = min(len(c.split(".")) for c in cycles)
+    return ".".join(m[1].split(".")[:parts])
+
+
+def products_found(products: Iterable[Product], named: Iterable[str],
+                   decisions: Decisions) -> list[Found]:
+    """The SBOM components that are cycles of products the records name (`eol:` refs)."""
+    by_identifier: dict[str, str] = {}  # identifier -> product
+    cycles: dict[str, set[str]] = defaultdict(set)  # product -> cycles the records name
+    for text in named:
+        if kind_of(text) != ENDOFLIFE.kind:
+            continue
+        product, _, named_cycle = text.partition(":")[2].partition("@")
+        cycles[product].add(named_cycle)
+        held = decisions.snapshot.get(text)
+        identifiers = held.signals.get("identifiers") if held else None
+        for identifier in identifiers if isinstance(identifiers, list) else []:
+            key = product_key(identifier)
+            if key:
+                by_identifier.setdefault(key[0], product)
+    out = []
+    for p in products:
+        name = by_identifier.get(p.identifier)
+        cycle = cycle_of(p.version, cycles[name]) if name else None
+        if name and cycle and re.fullmatch(ENDOFLIFE.name_rule, f"{name}@{cycle}"):
+            out.append(Found(f"{ENDOFLIFE.kind}:{name}@{cycle}", p.manifest, p.line))
+    return out
+
+
 def join(inventory: Inventory, decisions: Decisions,
          settings: CoverageConfig | None = None) -> Coverage:
     """Every dependency of the inventory with its status, the unused decisions, the ignored."""
     settings = settings or decisions.config.coverage
+    named = mentions(decisions)
     by_ref: dict[str, list[Found]] = defaultdict(list)
-    for f in inventory.found:
+    for f in [*inventory.found, *products_found(inventory.products, named, decisions)]:
         by_ref[f.ref].append(f)
     owner = {m: name for name, ms in inventory.repositories.items() for m in ms}
-    named = mentions(decisions)
     deps: list[Dependency] = []
     ignored: list[Ignored] = []
     for ref in sorted(by_ref):

@@ -18,11 +18,11 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from .. import refs
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
-from ..model import MAX_PACKAGE, PACKAGE_REF
+from ..model import MAX_PACKAGE
 from ..yamlfile import Locator
-from . import refs
 from .manifests import (
     MAX_COMPONENTS,
     RULE,
@@ -30,6 +30,7 @@ from .manifests import (
     JsonProblem,
     Note,
     Parsed,
+    Product,
     Shape,
     load_json,
     parse_requirements,
@@ -44,7 +45,7 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
 MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
 COLLECTED = "coverage"  # decisions/coverage/: one file a repository
 SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
-_REF = re.compile(PACKAGE_REF)
+_REF = re.compile(refs.PATTERN)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Inventory:
     """What a scan found, before it is joined with the records."""
 
     found: list[Found] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)  # SBOM components, for eol: refs
     manifests: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # kinds of package the manifests can name
     repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
@@ -60,6 +62,7 @@ class Inventory:
 
     def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
         self.found.extend(parsed.found)
+        self.products.extend(parsed.products)
         self.findings.extend(parsed.findings)
         self.notes.extend(parsed.notes)
         self.kinds.update(parsed.kinds)

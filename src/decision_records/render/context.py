@@ -33,7 +33,8 @@ class RenderContext:
     def __post_init__(self) -> None:
         config = self.decisions.config
         object.__setattr__(self, "verdicts", Verdicts(
-            self.decisions.snapshot, config.signals.thresholds, self.today))
+            self.decisions.snapshot, config.signals.thresholds, self.today,
+            config.signals.eol_warning_days))
 
     @property
     def config(self) -> Config:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from ..coverage.match import STATUSES, Coverage, Dependency, join
 from ..coverage.output import HEADINGS, UNUSED
-from ..coverage.refs import kind_of
 from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, label, read_snapshot
 from ..model import Entry
+from ..refs import kind_of, page_url
 from .context import RenderContext
 from .signals import package_anchor
 from .templates import render
-from .urls import COVERAGE_URI, SIGNALS_URI, package_url
+from .urls import COVERAGE_URI, SIGNALS_URI
 
 GUIDE = "decision-coverage.md"  # the hand-written page on how to feed this one
 COLUMNS = [("package", "Package"), ("status", "Status"), ("repository", "Used in"),
@@ -49,7 +49,7 @@ class _Row:
 def _package_href(ctx: RenderContext, d: Dependency) -> str:
     if d.mentions:  # a record names it, so the signals page has its row
         return ctx.urls.href(COVERAGE_URI, SIGNALS_URI) + "#" + package_anchor(d.ref)
-    return package_url(d.ref)
+    return page_url(d.ref)
 
 
 def _rows(ctx: RenderContext, c: Coverage) -> list[_Row]:

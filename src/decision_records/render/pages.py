@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
-from ..review import Drift
+from ..review import Drift, EndOfLife
 from ..rules import RULES, page_of, severity
 from .context import RenderContext
 from .signals import package_anchor
@@ -210,11 +210,26 @@ def drifted(ctx: RenderContext) -> list[_Drifted]:
                      f"{signals}#{package_anchor(d.ref)}") for d in ctx.review.drifted]
 
 
+@dataclass(frozen=True)
+class _Ending:
+    item: EndOfLife
+    href: str
+    signals_href: str
+
+
+def ending(ctx: RenderContext) -> list[_Ending]:
+    """Accepted records whose chosen product cycle ends soon or has ended, one row a cycle."""
+    signals = ctx.urls.href(REVIEW_URI, SIGNALS_URI)
+    return [_Ending(e, ctx.urls.record(REVIEW_URI, e.entry.id),
+                    f"{signals}#{package_anchor(e.ref)}") for e in ctx.review.end_of_life]
+
+
 def render_review(ctx: RenderContext) -> str:
     overdue = [d.entry for d in ctx.review.due]
     return render("review.html", window=REVIEW_WINDOW.days, today=ctx.today.isoformat(),
                   overdue=rows(ctx, REVIEW_URI, overdue, "review_by"),
                   soon=rows(ctx, REVIEW_URI, due_soon(ctx), "review_by"), drifted=drifted(ctx),
+                  ending=ending(ctx), eol_window=ctx.config.signals.eol_warning_days,
                   imported=awaiting_review(ctx), import_href=ctx.urls.href(REVIEW_URI,
                                                                            "import.md"),
                   refresh_href=ctx.urls.href(REVIEW_URI, "refresh.md"))
@@ -277,6 +292,7 @@ def review_counts(ctx: RenderContext) -> list[tuple[str, int, str]]:
     n = r.drifted_records
     parts = [("overdue", len(r.due), "past their review date"),
              ("drifted", n, f"drifted since {'they were' if n != 1 else 'it was'} decided"),
+             ("end-of-life", len(r.end_of_life), "at or near a product cycle's end of life"),
              ("imported", len(r.imported), "imported, awaiting review")]
     return [p for p in parts if p[1]]
 

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Entry, Option
-from ..signals.maturity import CATEGORIES, TOKENS, OptionVerdict, Verdict
+from ..refs import kind_of
+from ..signals.maturity import CATEGORIES, OptionVerdict, Verdict, cycle_of
 from .context import RenderContext
 from .templates import render
 from .urls import SIGNALS_URI
@@ -29,7 +30,7 @@ def package_anchor(ref: str) -> str:
 
 
 def _suggestion(verdict: OptionVerdict, option: Option) -> str:
-    tokens = TOKENS[verdict.category]
+    tokens = verdict.tokens
     if tokens is None:
         return "no token suggestion without data"
     text = f"suggests {tokens} innovation token{'s' * (tokens != 1)}"
@@ -50,8 +51,31 @@ def option_badges(option: Option, ctx: RenderContext, from_uri: str) -> str:
     fetched = not option.packages or any(snapshot.get(r) is not None for r in option.packages)
     verdict = ctx.verdicts.option(option.packages)
     return render("badges.html", option=option, fetched=fetched, verdict=verdict,
+                  cycles=_cycles(option, ctx),
                   suggestion=_suggestion(verdict, option) if verdict else "",
                   signals_href=ctx.urls.href(from_uri, SIGNALS_URI), anchor=package_anchor)
+
+
+@dataclass(frozen=True)
+class _Cycle:
+    ref: str
+    text: str  # 'PostgreSQL 13: end of life 2025-11-13, 17 days ago; ...'
+    state: str  # ended, ending (within the warning window) or supported
+
+
+def _cycles(option: Option, ctx: RenderContext) -> list[_Cycle]:
+    """The support dates of each product cycle the option names, as the snapshot has them."""
+    out = []
+    for ref in dict.fromkeys(option.packages):
+        held = ctx.decisions.snapshot.get(ref)
+        cycle = cycle_of(held.signals) if held and held.status == "ok" else None
+        if cycle is None:
+            continue
+        window = ctx.config.signals.eol_warning_days
+        state = ("ended" if cycle.has_ended(ctx.today) else "ending" if cycle.eol and (
+            cycle.eol - ctx.today).days <= window else "supported")
+        out.append(_Cycle(ref, cycle.line(ctx.today), state))
+    return out
 
 
 @dataclass(frozen=True)
@@ -76,7 +100,7 @@ class _Row:
 
     @property
     def kind(self) -> str:
-        return self.ref.partition(":")[0]
+        return kind_of(self.ref)
 
     @property
     def stars(self) -> str:

@@ -15,8 +15,8 @@ import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from ..refs import page_url
 from ..signals.maturity import CATEGORY_HELP
-from .urls import package_url
 
 # the end of a tag or template tag, one line break with indentation, the start of the next
 _BREAK = re.compile(r"(>|%\}|\}\}|#\})[ \t]*\n[ \t]*(?=<|\{%|\{\{|\{#)")
@@ -42,7 +42,7 @@ ENV = jinja2.Environment(
     extensions=[_Compact],
 )
 ENV.filters["plural"] = _plural
-ENV.globals.update(category_help=CATEGORY_HELP, package_url=package_url)
+ENV.globals.update(category_help=CATEGORY_HELP, package_url=page_url)
 
 
 def render(template: str, **data: Any) -> str:

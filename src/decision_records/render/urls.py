@@ -30,12 +30,6 @@ BACKSTAGE_URI = "radar-backstage.json"
 PageUrl = Callable[[str], str]  # source name -> URL from the site root ('decisions/x/')
 Relative = Callable[[str, str], str]  # (URL, from this page's URL) -> relative URL
 
-PACKAGE_PAGES = {
-    "pypi": "https://pypi.org/project/{}/",
-    "npm": "https://www.npmjs.com/package/{}",
-    "github": "https://github.com/{}",
-}
-
 
 def record_uri(record_id: str) -> str:
     return f"decisions/{record_id}.md"
@@ -43,12 +37,6 @@ def record_uri(record_id: str) -> str:
 
 def timeline_uri(year: int) -> str:
     return f"timeline/{year}.md"
-
-
-def package_url(ref: str) -> str:
-    """The public page of a package reference ('pypi:requests')."""
-    kind, _, name = ref.partition(":")
-    return PACKAGE_PAGES[kind].format(name)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,9 @@ _ALL = [
          "An option spends at least the innovation tokens its maturity signals suggest."),
     Rule("risky-choice", "warning",
          "The chosen option of a live record is not classified risky by its signals."),
+    Rule("end-of-life", "warning",
+         "The chosen option of an accepted or proposed record names no product cycle past its "
+         "end of life.", doc=_page("end-of-life")),
 ]
 RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 
@@ -116,6 +119,7 @@ CHECKS: tuple[Check, ...] = (
     policies.buy_before_build, policies.boring_first, policies.operate_what_you_own,
     policies.exit_plan, policies.review_due,
     signals.package_not_found, signals.tokens_below_signals, signals.risky_choice,
+    signals.end_of_life,
 )
 
 

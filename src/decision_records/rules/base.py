@@ -99,7 +99,8 @@ class Context:
     @cached_property
     def verdicts(self) -> Verdicts:
         """Maturity verdicts, shared by every check of the run."""
-        return Verdicts(self.snapshot, self.config.signals.thresholds, self.today)
+        signals = self.config.signals
+        return Verdicts(self.snapshot, signals.thresholds, self.today, signals.eol_warning_days)
 
 
 Check = Callable[[Context], Iterator[Finding | None]]

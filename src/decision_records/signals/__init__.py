@@ -1,1 +1,1 @@
-"""Ecosystem-maturity signals from PyPI, GitHub and npm."""
+"""Maturity signals: fetched from the sources in sources/, kept in a snapshot, judged."""

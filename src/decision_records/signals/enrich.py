@@ -20,11 +20,11 @@ import requests
 from ..findings import display
 from ..model import Option
 from ..records import Decisions
+from ..settings.signals import SignalsConfig, Thresholds
 from ..textsafe import one_line
 from .clients import Fetcher, GitHubGate, Result
 from .http import make_session
-from .maturity import assess
-from .settings import SignalsConfig, Thresholds
+from .maturity import EOL_WARNING_DAYS, assess
 from .snapshot import (
     HISTORY_MAX,
     HISTORY_REASON_CHARS,
@@ -201,10 +201,12 @@ def enrich(
             f"({', '.join(unloaded)}); signals of references no loaded record names are kept")
     elif prune:
         snapshot = snapshot.only(set(wanted) | set(linked))
-    return with_history(snapshot, settings.thresholds, fetcher.now.date()), summary
+    return with_history(snapshot, settings.thresholds, fetcher.now.date(),
+                        settings.eol_warning_days), summary
 
 
-def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> Snapshot:
+def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
+                 warning_days: int = EOL_WARNING_DAYS) -> Snapshot:
     """The snapshot with each reference's category of today added to its history, where it
     differs from the last one kept.
 
@@ -214,7 +216,7 @@ def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> 
     """
     updates: dict[str, Entry] = {}
     for ref, entry in snapshot.packages.items():
-        verdict = assess(ref, snapshot, thresholds, today)
+        verdict = assess(ref, snapshot, thresholds, today, warning_days)
         if verdict.category == "unknown" and "not-found" not in verdict.flags:
             continue
         changes = entry.changes

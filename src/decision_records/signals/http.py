@@ -35,6 +35,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from .sources.base import origin
 
 USER_AGENT = f"decision-records/{__version__}"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -274,17 +275,6 @@ class Reply:
     headers: CaseInsensitiveDict[str]
     body: bytes
     withheld_from: str | None = None  # a redirect went to this host without the credentials
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) with the default port filled in: what credentials are tied to."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or {"http": 80, "https": 443}.get(scheme)
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port
 
 
 def get(session: requests.Session, url: str, *, headers: Mapping[str, str] | None = None,

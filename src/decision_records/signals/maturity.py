@@ -10,8 +10,14 @@ the snapshot holds nothing to judge by. The rules, with the thresholds from the 
 - emerging: first release less than `emerging_max_age_years` ago, or only pre-1.0 releases;
 - boring: first release at least `boring_min_age_years` ago, a release (or push) within
   `boring_max_years_since_release`, `boring_min_maintainers` maintainers (or a PyPI
-  organization as owner) or `boring_min_stars` stars, and a licence;
+  organization as owner) or `boring_min_stars` stars, a licence, and, where the repository
+  has an OpenSSF Scorecard score, at least `boring_min_scorecard`;
 - established: everything else that has dates to judge by.
+
+A product cycle (`eol:`) is judged by its support dates alone: past its end of life (or no
+longer maintained, without a date) risky; reaching it within `signals.eol_warning_days`
+emerging; otherwise boring. Those dates say when to move on, not how new the technology is,
+so such a verdict suggests no innovation token.
 
 A package published from a GitHub repository (its `repository` signal) also draws on that
 repository's entry: stars and archival live there, not in the registry.
@@ -24,8 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .settings import Thresholds
-from .snapshot import Category, Entry, Signals, Snapshot
+from ..refs import kind_of, source_of
+from ..settings.signals import Thresholds
+from .snapshot import Category, Entry, Snapshot
+from .sources.base import FIRST_RELEASE, LAST_RELEASE, Signals, SignalSource
 
 CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
 # suggested innovation tokens; unknown suggests nothing
@@ -37,14 +45,14 @@ _RANK: dict[Category, int] = {"unknown": -1, "boring": 0, "established": 1, "eme
 # Why a verdict is risky, one flag per kind of trouble (Verdict.flags); "not-found" marks a
 # reference its registry answered 404 for.
 Flag = Literal["archived", "deprecated", "inactive", "yanked", "advisories", "dormant",
-               "not-found"]
-SOURCE = {"pypi": "PyPI", "npm": "npm", "github": "GitHub"}
+               "not-found", "end-of-life"]
+EOL_WARNING_DAYS = 180  # the default of signals.eol_warning_days
 CATEGORY_HELP: dict[str, str] = {
     "boring": "old, maintained, widely backed: spends no innovation token",
     "established": "settled but short of boring on some figure: spends no token",
     "emerging": "young or still pre-1.0: suggests one innovation token",
-    "risky": "archived, deprecated, yanked, dormant or with unfixed advisories: one token and a "
-             "second look",
+    "risky": "archived, deprecated, yanked, dormant, with unfixed advisories, or a product "
+             "cycle past its end of life: a second look",
     "unknown": "the snapshot holds nothing to judge by",
 }
 
@@ -74,10 +82,13 @@ class Verdict:
     reasons: tuple[str, ...]
     figures: Figures = Figures()
     flags: tuple[Flag, ...] = ()  # the kinds of trouble behind a risky (or gone) verdict
+    # judged by a product cycle's support dates, which say when to move on, not how new
+    # the technology is: such a verdict suggests no innovation token
+    support: bool = False
 
     @property
     def tokens(self) -> int | None:
-        return TOKENS[self.category]
+        return 0 if self.support and self.category != "unknown" else TOKENS[self.category]
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,11 @@ class OptionVerdict:
 
     @property
     def tokens(self) -> int | None:
-        return TOKENS[self.category]
+        """The tokens its packages suggest: a product cycle's support dates suggest none."""
+        novelty = [v for v in self.packages if not v.support]
+        if novelty:
+            return TOKENS[worst(novelty)]
+        return max((t for v in self.packages if (t := v.tokens) is not None), default=None)
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -110,6 +125,71 @@ def ago(then: dt.date, today: dt.date) -> str:
         if n >= 1:
             return f"{n} {unit}{'s' * (n != 1)} ago"
     return f"{days} day{'s' * (days != 1)} ago"
+
+
+def until(day: dt.date, today: dt.date) -> str:
+    """'in 90 days', 'today', '17 days ago'; months, then years, further out."""
+    days = (day - today).days
+    n = abs(days)
+    if n == 0:
+        return "today"
+    if n <= 365:
+        span = f"{n} day{'s' * (n != 1)}"
+    elif n <= 730:
+        span = f"{int(n / 30.44)} months"
+    else:
+        span = f"{int(n / 365.25)} years"
+    return f"in {span}" if days > 0 else f"{span} ago"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A product cycle's support dates, as the snapshot holds them (`eol:` references)."""
+
+    name: str  # 'PostgreSQL 13'
+    released: dt.date | None
+    support_ends: dt.date | None
+    eol: dt.date | None
+    ended: bool  # the source said it has ended, without a date
+    maintained: bool | None
+    latest: str | None
+    latest_date: dt.date | None
+
+    def has_ended(self, today: dt.date) -> bool:
+        return self.eol <= today if self.eol else self.ended
+
+    def eol_text(self, today: dt.date) -> str:
+        """'end of life 2025-11-13, 17 days ago'; 'no end of life announced'."""
+        if self.eol:
+            return f"end of life {self.eol.isoformat()}, {until(self.eol, today)}"
+        return "end of life reached (no date given)" if self.ended else (
+            "no end of life announced")
+
+    def line(self, today: dt.date) -> str:
+        """Every date of the cycle in one line, for a record page."""
+        parts = [f"{self.name}: {self.eol_text(today)}"]
+        if self.support_ends:
+            verb = "ended" if self.support_ends <= today else "ends"
+            parts.append(f"active support {verb} {self.support_ends.isoformat()}")
+        if self.released:
+            parts.append(f"released {self.released.isoformat()}")
+        if self.latest:
+            when = f" ({self.latest_date.isoformat()})" if self.latest_date else ""
+            parts.append(f"latest patch {self.latest}{when}")
+        return "; ".join(parts)
+
+
+def cycle_of(signals: Signals) -> Cycle | None:
+    """The support dates in a reference's figures; None for a reference that has none."""
+    if not any(k in signals for k in ("eol", "ended", "maintained", "support_ends")):
+        return None
+    product, cycle = _text(signals.get("product")), _text(signals.get("cycle"))
+    name = " ".join(p for p in (product, cycle) if p) or "the cycle"
+    maintained = signals.get("maintained")
+    return Cycle(name, _date(signals.get("released")), _date(signals.get("support_ends")),
+                 _date(signals.get("eol")), signals.get("ended") is True,
+                 maintained if isinstance(maintained, bool) else None,
+                 _text(signals.get("latest_version")), _date(signals.get("latest_release")))
 
 
 def _years(then: dt.date, today: dt.date) -> float:
@@ -137,27 +217,63 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' * (n != 1)}"
 
 
-def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> Verdict:
-    """Judge one reference from the snapshot alone."""
-    kind = ref.partition(":")[0]
-    source = SOURCE.get(kind, kind)
+def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
+           warning_days: int = EOL_WARNING_DAYS) -> Verdict:
+    """Judge one reference from the snapshot alone; a product cycle ending within
+    `warning_days` is at least emerging."""
+    source = source_of(ref)  # None for a kind no source has: judged like a registry's
+    label = source.label if source else kind_of(ref)
+    repository = source.repository if source else False
     entry = snapshot.get(ref)
     if entry is None:
-        return Verdict(ref, "unknown", (f"no {source} data in the snapshot; run "
+        return Verdict(ref, "unknown", (f"no {label} data in the snapshot; run "
                                         "`decisions enrich`",),
-                       Figures(github_missing=kind == "github"))
+                       Figures(github_missing=repository))
     if entry.status == "not-found":
-        return Verdict(ref, "unknown", (f"not found on {source}",), flags=("not-found",))
+        return Verdict(ref, "unknown", (f"not found on {label}",), flags=("not-found",))
     if not entry.signals:
         why = f" (last fetch failed: {entry.error})" if entry.error else ""
-        return Verdict(ref, "unknown", (f"no {source} data in the snapshot{why}",),
-                       Figures(github_missing=kind == "github"))
-    return _judge(ref, kind, entry, snapshot, thresholds, today)
+        return Verdict(ref, "unknown", (f"no {label} data in the snapshot{why}",),
+                       Figures(github_missing=repository))
+    cycle = cycle_of(entry.signals)
+    if cycle is not None:
+        return _judge_cycle(ref, cycle, entry, warning_days, today)
+    return _judge(ref, label, source, entry, snapshot, thresholds, today)
 
 
-def _linked(kind: str, entry: Entry, snapshot: Snapshot) -> tuple[Entry | None, str | None]:
+def _judge_cycle(ref: str, cycle: Cycle, entry: Entry, warning_days: int,
+                 today: dt.date) -> Verdict:
+    """A product cycle by its support: past its end of life risky, ending within the warning
+    window emerging, otherwise boring (the product's own maturity is its other packages')."""
+    figures = Figures(cycle.released, "cycle released", cycle.latest_date, "latest patch",
+                      latest_version=cycle.latest, fetched=entry.fetched)
+    flags: tuple[Flag, ...] = ()
+    what = f"{cycle.name}: {cycle.eol_text(today)}"
+    if cycle.has_ended(today):
+        category: Category = "risky"
+        flags = ("end-of-life",)
+        reasons = [f"{what}: move to a supported cycle"]
+    elif cycle.eol and (cycle.eol - today).days <= warning_days:
+        category, reasons = "emerging", [
+            f"{what}: within {warning_days} days (signals.eol_warning_days)"]
+    elif cycle.eol is None and cycle.maintained is False:
+        category, flags = "risky", ("end-of-life",)
+        reasons = [f"{cycle.name}: no longer maintained"]
+    else:
+        category, reasons = "boring", [what]
+        if cycle.latest:
+            reasons.append(f"latest patch {cycle.latest}"
+                           + (f" ({cycle.latest_date.isoformat()})" if cycle.latest_date else ""))
+    if entry.error:
+        reasons.append(f"data from {_day(entry.fetched)}; the last refresh failed: "
+                       f"{entry.error}")
+    return Verdict(ref, category, tuple(reasons), figures, flags, support=True)
+
+
+def _linked(repository: bool, entry: Entry,
+            snapshot: Snapshot) -> tuple[Entry | None, str | None]:
     """(the GitHub entry behind a registry package, or None; a reason when it is missing)."""
-    if kind == "github":
+    if repository:
         return entry, None
     repo = entry.signals.get("repository")
     if not isinstance(repo, str):
@@ -168,18 +284,19 @@ def _linked(kind: str, entry: Entry, snapshot: Snapshot) -> tuple[Entry | None, 
     return linked, None
 
 
-def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
-           today: dt.date) -> Verdict:
+def _judge(ref: str, label: str, source: SignalSource | None, entry: Entry,
+           snapshot: Snapshot, t: Thresholds, today: dt.date) -> Verdict:
     s = entry.signals
-    gh, gh_missing = _linked(kind, entry, snapshot)
+    repository = source.repository if source else False
+    who = source.maintainers if source else "maintainer"
+    gh, gh_missing = _linked(repository, entry, snapshot)
     g = gh.signals if gh else {}
-    registry = kind != "github"
 
-    first = _date(s.get("first_release")) if registry else _date(g.get("created"))
-    first_label = "first release" if registry else "repository created"
-    last, last_label = _date(s.get("last_release")), "last release"
-    if last is None and not registry:
-        last, last_label = _date(g.get("pushed")), "last push"
+    first_key, first_label = source.first if source else FIRST_RELEASE
+    first = _date(s.get(first_key))
+    lasts = source.last if source else LAST_RELEASE
+    last, last_label = next(((d, label) for key, label in lasts
+                             for d in [_date(s.get(key))] if d), (None, lasts[0][1]))
     maintainers, stars = _int(s.get("maintainers")), _int(g.get("stars"))
     version = _text(s.get("latest_version"))
     figures = Figures(first, first_label, last, last_label, maintainers, stars, version,
@@ -217,7 +334,8 @@ def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
         return verdict("emerging", emerging)
 
     org = _text(s.get("organization"))
-    support = _support(maintainers, stars, kind, gh_missing, t, org)
+    support = _support(maintainers, stars, gh_missing, t, org,
+                       who=who, label=label, repository=repository)
     licence = s.get("licence") or g.get("licence")
     shortfalls = []
     if age < t.boring_min_age_years:
@@ -229,11 +347,16 @@ def _judge(ref: str, kind: str, entry: Entry, snapshot: Snapshot, t: Thresholds,
         shortfalls.append(support[0])
     if not licence:
         shortfalls.append("no licence declared")
+    card = g.get("scorecard")
+    card = card if isinstance(card, int | float) and not isinstance(card, bool) else None
+    if card is not None and card < t.boring_min_scorecard:
+        shortfalls.append(f"OpenSSF Scorecard {card:g} (below {t.boring_min_scorecard:g})")
     if pre_1_0:
         shortfalls.append(pre_1_0)
     facts = [first_text, last_text]
     if not shortfalls:
-        return verdict("boring", [*facts, support[0], f"licence {licence}"])
+        card_fact = [f"OpenSSF Scorecard {card:g}"] if card is not None else []
+        return verdict("boring", [*facts, support[0], f"licence {licence}", *card_fact])
     facts += [f"not boring: {'; '.join(shortfalls)}"]
     return verdict("established", facts)
 
@@ -261,18 +384,18 @@ def _risky(s: Signals, g: Signals, last: dt.date | None, last_label: str,
     return out
 
 
-def _support(maintainers: int | None, stars: int | None, kind: str, gh_missing: str | None,
-             t: Thresholds, organization: str | None = None) -> tuple[str, bool]:
+def _support(maintainers: int | None, stars: int | None, gh_missing: str | None,
+             t: Thresholds, organization: str | None, *, who: str, label: str,
+             repository: bool) -> tuple[str, bool]:
     """(a sentence about who keeps it going, whether that is enough for boring).
 
     A project owned by a PyPI organization counts as having several maintainers: the
     organization, not one account, answers for it.
     """
-    who = "owner" if kind == "pypi" else "maintainer"
     if organization:
         return f"owned by the PyPI organization {organization}", True
     if maintainers is not None and maintainers >= t.boring_min_maintainers:
-        return f"{_plural(maintainers, who)} on {SOURCE.get(kind, kind)}", True
+        return f"{_plural(maintainers, who)} on {label}", True
     if stars is not None and stars >= t.boring_min_stars:
         return _plural(stars, "GitHub star"), True
     parts = []
@@ -282,7 +405,7 @@ def _support(maintainers: int | None, stars: int | None, kind: str, gh_missing: 
         parts.append(f"{_plural(stars, 'GitHub star')} (fewer than {t.boring_min_stars:,})")
     elif gh_missing:
         parts.append(gh_missing)
-    elif kind != "github":
+    elif not repository:
         parts.append("no GitHub repository linked")
     return ", ".join(parts) or "no maintainer or star count", False
 
@@ -297,16 +420,18 @@ def worst(verdicts: Iterable[Verdict]) -> Category:
 
 
 def assess_option(packages: Iterable[str], snapshot: Snapshot, thresholds: Thresholds,
-                  today: dt.date) -> OptionVerdict | None:
+                  today: dt.date, warning_days: int = EOL_WARNING_DAYS) -> OptionVerdict | None:
     """Judge an option by its packages; None for an option without any."""
-    return Verdicts(snapshot, thresholds, today).option(packages)
+    return Verdicts(snapshot, thresholds, today, warning_days).option(packages)
 
 
 class Verdicts:
     """Every verdict of one run, each worked out once: many records share their packages."""
 
-    def __init__(self, snapshot: Snapshot, thresholds: Thresholds, today: dt.date) -> None:
+    def __init__(self, snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
+                 warning_days: int = EOL_WARNING_DAYS) -> None:
         self.snapshot, self.thresholds, self.today = snapshot, thresholds, today
+        self.warning_days = warning_days
         self._packages: dict[str, Verdict] = {}
         self._options: dict[tuple[str, ...], OptionVerdict | None] = {}
 
@@ -314,7 +439,7 @@ class Verdicts:
         verdict = self._packages.get(ref)
         if verdict is None:
             verdict = self._packages[ref] = assess(ref, self.snapshot, self.thresholds,
-                                                   self.today)
+                                                   self.today, self.warning_days)
         return verdict
 
     def option(self, packages: Iterable[str]) -> OptionVerdict | None:

@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 from ..files import MiB, Refused, read_limited, write_atomic
 from ..findings import Finding, display
 from ..model import Strict
+from .sources.base import Signals
 
 SNAPSHOT_NAME = "signals.json"
 # About 1 KB a package reference: room for some 30,000 references, read in well under a second.
@@ -31,8 +32,6 @@ Category = Literal["boring", "established", "emerging", "risky", "unknown"]
 HISTORY_MAX = 12  # category changes kept a reference; the oldest go first
 HISTORY_REASONS_MAX = 4  # reasons kept a change, each cut to HISTORY_REASON_CHARS
 HISTORY_REASON_CHARS = 300
-SignalValue = str | int | float | bool | list[str] | None
-Signals = dict[str, SignalValue]
 
 
 class Change(Strict):

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
+from .. import refs
 from ..model import MAX_NAME, MAX_PACKAGE, MAX_PATH, MAX_TEXT, OneLine, PackageRef, Strict
-from . import refs
 
 MAX_IGNORED = 1_000
 MAX_PATHS = 100
@@ -23,8 +23,8 @@ RepoName = Annotated[str, StringConstraints(max_length=MAX_NAME,
 class Ignored(Strict):
     """A package that is knowingly left without a record, and why."""
 
-    ref: PackageRef = Field(description="The package, as records name it: pypi:NAME, npm:NAME "
-                            f"or github:OWNER/REPO; at most {MAX_PACKAGE} characters.")
+    ref: PackageRef = Field(description=f"The package, as records name it: {refs.FORMS_PLAIN}; "
+                            f"at most {MAX_PACKAGE} characters.")
     reason: Reason = Field(description="Why no record is needed (shown next to it in every "
                            f"output); one line, at most {MAX_TEXT:,} characters.")
 

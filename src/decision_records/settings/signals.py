@@ -1,7 +1,8 @@
 """The `signals:` settings in decisions/config.yaml: where to fetch from, how, and the thresholds.
 
-The public API base URLs live here and nowhere else; tests and mirrors point elsewhere
-through the config or the DECISIONS_*_URL environment variables.
+Each source's base URL is a setting of its own (`pypi_url`), made from the list of sources
+(signals/sources/registry.py), which is where the public API base URLs live; tests and
+mirrors point elsewhere through the config or the source's DECISIONS_*_URL variable.
 
 Where GITHUB_TOKEN may go is decided here too (`github_token_refusal`). config.yaml is part
 of the repository, so a pull request can change it; the environment belongs to whoever runs
@@ -14,26 +15,34 @@ environment, whose traffic does not leave the machine; the tests and local proxi
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
-from typing import Annotated
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr, StringConstraints
+from pydantic import Field, PrivateAttr, StringConstraints, create_model
 
 from ..model import Strict
-from .http import origin
-
-DEFAULT_PYPI_URL = "https://pypi.org"
-DEFAULT_GITHUB_URL = "https://api.github.com"
-DEFAULT_NPM_URL = "https://registry.npmjs.org"
-
-# Environment variables that override the configured base URLs (field name -> variable).
-URL_ENV = {
-    "pypi_url": "DECISIONS_PYPI_URL",
-    "github_url": "DECISIONS_GITHUB_URL",
-    "npm_url": "DECISIONS_NPM_URL",
-}
+from ..signals.sources import github
+from ..signals.sources.base import SignalSource, origin
+from ..signals.sources.registry import SOURCES
 
 BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/]+")]
+
+
+def url_settings(sources: Iterable[SignalSource]) -> dict[str, Any]:
+    """Each source's base URL setting, in the sources' order, as pydantic field definitions.
+    Sources that share an API (several kinds one service answers for) share its setting,
+    described by the first of them."""
+    fields: dict[str, Any] = {}
+    for s in sources:
+        fields.setdefault(s.setting, (BaseUrl, Field(s.default_url, description=s.setting_help)))
+    return fields
+
+
+# Environment variables that override the configured base URLs (setting -> variable).
+URL_ENV: dict[str, str] = {s.setting: s.env for s in SOURCES}
+
+# the base URL settings, first in the settings as the sources are in their list
+_Urls = create_model("_Urls", __base__=Strict, **url_settings(SOURCES))
 
 
 class Thresholds(Strict):
@@ -62,26 +71,19 @@ class Thresholds(Strict):
         1, ge=1, description="Risky: the latest release has at least this many unfixed "
         "security advisories.",
     )
+    boring_min_scorecard: float = Field(
+        5, ge=0, le=10, description="Boring: a repository with an OpenSSF Scorecard score "
+        "(0-10, from deps.dev) has at least this one; a lower score is named as the shortfall.",
+    )
     emerging_max_age_years: float = Field(
         2, ge=0, description="Emerging: the first release is less than this many years old "
         "(a package with only pre-1.0 releases is emerging too).",
     )
 
 
-class SignalsConfig(Strict):
+class SignalsConfig(_Urls):
     """How `decisions enrich` fetches maturity signals, and how they are judged."""
 
-    pypi_url: BaseUrl = Field(
-        DEFAULT_PYPI_URL, description="Base URL of the PyPI JSON API "
-        "(env: DECISIONS_PYPI_URL).",
-    )
-    github_url: BaseUrl = Field(
-        DEFAULT_GITHUB_URL, description="Base URL of the GitHub REST API "
-        "(env: DECISIONS_GITHUB_URL). A token is read from GITHUB_TOKEN, never from here.",
-    )
-    npm_url: BaseUrl = Field(
-        DEFAULT_NPM_URL, description="Base URL of the npm registry (env: DECISIONS_NPM_URL).",
-    )
     max_age_days: float = Field(
         7, ge=0, le=3650, description="`decisions enrich` refetches a reference whose data "
         "is older than this (`--refresh` refetches everything).",
@@ -117,6 +119,11 @@ class SignalsConfig(Strict):
         20, gt=0, le=1024,
         description="Largest response read, in megabytes; a larger one is a failure.",
     )
+    eol_warning_days: int = Field(
+        180, ge=0, le=3650, description="A product cycle (`eol:PRODUCT@CYCLE`) whose end of "
+        "life falls within this many days is at least emerging, and `decisions review` lists "
+        "the accepted decisions that chose it.",
+    )
     thresholds: Thresholds = Field(
         default_factory=Thresholds, description="The figures behind the maturity categories.",
     )
@@ -132,14 +139,19 @@ class SignalsConfig(Strict):
             return self
         # validate the overrides like the config itself, so a bad URL is a clear error
         new = SignalsConfig.model_validate({**self.model_dump(), **update})
-        new._github_url_from_env = "github_url" in update
+        new._github_url_from_env = github.SOURCE.setting in update
         return new
+
+    def base_url(self, source: SignalSource) -> str:
+        """The base URL that source's API is read from."""
+        return str(getattr(self, source.setting))
 
     def github_token_refusal(self) -> str | None:
         """Why GITHUB_TOKEN must not be sent to github_url, or None when it may be."""
-        scheme, host, _ = origin(self.github_url)
+        url = self.base_url(github.SOURCE)
+        scheme, host, _ = origin(url)
         if not self._github_url_from_env:
-            if origin(self.github_url) == origin(DEFAULT_GITHUB_URL):
+            if origin(url) == origin(github.SOURCE.default_url):
                 return None
             return ("signals.github_url in config.yaml is not the GitHub API, and a token goes "
                     "only there or to a base URL set in DECISIONS_GITHUB_URL")

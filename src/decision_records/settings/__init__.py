@@ -1,0 +1,1 @@
+"""The settings models of decisions/config.yaml, one module per section."""

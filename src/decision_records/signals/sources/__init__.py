@@ -1,0 +1,1 @@
+"""One module per registry or service that `decisions enrich` reads, and their list."""
