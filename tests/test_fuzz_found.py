@@ -63,6 +63,8 @@ FOUND = [
      "/decisions/0001-use-a-queue.yaml (Nygard)"),
     ("adr", b"# Pick a site generator\n\n## Status\n\nAccepted\n\n## Decision Drivers\n\n"
      b"* Builds from plain Markdown\n*", "check: drivers[1]: an empty item left out"),
+    # ... and a value that reads as an integer of more than 4,300 digits (ValueError)
+    ("adr", b"9" * 4301 + b"\n", "/decisions/0001-fuzzed.yaml (ADR (no sections recognised))"),
 ]
 
 

@@ -114,7 +114,7 @@ def plain_ok(text: str) -> bool:
     try:
         # YAML would read 'yes', '1.0', 'null' or '2020-01-01' as something else
         return bool(yaml.load(text, Loader=Loader) == text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: an integer longer than Python converts
         return False
 
 
