@@ -53,6 +53,10 @@ from decision_records.render.record import render_record
 from memory import LINUX, Peak, peaks
 from readers import READERS, SHIPPED, TODAY, Reader
 
+# A failing input of tens of kilobytes is printed all the same, with Hypothesis's warning
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+
 EXAMPLES = int(os.environ.get("DECISIONS_FUZZ_EXAMPLES") or 0)  # 0: the small fixed run
 LONG = EXAMPLES > 0
 QUADRATIC = 30  # 8 times the input in less than 30 times the time (linear: 8, quadratic: 64)
