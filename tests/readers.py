@@ -28,6 +28,7 @@ from decision_records.coverage.manifests import MAX_PYPROJECT, MAX_REQUIREMENTS_
 from decision_records.coverage.match import join
 from decision_records.coverage.output import as_markdown, as_text, findings_text
 from decision_records.coverage.scan import MAX_MANIFEST, Inventory, scan
+from decision_records.coverage.snapshot import dump_coverage
 from decision_records.findings import Finding
 from decision_records.loader import ConfigError, load_config, load_decisions, load_record
 from decision_records.records import Decisions
@@ -144,7 +145,7 @@ def _outputs(inventory: Inventory) -> str:
     """What `decisions coverage` prints in each format; the findings."""
     c = join(inventory, _coverage_records())
     as_text(c), as_markdown(c), findings_text(c), json.dumps(c.as_dict())
-    json.dumps(c.snapshot())
+    dump_coverage(c.snapshot())
     return _shown(c.findings)
 
 

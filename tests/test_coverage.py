@@ -22,6 +22,7 @@ from decision_records.coverage.manifests import (
 )
 from decision_records.coverage.match import Coverage, Mention, join, status_of
 from decision_records.coverage.scan import Inventory, inventory_of, read_snapshot, scan
+from decision_records.coverage.snapshot import dump_coverage, read_coverage
 from decision_records.loader import load_decisions
 
 FIXTURE = REPO / "tests" / "fixtures" / "coverage"
@@ -510,6 +511,56 @@ def test_this_repository_is_covered_by_its_records_and_its_snapshot_is_current()
     assert committed["dependencies"] == data["dependencies"], \
         "run `decisions coverage --write` and commit decisions/coverage.json"
     assert committed["ignored"] == data["ignored"]
+
+
+def test_the_snapshot_is_written_and_read_through_one_model(repo: Path) -> None:
+    """coverage.json read through CoverageSnapshot and written again is the same file, byte
+    for byte: the model holds every key the writer writes, in its order. So does
+    `--format json`, which is the same document without kinds and repositories."""
+    committed = (REPO / "decisions" / "coverage.json").read_text(encoding="utf-8")
+    assert dump_coverage(read_coverage(committed)) == committed
+    (repo / "empty").mkdir()  # a note: an SBOM of no components
+    (repo / "empty" / "bom.json").write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": []}', encoding="utf-8")
+    run_cli("coverage", "--write", ".", "broken", cwd=repo)  # broken/: findings too
+    written = (repo / "decisions" / "coverage.json").read_text(encoding="utf-8")
+    doc = read_coverage(written)
+    assert dump_coverage(doc) == written
+    assert doc.findings and doc.notes and doc.unused and doc.ignored  # every part is there
+    printed = run_cli("coverage", "--format", "json", ".", "broken", cwd=repo).stdout
+    assert dump_coverage(doc.model_copy(update={"kinds": None, "repositories": None})) == printed
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"dependencies": [{"ref": "pypi:x", "records": 5}]}', "dependencies[0].records:"),
+    ('{"dependencies": [{"ref": "pypi:x", "records": [{"id": "0001-x"}]}]}',
+     "dependencies[0].records[0].status: Field required"),
+    ('{"dependencies": [], "unused": [{"ref": "pypi:x", "records": [1]}]}',
+     "unused[0].records[0]: Input should be a valid string"),
+    ('{"dependencies": [], "summary": {"covered": "many"}}', "summary.covered:"),
+])
+def test_a_collected_coverage_json_holds_what_the_model_says(text: str, words: str) -> None:
+    """A key the reader does not take again must still hold what the one model says."""
+    inventory = Inventory()
+    inventory_of(text, "decisions/coverage/shop.json", inventory, prefix="shop:")
+    assert len(inventory.findings) == 1 and words in inventory.findings[0].message
+    assert inventory.found == []
+
+
+@pytest.mark.parametrize(("doc", "words"), [
+    ({"dependencies": [{}] * 50_000}, "dependencies[0].ref: Field required;"),
+    ({"dependencies": [{"ref": "pypi:x", "records": [{}] * 50_000}]},
+     "dependencies[0].records[0].id: Field required (and 3 more);"),
+    ({"dependencies": [], "repositories": {f"r{i}": 5 for i in range(50_000)}},
+     "repositories.r0: Input should be a valid list;"),
+])
+def test_a_collected_coverage_json_of_many_broken_items_makes_one_short_problem(
+        doc: dict[str, object], words: str) -> None:
+    """The first bad item is the problem: pydantic, left to list them all, made hundreds of
+    megabytes of problems of a file of 400 KB."""
+    inventory = Inventory()
+    inventory_of(json.dumps(doc), "decisions/coverage/shop.json", inventory)
+    assert len(inventory.findings) == 1 and words in inventory.findings[0].message
 
 
 def test_poetry_lines_are_found_by_their_key() -> None:

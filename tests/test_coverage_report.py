@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
+from decision_records.gitbase import TooLarge, file_at
 from test_report import git
 
 FIXTURE = REPO / "tests" / "fixtures" / "coverage"
@@ -143,3 +144,75 @@ def test_a_manifest_too_large_at_the_base_is_not_read(repo: Path) -> None:
     [finding] = data["dependency_findings"]
     assert (finding["path"], finding["severity"], finding["rule"]) == (
         "app/requirements.txt", "warning", "manifest")
+
+
+# --- the manifests are the ones `decisions coverage` reads, read by its scanner ------------
+
+def _added(repo: Path) -> list[tuple[str, str, list[str]]]:
+    result = run_cli("report", "--base", "main", "--format", "json", cwd=repo)
+    assert result.returncode in (0, 1), result.stderr
+    return [(d["ref"], d["status"], d["manifests"])
+            for d in json.loads(result.stdout)["dependencies"]]
+
+
+def test_a_file_included_with_r_is_read_with_the_manifest_that_includes_it(repo: Path) -> None:
+    """`-r extra.in`: a file of any name a requirements file includes is read, as coverage
+    reads it; a dependency it adds is this change's."""
+    add_line(repo / "app" / "requirements.txt", "-r extra.in")
+    (repo / "app" / "extra.in").write_text("pymemcache>=4\n", encoding="utf-8")
+    assert _added(repo) == [("pypi:pymemcache", "contradicted", ["app/extra.in"])]
+
+
+def test_an_included_file_that_changed_alone_is_compared_with_its_base(repo: Path) -> None:
+    add_line(repo / "app" / "requirements.txt", "-r shared.in")
+    (repo / "app" / "shared.in").write_text("redis>=5\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a shared file of requirements")
+    git(repo, "branch", "-qf", "main")
+    add_line(repo / "app" / "shared.in", "httpx==0.27.0")  # requirements.txt is unchanged
+    assert _added(repo) == [("pypi:httpx", "uncovered", ["app/shared.in"])]
+
+
+def test_what_coverage_paths_leave_out_is_left_out_of_the_report_too(repo: Path) -> None:
+    """coverage.paths, coverage.exclude and the folders coverage skips are one set of rules:
+    the report adds only what `decisions coverage` would find."""
+    config = repo / "decisions" / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "coverage:\n", "coverage:\n  paths: [app, vendored]\n"), encoding="utf-8")
+    add_line(repo / "app" / "requirements.txt", "httpx==0.27.0")
+    for folder in ("web", "vendored/node_modules/x"):  # not scanned; skipped as a tool's
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "package.json").write_text('{"dependencies": {"mongodb": "^6"}}',
+                                                    encoding="utf-8")
+    assert _added(repo) == [("pypi:httpx", "uncovered", ["app/requirements.txt"])]
+    scanned = json.loads(run_cli("coverage", "--format", "json", cwd=repo).stdout)
+    assert "npm:mongodb" not in {d["ref"] for d in scanned["dependencies"]}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("app/requirements.txt", "bytes"),
+    ("linked.txt", None),  # a symbolic link at base: never read, whatever it names
+    ("through/requirements.txt", None),  # below a link to a folder: git keeps nothing there
+    ("app", None),  # a folder
+    ("app/nothing.txt", None),
+    ("big.txt", TooLarge),  # larger than the limit: its size is asked before it is read
+])
+def test_a_file_at_the_base_is_read_only_as_a_regular_file_of_bounded_size(
+        repo: Path, name: str, expected: object) -> None:
+    (repo / "linked.txt").symlink_to("app/requirements.txt")
+    (repo / "through").symlink_to("app")
+    (repo / "big.txt").write_bytes(b"x" * 2049)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "links and a large file")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "linked.txt").unlink()  # what the working tree holds now plays no part
+    if expected is TooLarge:
+        with pytest.raises(TooLarge) as raised:
+            file_at(repo, base, name, 2048)
+        assert raised.value.args == (2049,)
+        return
+    found = file_at(repo, base, name, 2048)
+    if expected is None:
+        assert found is None
+    else:
+        assert found == (FIXTURE / name).read_bytes()

@@ -7,6 +7,7 @@ recorded in the records are the same wherever the tests run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -16,16 +17,15 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TODAY, VALID_RECORD, run_cli, write_decisions
-from decision_records.adr_import.batch import Result, link_url, run
+from decision_records.adr_import.batch import ImportResult, run
 from decision_records.adr_import.document import blocks, parse_document
-from decision_records.adr_import.emitter import dump, plain_ok, quoted
+from decision_records.adr_import.links import Resolver
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import map_status, parse_date, section_kind
 from decision_records.cli.main import main
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
 from decision_records.plugin import DOCS as PACKAGE_DOCS
-from decision_records.yamlfile import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adr"
 TODO_OPTION = {"name": "TODO another option that was considered", "approach": "adopt",
@@ -65,12 +65,12 @@ def copy_adrs(project: Path, *folders: str) -> None:
 
 
 def do_import(project: Path, *paths: str, team: str | None = None,
-              dry_run: bool = False) -> Result:
+              dry_run: bool = False) -> ImportResult:
     return run([Path(p) for p in paths], project / "decisions", team=team, today=TODAY,
                dry_run=dry_run)
 
 
-def records(result: Result) -> dict[str, tuple[str, Record]]:
+def records(result: ImportResult) -> dict[str, tuple[str, Record]]:
     """Source file name -> (record id, record), read back with the loader."""
     out = {}
     for o in result.imported:
@@ -414,15 +414,27 @@ def test_superseded_by_a_file_not_imported_becomes_deprecated(project: Path) -> 
     (outcome,) = result.imported
     _, record = records(result)["0002-store-orders-in-postgresql.md"]
     assert record.status == "deprecated"
-    assert [link.model_dump() for link in record.links] == [{
-        "title": "Superseded by 4. Store orders in a managed PostgreSQL",
-        "url": "../adr/nygard/0004-store-orders-in-a-managed-postgresql.md"}]
+    assert record.links == []  # the site does not publish the ADR: left out, and listed
+    assert outcome.unresolved[0].dropped
     assert outcome.guesses[0] == (
         "status", "superseded in the source, but no imported record in force replaces it; set "
                   "to deprecated until one lists it in supersedes")
     assert outcome.unresolved[0].target == "0004-store-orders-in-a-managed-postgresql.md"
     assert {f.rule for f in load_decisions(project / "decisions", today=TODAY).findings} == {
         "todo", "import-guess"}
+
+
+def test_superseded_by_a_file_not_imported_links_to_it_at_the_source_url(
+        project: Path) -> None:
+    copy_adrs(project, "nygard")
+    url = "https://git.example.com/acme/shop/tree/main/adr/nygard/"
+    with contextlib.chdir(project):
+        result = run([Path("adr/nygard/0002-store-orders-in-postgresql.md")],
+                     Path("decisions"), team=None, today=TODAY, dry_run=False, source_url=url)
+    _, record = records(result)["0002-store-orders-in-postgresql.md"]
+    assert [link.model_dump() for link in record.links] == [{
+        "title": "Superseded by 4. Store orders in a managed PostgreSQL",
+        "url": f"{url}0004-store-orders-in-a-managed-postgresql.md"}]
 
 
 def test_supersedes_a_record_from_an_earlier_run(project: Path) -> None:
@@ -738,34 +750,22 @@ def test_setext_headings_and_comments() -> None:
     assert [(s.heading, s.level, s.body) for s in doc.sections] == [("Context", 2, "Text")]
 
 
-@pytest.mark.parametrize("text", [
-    "plain", "yes", "no", "null", "~", "1.0", "0x1F", "2020-01-01", "- dash", ": colon",
-    "a: b", "a #b", "ends:", " lead", "trail ", "'single'", '"double"', "back\\slash",
-    "tab\there", "bell\x07", "line\u2028sep", "emoji \U0001f600", "multi\nline\n",
-    "multi\nline no end", "\nleading newline\n", "two ends\n\n", "  indented\nblock\n",
-    "%percent", "@at", "`tick", "{brace}", "[bracket]", "*star", "&amp", "!bang", "|pipe",
-    ">gt", "?q", "TODO-team",
-])
-def test_emitter_round_trips(text: str) -> None:
-    data = {"title": text, "list": [text, {"name": text, "other": [text]}]}
-    assert parse(dump(data, ["comment"])) == data
-
-
-def test_emitter_quotes_only_when_needed() -> None:
-    assert plain_ok("Use PostgreSQL for orders")
-    assert not plain_ok("yes") and not plain_ok("a: b") and not plain_ok("- x")
-    assert quoted('say "hi"\n') == '"say \\"hi\\"\\n"'
-
-
 def test_link_urls_are_relative_to_the_decisions_folder(tmp_path: Path) -> None:
     source = tmp_path / "doc" / "adr" / "0001-x.md"
-    root = tmp_path / "decisions"
-    assert link_url("0002-y.md", source, root) == "../doc/adr/0002-y.md"
-    assert link_url("../other file.md#part two", source, root) == \
-        "../doc/other%20file.md#part%20two"
-    assert link_url("https://example.com/a", source, root) == "https://example.com/a"
-    assert link_url("#anchor", source, root) is None
-    assert link_url("ftp://example.com", source, root) is None
+    url = "https://example.com/shop/tree/main/doc/adr/"
+
+    def link(target: str, source_url: str | None = None) -> str | None:
+        return Resolver(source, tmp_path / "decisions", "", lambda _: None,
+                        source_url=source_url, base=source.parent).link(target)
+
+    assert link("../../docs/other file.md#part two") == "../docs/other%20file.md#part%20two"
+    assert link("0002-y.md") is None  # the site does not publish doc/adr/: left out
+    assert link("0002-y.md", url) == "https://example.com/shop/tree/main/doc/adr/0002-y.md"
+    assert link("../other file.md#part two", url) == \
+        "https://example.com/shop/tree/main/doc/other%20file.md#part%20two"
+    assert link("https://example.com/a") == "https://example.com/a"
+    assert link("#anchor") is None
+    assert link("ftp://example.com") is None
 
 
 # --- the command --------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import importlib
+import pkgutil
 import re
 import signal
 import time
@@ -23,23 +25,17 @@ from types import FrameType, ModuleType
 import pytest
 
 from conftest import REPO, TODAY, write_decisions
-from decision_records import adr_import
-from decision_records.adr_import import (
-    batch,
-    document,
-    emitter,
-    images,
-    links,
-    mapping,
-    summary,
-    vocabulary,
-)
+from decision_records import adr_import, recordfile
+from decision_records.adr_import import choice, document, links, vocabulary
 from decision_records.adr_import.batch import run
 
 MiB = 1024 * 1024
 BOUND = 2.0  # seconds of CPU time for 1 MiB
-MODULES: tuple[ModuleType, ...] = (batch, document, emitter, images, links, mapping, summary,
-                                   vocabulary)
+# Every module of the importer, and recordfile, which makes the slug of an imported title
+# and writes every value of the record.
+MODULES: tuple[ModuleType, ...] = (
+    *(importlib.import_module(f"{adr_import.__name__}.{m.name}")
+      for m in pkgutil.iter_modules(adr_import.__path__)), recordfile)
 
 
 def _run(piece: str, size: int = MiB) -> str:
@@ -129,8 +125,8 @@ PARSERS: list[tuple[str, Callable[[str], object]]] = [
     ("document.plain", document.plain),
     ("document.inline_references", document.inline_references),
     ("links.html_images", lambda text: list(links.html_images(text))),
-    ("mapping.adoptions", lambda text: list(mapping._adoptions(text))),
-    ("vocabulary.slug", vocabulary.slug),
+    ("choice.adoptions", lambda text: list(choice.adoptions(text))),
+    ("recordfile.slug", recordfile.slug),
     ("vocabulary.clean_title", lambda text: vocabulary.clean_title(text, "0001-x.md")),
     ("vocabulary.map_status", vocabulary.map_status),
 ]
@@ -154,7 +150,7 @@ def test_every_scanner_is_linear(parse: Callable[[str], object]) -> None:
 def test_the_expressions_are_all_found() -> None:
     names = {name for name, _ in EXPRESSIONS}
     assert {"links._IMG", "links._SRC", "document.LINK", "document._REF_USE",
-            "mapping._ACTIVE", "mapping._PASSIVE", "mapping._META_LINE",
+            "choice._ACTIVE", "choice._PASSIVE", "metadata._META_LINE",
             "vocabulary._TITLE_NUMBER"} <= names
     assert len(EXPRESSIONS) > 50
 

@@ -20,20 +20,21 @@ import pytest
 
 from conftest import TODAY, run_cli, write_decisions
 from decision_records.adr_import import batch
-from decision_records.adr_import.batch import Result, run
+from decision_records.adr_import.batch import ImportResult, run
 from decision_records.adr_import.document import parse_document
-from decision_records.adr_import.mapping import NotAnAdr, map_document
+from decision_records.adr_import.draft import map_document
+from decision_records.adr_import.fields import NotAnAdr
 from decision_records.adr_import.summary import report
 from decision_records.adr_import.vocabulary import (
     clean_title,
     partial_date,
     section_kind,
-    slug,
     template_name,
 )
 from decision_records.findings import parse_field
 from decision_records.loader import load_decisions, load_record
 from decision_records.model import Record
+from decision_records.recordfile import slug
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adr" / "messy"
 ADOPT = "adopt is the import default; set buy, adopt or build"
@@ -43,7 +44,7 @@ ASSETS = "../docs/assets/imported"
 @dataclass
 class Imported:
     root: Path  # the project
-    result: Result
+    result: ImportResult
     text: str  # the summary
 
     def record(self, source: str) -> tuple[str, Record]:
@@ -54,7 +55,7 @@ class Imported:
         return outcome.record.name[:-5], loaded.record
 
 
-def _import(root: Path, *paths: str, dry_run: bool = False) -> Result:
+def _import(root: Path, *paths: str, dry_run: bool = False) -> ImportResult:
     with contextlib.chdir(root):
         return run([Path(p) for p in paths], Path("decisions"), team=None, today=TODAY,
                    dry_run=dry_run)
@@ -184,8 +185,7 @@ FIELDS: list[tuple[str, str, Any]] = [
      "It runs as one binary and the team already knows it."),
     ("0003-choose-a-queue.md", "links", [
         {"title": "Related to ADR 2",
-         "url": "./0002-pick-a-search-engine-for-the-developer-portal.yaml"},
-        {"title": "Related to the build farm runbook", "url": "../runbooks/build-farm.md"}]),
+         "url": "./0002-pick-a-search-engine-for-the-developer-portal.yaml"}]),
     # `## 4.` title over `####` sections; `Depreciated`; prose relations
     ("0004-retire-the-wiki-search.md", "title", "Retire the wiki search plugin"),
     ("0004-retire-the-wiki-search.md", "status", "deprecated"),
@@ -346,8 +346,8 @@ TEXT_LINKS: list[tuple[str, str, str]] = [
     # links between ADRs point at the new records' files
     ("0002-pick-a-search-engine.md", "context",
      "[ADR 1](0001-record-decisions-in-the-repository.yaml)"),
-    # other files: from the decisions folder
-    ("0002-pick-a-search-engine.md", "context", "[portal README](../README.md)"),
+    # files the site does not publish (and without --source-url): their text only
+    ("0002-pick-a-search-engine.md", "context", "and the\nportal README for the build."),
     ("0002-pick-a-search-engine.md", "context",
      f"![Search flow]({ASSETS}/0002-pick-a-search-engine-for-the-developer-portal/"
      "search-flow.png)"),
@@ -357,12 +357,12 @@ TEXT_LINKS: list[tuple[str, str, str]] = [
      "search-flow-2.png)"),
     ("0003-choose-a-queue.md", "context",
      "Related: [ADR 2](0002-pick-a-search-engine-for-the-developer-portal.yaml), "
-     "[the build farm runbook](../runbooks/build-farm.md)"),
+     "the build farm runbook\n"),
     ("0004-retire-the-wiki-search.md", "context",
      "This decision amends [ADR 2](0002-pick-a-search-engine-for-the-developer-portal.yaml) "
      "and was later superseded by\n[ADR 7]"
      "(0007-move-nightly-report-generation-out-of-the-monolith-s-cron.yaml)."),
-    ("0004-retire-the-wiki-search.md", "context", "[here](../adr/runbooks/wiki-search.md)"),
+    ("0004-retire-the-wiki-search.md", "context", "The old runbook is here."),
     # a link to a file without an extension, written without one
     ("0009-tag-releases.markdown", "context",
      "[ADR 8](0008-ship-help-scripts-with-the-repository.yaml)"),
@@ -370,9 +370,9 @@ TEXT_LINKS: list[tuple[str, str, str]] = [
     ("0011-pick-a-feature-flag-library.md", "context",
      "[Unleash documentation](https://docs.getunleash.io) and the notes in "
      "[ADR 3](0003-choose-a-message-queue-for-the-build-farm.yaml)"),
+    # an HTML image that is copied becomes a Markdown one: the site shows raw HTML as text
     ("0012-keep-the-report-cron-jobs.md", "context",
-     f'<img src="{ASSETS}/0012-keep-the-report-cron-jobs-for-now/backup-zones.png" '
-     'alt="Backup zones" width="300">'),
+     f"![Backup zones]({ASSETS}/0012-keep-the-report-cron-jobs-for-now/backup-zones.png)"),
 ]
 
 
@@ -410,14 +410,36 @@ def test_exactly_the_images_shown_are_copied(messy: Imported) -> None:
             "0012-keep-the-report-cron-jobs-for-now/backup-zones.png"))
 
 
-def test_links_that_cannot_be_resolved_are_listed(messy: Imported) -> None:
-    section = messy.text.split("Links that could not be resolved (each left pointing where "
-                               "the ADR meant):\n", 1)[1].split("\n\n", 1)[0]
+def test_links_the_site_could_not_follow_are_left_out_and_listed(messy: Imported) -> None:
+    assert "Links that could not be resolved" not in messy.text
+    section = messy.text.split("Links left out (the record keeps their text):\n", 1)[1].split(
+        "\n\n", 1)[0]
     assert section.split("\n") == [
         "  adr/0002-pick-a-search-engine.md: ../README.md (no such file)",
         "  adr/0003-choose-a-queue.md: ../runbooks/build-farm.md (no such file)",
         "  adr/0004-retire-the-wiki-search.md: runbooks/wiki-search.md (no such file)",
     ]
+
+
+def test_with_a_source_url_they_point_into_the_source_repository(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    url = "https://git.example.com/acme/portal/tree/main/doc/adr/"
+    with contextlib.chdir(root):
+        result = run([Path("adr")], Path("decisions"), team=None, today=TODAY, dry_run=False,
+                     source_url=url)
+        text = report(result)
+    imported = Imported(root, result, text)
+    for source, path, expected in [
+            ("0002-pick-a-search-engine.md", "context",
+             "[portal README](https://git.example.com/acme/portal/tree/main/doc/README.md)"),
+            ("0003-choose-a-queue.md", "context", "[the build farm runbook](https://git.example"
+             ".com/acme/portal/tree/main/doc/runbooks/build-farm.md)"),
+            ("0004-retire-the-wiki-search.md", "context",
+             f"[here]({url}runbooks/wiki-search.md)")]:
+        assert expected in value(imported.record(source)[1], path)
+    assert "Links left out" not in text
+    assert "  adr/0003-choose-a-queue.md: ../runbooks/build-farm.md (no such file here; linked " \
+           "in the source repository all the same)\n" in text
 
 
 def test_a_second_run_changes_nothing(messy: Imported, tmp_path: Path) -> None:
@@ -535,8 +557,7 @@ def test_the_command_prints_one_line_per_problem(tmp_path: Path) -> None:
 def _map(text: str, name: str = "0001-x.md") -> dict[str, Any]:
     doc = parse_document(text, lambda h: section_kind(h) is not None)
     draft = map_document(doc, file_name=name, team=None, today=TODAY)
-    return {"chosen": draft.fields["decision"]["chosen"],
-            "options": [o["name"] for o in draft.fields["options"]],
+    return {"chosen": draft.chosen, "options": [o.name for o in draft.options],
             "guess": dict(draft.guesses).get("decision.chosen")}
 
 

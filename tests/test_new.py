@@ -108,3 +108,13 @@ def test_trailing_comments_start_at_one_column(team: str, column: int) -> None:
     starts = {line.index(" # ") + 1 for line in text.splitlines()
               if " # " in line and not line.lstrip().startswith("#")}
     assert starts == {column}, text
+
+
+def test_a_long_title_is_cut_at_the_end_of_its_first_phrase(
+        make_decisions: MakeDecisions) -> None:
+    """`new` and `import` make file names the same way (recordfile.slug)."""
+    root = make_decisions({}, config=CONFIG)
+    code, out = _run(root, "Use Kafka for order events: a longer explanation that runs on past "
+                     "sixty characters", "--team", "sre", "--no-interactive")
+    assert code == 0, out
+    assert Path(out.strip()).name == "0001-use-kafka-for-order-events.yaml"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
 from decision_records.loader import load_decisions
 from decision_records.plugin import DOCS as PACKAGE_DOCS
+from decision_records.review import review
 from decision_records.rules import RULES, policies
 from decision_records.rules import signals as signal_rules
 
@@ -74,6 +77,33 @@ def test_severity_comes_from_config(make_decisions: MakeDecisions) -> None:
     assert (finding.rule, finding.severity) == ("review-due", "error")
     assert finding.message == ("review was due on 2026-11-01 (25 days ago): revisit the "
                                "decision, then set a new review_by or change its status")
+
+
+# (status, review_by) of records dated 2026-03-02, reviewed on TODAY (2026-11-26)
+DUE_CASES = {
+    "0001-passed.yaml": ("accepted", "2026-11-01"),  # due, and the rule says so
+    "0002-yesterday.yaml": ("accepted", "2026-11-25"),
+    "0003-today.yaml": ("accepted", "2026-11-26"),  # due tomorrow, not today
+    "0004-later.yaml": ("accepted", "2027-03-02"),
+    "0005-proposed.yaml": ("proposed", "2026-11-01"),  # not decided: nothing to review
+    "0006-retired.yaml": ("rejected", "2026-11-01"),
+    "0007-before-its-date.yaml": ("accepted", "2025-01-01"),  # listed; a review-date error
+}
+
+
+def test_the_review_due_rule_reports_what_the_review_lists(make_decisions: MakeDecisions) -> None:
+    """One definition of "due": the rule reports the review's due list, less the records whose
+    review_by falls before their own date, which review-date reports instead."""
+    files = {name: _apply(("status: accepted\n", f"status: {status}\n"),
+                          ("review_by: 2027-03-02\n", f"review_by: {review_by}\n"))
+             for name, (status, review_by) in DUE_CASES.items()}
+    decisions = load_decisions(make_decisions(files), TODAY)
+    listed = [d.entry.path.name for d in review(decisions, TODAY).due]
+    assert listed == ["0007-before-its-date.yaml", "0001-passed.yaml", "0002-yesterday.yaml"]
+    by_rule = {rule: sorted(Path(f.path).name for f in decisions.findings if f.rule == rule)
+               for rule in ("review-due", "review-date")}
+    assert by_rule == {"review-due": ["0001-passed.yaml", "0002-yesterday.yaml"],
+                       "review-date": ["0007-before-its-date.yaml"]}
 
 
 def test_every_policy_rule_has_a_page_with_an_example() -> None:

@@ -26,15 +26,15 @@ from decision_records.render.pages import render_review, render_summary
 from decision_records.render.record import render_record
 from decision_records.review import Review, review
 from decision_records.settings.signals import Thresholds
-from decision_records.signals.clients import Result
+from decision_records.signals.clients import FetchResult
 from decision_records.signals.enrich import merge, with_history
 from decision_records.signals.maturity import assess
 from decision_records.signals.snapshot import (
     HISTORY_MAX,
-    Change,
-    Entry,
+    CategoryChange,
     Signals,
     Snapshot,
+    SnapshotEntry,
     dump_snapshot,
     parse_snapshot,
 )
@@ -51,14 +51,14 @@ RECORD = variant("      - pypi:requests\n      - github:psf/requests\n", "      
 
 
 def entry(signals: Signals | None = None, status: str = "ok",
-          history: list[Change] | None = None) -> Entry:
-    return Entry.model_validate({"status": status, "checked": FETCHED, "fetched": FETCHED,
-                                 "source": "http://x/", "signals": signals or {},
-                                 "history": history})
+          history: list[CategoryChange] | None = None) -> SnapshotEntry:
+    return SnapshotEntry.model_validate({"status": status, "checked": FETCHED, "fetched": FETCHED,
+                                         "source": "http://x/", "signals": signals or {},
+                                         "history": history})
 
 
-def was(category: str, day: dt.date = dt.date(2025, 1, 6)) -> list[Change]:
-    return [Change(date=day, category=category, reasons=["as it was"])]  # type: ignore[arg-type]
+def was(category: str, day: dt.date = dt.date(2025, 1, 6)) -> list[CategoryChange]:
+    return [CategoryChange(date=day, category=category, reasons=["as it was"])]  # type: ignore[arg-type]
 
 
 def load(tmp_path: Path, snapshot: Snapshot, record: str = RECORD,
@@ -120,7 +120,7 @@ RISKY: Signals = {**GOOD, "deprecated": "use q instead"}
     ("a 404 is news", was("boring"), GOOD, "not-found",
      [(dt.date(2025, 1, 6), "boring"), (DAY, "unknown")]),
 ])
-def test_history_notes_category_changes(name: str, before: list[Change] | None,
+def test_history_notes_category_changes(name: str, before: list[CategoryChange] | None,
                                         signals: Signals, status: str,
                                         after: list[tuple[dt.date, str]]) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry(signals, status, before)})
@@ -132,8 +132,8 @@ def test_history_notes_category_changes(name: str, before: list[Change] | None,
 
 
 def test_history_is_capped_and_keeps_the_latest() -> None:
-    many = [Change(date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
-                   category="boring" if i % 2 else "established", reasons=[])
+    many = [CategoryChange(date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+                           category="boring" if i % 2 else "established", reasons=[])
             for i in range(HISTORY_MAX)]
     snapshot = Snapshot(packages={"pypi:p": entry(RISKY, history=many)})
     changes = with_history(snapshot, T, DAY).packages["pypi:p"].changes
@@ -153,8 +153,8 @@ def test_history_keeps_few_short_reasons() -> None:
                                      "rate-limited"])
 def test_a_fetch_never_loses_the_history(outcome: str) -> None:
     previous = entry(GOOD, history=was("boring"))
-    result = Result("pypi:p", outcome, source="http://x/",  # type: ignore[arg-type]
-                    signals=GOOD if outcome == "ok" else None, reason="boom")
+    result = FetchResult("pypi:p", outcome, source="http://x/",  # type: ignore[arg-type]
+                         signals=GOOD if outcome == "ok" else None, reason="boom")
     merged = merge(previous, result, FETCHED)
     assert merged is not None and merged.changes == previous.changes
 
@@ -164,7 +164,7 @@ def test_a_fetch_never_loses_the_history(outcome: str) -> None:
 ARCHIVED_REPO: Signals = {"name": "o/r", "created": "2012-01-10", "pushed": "2026-11-01",
                           "stars": 60000, "licence": "Apache-2.0", "archived": True}
 
-KINDS: list[tuple[str, dict[str, Entry], list[str], str, str]] = [
+KINDS: list[tuple[str, dict[str, SnapshotEntry], list[str], str, str]] = [
     ("archived", {"pypi:p": entry({**GOOD, "repository": "github:o/r"}),
                   "github:o/r": entry(ARCHIVED_REPO)},
      ["archived"], "risky", "archived on GitHub (o/r)"),
@@ -185,8 +185,9 @@ KINDS: list[tuple[str, dict[str, Entry], list[str], str, str]] = [
 
 @pytest.mark.parametrize(("kind", "after", "flags", "now", "reason"), KINDS,
                          ids=[k[0] for k in KINDS])
-def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str, after: dict[str, Entry],
-                                           flags: list[str], now: str, reason: str) -> None:
+def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str,
+                                           after: dict[str, SnapshotEntry], flags: list[str],
+                                           now: str, reason: str) -> None:
     # before: the package as it was, its history saying boring since before the decision
     before = Snapshot(packages={"pypi:p": entry(GOOD, history=was("boring"))})
     assert load(tmp_path / "before", before).drifted == []
@@ -218,7 +219,7 @@ def test_each_kind_of_degradation_is_drift(tmp_path: Path, kind: str, after: dic
      ("established", "tokens")),
 ])
 def test_what_the_decision_assumed(tmp_path: Path, name: str, record: str,
-                                   history: list[Change] | None,
+                                   history: list[CategoryChange] | None,
                                    expected: tuple[str, str]) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry({**GOOD, "yanked": True}, history=history)})
     (d,) = load(tmp_path, snapshot, record).drifted
@@ -244,7 +245,7 @@ WAIVED = RECORD + "waivers:\n  - rule: risky-choice\n    reason: We know it is o
          "      - npm:react\n", "      - pypi:p\n"), None),
 ])
 def test_no_drift(tmp_path: Path, name: str, record: str,
-                  history: list[Change] | None) -> None:
+                  history: list[CategoryChange] | None) -> None:
     snapshot = Snapshot(packages={"pypi:p": entry({**GOOD, "yanked": True}, history=history),
                                   "pypi:ok": entry(GOOD)})
     assert load(tmp_path, snapshot, record).drifted == [], name

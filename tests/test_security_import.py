@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, run_cli, write_decisions
-from decision_records.adr_import.batch import Outcome, Result, run
+from conftest import TODAY, run_cli, variant, write_decisions
+from decision_records.adr_import.batch import ImportResult, SourceOutcome, run
 from decision_records.adr_import.summary import report
 from decision_records.loader import load_record
 
@@ -46,11 +46,11 @@ We will draw the flow.
 @dataclass
 class Imported:
     repo: Path
-    result: Result
+    result: ImportResult
     summary: str
 
     @property
-    def outcome(self) -> Outcome:
+    def outcome(self) -> SourceOutcome:
         (outcome,) = self.result.imported
         return outcome
 
@@ -276,7 +276,7 @@ def test_a_safe_image_is_copied_as_before(repo: Path) -> None:
                                f"assets/imported/{RECORD}/photo.jpg": JPEG}
     assert got.context.startswith(
         f"![the diagram](../docs/assets/imported/{RECORD}/diagram.png) and "
-        f'<img src="../docs/assets/imported/{RECORD}/photo.jpg" alt="a photo">')
+        f"![a photo](../docs/assets/imported/{RECORD}/photo.jpg)")
     assert "Images not copied" not in got.summary
 
 
@@ -342,3 +342,28 @@ def test_a_nul_in_a_target_is_no_file_and_no_traceback(repo: Path) -> None:
     context = load_record(repo / "decisions" / f"{RECORD}.yaml").record
     assert context is not None
     assert context.context.startswith("See [the notes](notes%00.md), the diagram and the flow.")
+
+
+# --- records already in the decisions folder ----------------------------------------------------
+
+ODD_SOURCES = ['"adr/a%00b.md"', '"%00"', '"adr/%2e%2e/%2e%2e/x.md"', '"/"', '"."',
+               '"////"', f'"{"a/" * 450}x.md"', '"adr/\\u00e9t\\u00e9.md"', '"~/x.md"',
+               '"%ZZ%"']
+
+
+@pytest.mark.parametrize("source", ODD_SOURCES)
+def test_an_odd_imported_source_in_a_record_is_no_traceback(repo: Path, source: str) -> None:
+    """What an existing record says it was imported from is compared with the ADRs found,
+    whatever it holds: a value the model takes (`%00` decodes to a NUL the OS refuses to
+    look up) is a path that matches no ADR, and the ADR is imported."""
+    record = variant("links:\n", f"links:\n  - title: Imported from\n    url: "
+                     f"./{source.strip(chr(34))}\n") + \
+        f"imported:\n  source: {source}\n  date: 2026-01-01\n"
+    write_decisions(repo, {"0001-buy-a-paging-service.yaml": record})
+    assert load_record(repo / "decisions" / "0001-buy-a-paging-service.yaml").record is not None
+    (repo / "adr" / "0001-use-a-diagram.md").write_text(ADR.format(body="x"), encoding="utf-8")
+    result = run_cli("--dir", "decisions", "import", "adr", cwd=repo)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "imported adr/0001-use-a-diagram.md -> decisions/0002-use-a-diagram.yaml" in \
+        result.stdout

@@ -20,7 +20,7 @@ from decision_records.config import Config
 from decision_records.findings import parse_field
 from decision_records.loader import ConfigError, load_decisions
 from decision_records.model import Record
-from decision_records.newrecord import next_number
+from decision_records.recordfile import next_number
 from decision_records.yamlfile import parse
 
 P = "decisions/0001-case.yaml"

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from conftest import TODAY, TODAY_ENV, MakeDecisions
 from decision_records.cli.main import main
-from decision_records.newrecord import render_template, yaml_scalar
+from decision_records.newrecord import render_template
+from decision_records.recordfile import scalar
 
 CONFIG = """\
 teams:
@@ -192,7 +193,7 @@ VALUES = [
 @pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
 @pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
 def test_yaml_scalar_round_trips_on_one_line(value: str, quoted: bool) -> None:
-    text = yaml_scalar(value, quoted=quoted)
+    text = scalar(value, quoted=quoted)
     assert "\n" not in text and "\r" not in text
     assert not any(c in text for c in "\x85\u2028\u2029")
     if quoted:

@@ -11,12 +11,12 @@ import pytest
 
 from conftest import REPO, run_cli
 from decision_records.findings import Finding
+from decision_records.gitbase import RecordChange
 from decision_records.ledger import TeamBudget
 from decision_records.loader import Entry
 from decision_records.model import Record
-from decision_records.report import Change, RecordReport, as_markdown
-from decision_records.signals.snapshot import Entry as SignalsEntry
-from decision_records.signals.snapshot import Snapshot, dump_snapshot
+from decision_records.report import RecordReport, as_markdown
+from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
 from decision_records.textsafe import md_code, md_inline, one_line
 from test_report import feature_branch, git
 
@@ -112,13 +112,13 @@ def report_with(text: str) -> str:
         {"name": text, "approach": "buy", "tokens": 0, "chosen": False, "packages": []},
     ]
     items = [
-        RecordReport(Change(Path("decisions/0007-hostile.yaml"), "modified"), entry, findings,
+        RecordReport(RecordChange(Path("decisions/0007-hostile.yaml"), "modified"), entry, findings,
                      text, budget, budget, options),
-        RecordReport(Change(Path("decisions/0008-clean.yaml"), "added"), entry, [], text,
+        RecordReport(RecordChange(Path("decisions/0008-clean.yaml"), "added"), entry, [], text,
                      None, None, []),
         # a file name has no slash; any other text can be in it as far as the report knows
-        RecordReport(Change(Path("decisions", f"0009-{text}.yaml".replace("/", "_")),
-                            "removed"), None, [], text),
+        RecordReport(RecordChange(Path("decisions", f"0009-{text}.yaml".replace("/", "_")),
+                                  "removed"), None, [], text),
     ]
     return as_markdown("9466517a5c3785e1", items)
 
@@ -186,7 +186,7 @@ def test_report_from_a_hostile_pull_request(tmp_path: Path) -> None:
     snapshot_file = root / "decisions" / "signals.json"
     snapshot = Snapshot.model_validate_json(snapshot_file.read_text(encoding="utf-8"))
     when = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-    deprecated = SignalsEntry(status="ok", checked=when, fetched=when, source="registry",
+    deprecated = SnapshotEntry(status="ok", checked=when, fetched=when, source="registry",
                               signals={"deprecated": "use y\n\n![p](https://t.example/p.gif) "
                                                      "<img src=x> @org/team #12"})
     snapshot_file.write_text(dump_snapshot(snapshot.with_entries({ref: deprecated})),

@@ -24,7 +24,7 @@ from decision_records.settings.signals import URL_ENV, SignalsConfig
 from decision_records.signals.clients import Fetcher, GitHubGate
 from decision_records.signals.enrich import Summary, enrich
 from decision_records.signals.http import make_session
-from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
+from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
 from test_signals_enrich import RECORD, SIGNALS_CONFIG, TOKEN, fixture, serve_all, snapshot_of
 
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
@@ -46,9 +46,9 @@ def authorizations(server: HTTPServer) -> list[str | None]:
     return [request.headers.get("Authorization") for request, _ in server.log]
 
 
-def held(ref: str) -> Entry:
+def held(ref: str) -> SnapshotEntry:
     when = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-    return Entry(status="ok", checked=when, fetched=when, source=ref, signals={"stars": 1})
+    return SnapshotEntry(status="ok", checked=when, fetched=when, source=ref, signals={"stars": 1})
 
 
 # --- row 1: where the token goes ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from werkzeug import Response
 from conftest import CONFIG, cli_env, run_cli, variant, write_decisions
 from decision_records.settings.signals import SignalsConfig
 from decision_records.signals.enrich import enrich
-from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
+from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures" / "signals"
 TOKEN = "secret-token-123"
@@ -105,9 +105,9 @@ def test_cold_then_warm_then_refresh_with_304(folder: Path, httpserver: HTTPServ
 
 
 def test_not_found_failures_and_nothing_lost(folder: Path, httpserver: HTTPServer) -> None:
-    held = Entry(status="ok", checked=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                 fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), source="old",
-                 signals={"first_release": "2011-02-14", "stars": 5})
+    held = SnapshotEntry(status="ok", checked=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                         fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), source="old",
+                         signals={"first_release": "2011-02-14", "stars": 5})
     (folder / "signals.json").write_text(dump_snapshot(Snapshot(packages={
         "pypi:requests": held, "github:psf/requests": held})), encoding="utf-8")
     httpserver.expect_request("/pypi/requests/json").respond_with_data("{broken", status=200)
@@ -131,9 +131,9 @@ def test_not_found_failures_and_nothing_lost(folder: Path, httpserver: HTTPServe
 
 
 def test_rate_limit_stops_github_only(folder: Path, httpserver: HTTPServer) -> None:
-    held = Entry(status="ok", checked=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                 fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), source="old",
-                 signals={"stars": 5})
+    held = SnapshotEntry(status="ok", checked=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                         fetched=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), source="old",
+                         signals={"stars": 5})
     (folder / "signals.json").write_text(dump_snapshot(Snapshot(packages={
         "github:psf/requests": held})), encoding="utf-8")
     httpserver.expect_request("/repos/psf/requests").respond_with_data(

@@ -33,7 +33,7 @@ from decision_records.render.record import render_record
 from decision_records.rules import RULES
 from decision_records.settings.signals import Thresholds
 from decision_records.signals.maturity import assess
-from decision_records.signals.snapshot import Entry, Snapshot, dump_snapshot
+from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
 from decision_records.signals.sources.base import Missing, ParseError
 from decision_records.signals.sources.depsdev import parse_package, parse_version
 from decision_records.signals.sources.endoflife import parse_product
@@ -328,13 +328,13 @@ def test_a_scorecard_is_kept_only_as_a_score_out_of_ten(doc: object,
     assert project_scorecard(doc) == expected
 
 
-def cycle_entry(eol: str | None, **more: Any) -> Entry:
+def cycle_entry(eol: str | None, **more: Any) -> SnapshotEntry:
     now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
     signals: dict[str, Any] = {"product": "PostgreSQL", "cycle": "14",
                                "released": "2021-09-30", "maintained": True, **more}
     if eol:
         signals["eol"] = eol
-    return Entry(status="ok", checked=now, fetched=now, source="x", signals=signals)
+    return SnapshotEntry(status="ok", checked=now, fetched=now, source="x", signals=signals)
 
 
 @pytest.mark.parametrize(("entry", "category", "reason"), [
@@ -352,7 +352,7 @@ def cycle_entry(eol: str | None, **more: Any) -> Entry:
      "PostgreSQL 14: end of life reached (no date given): move to a supported cycle"),
     (cycle_entry(None, maintained=False), "risky", "PostgreSQL 14: no longer maintained"),
 ])
-def test_a_cycle_is_judged_by_its_end_of_life(entry: Entry, category: str,
+def test_a_cycle_is_judged_by_its_end_of_life(entry: SnapshotEntry, category: str,
                                               reason: str) -> None:
     snapshot = Snapshot(packages={"eol:postgresql@14": entry})
     verdict = assess("eol:postgresql@14", snapshot, Thresholds(), TODAY)
@@ -379,7 +379,7 @@ def test_a_low_scorecard_keeps_a_repository_from_boring() -> None:
                                "stars": 18000, "licence": "other"}
     for score, category in ((4.6, "established"), (5.0, "boring"), (None, "boring")):
         figures = {**signals, **({"scorecard": score} if score is not None else {})}
-        entry = Entry(status="ok", checked=now, fetched=now, source="x", signals=figures)
+        entry = SnapshotEntry(status="ok", checked=now, fetched=now, source="x", signals=figures)
         verdict = assess("github:postgres/postgres",
                          Snapshot(packages={"github:postgres/postgres": entry}),
                          Thresholds(), TODAY)

@@ -17,7 +17,7 @@ from werkzeug import Request, Response
 
 from decision_records.refs import Ref
 from decision_records.settings.signals import SignalsConfig
-from decision_records.signals.clients import Fetcher, GitHubGate, Result
+from decision_records.signals.clients import Fetcher, FetchResult, GitHubGate
 from decision_records.signals.enrich import Summary
 from decision_records.signals.http import USER_AGENT, make_session
 
@@ -62,7 +62,7 @@ def test_pypi_200_parses_the_recorded_document(httpserver: HTTPServer, base: str
     httpserver.expect_request("/pypi/requests/json").respond_with_response(
         json_response("pypi/requests.json", ETag='"r1"'))
     result = make_fetcher(base).fetch("pypi:requests")
-    assert result == Result(
+    assert result == FetchResult(
         "pypi:requests", "ok", f"{base}/pypi/requests/json", etag='"r1"', signals={
             "name": "requests", "latest_version": "2.34.2", "first_release": "2011-02-14",
             "last_release": "2026-05-14", "releases": 158, "releases_last_year": 6,

@@ -21,7 +21,7 @@ from decision_records.rules import RULES
 from decision_records.rules.base import Context, Reporter
 from decision_records.settings.signals import Thresholds
 from decision_records.signals.maturity import ago, assess, assess_option
-from decision_records.signals.snapshot import Entry, Signals, Snapshot
+from decision_records.signals.snapshot import Signals, Snapshot, SnapshotEntry
 from decision_records.signals.sources.npm import parse_npm
 from decision_records.signals.sources.pypi import parse_pypi
 
@@ -31,13 +31,13 @@ T = Thresholds()
 
 
 def entry(signals: Signals | None = None, status: str = "ok", error: str | None = None,
-          fetched: dt.datetime | None = FETCHED) -> Entry:
-    return Entry.model_validate({"status": status, "checked": FETCHED, "fetched": fetched,
-                                 "source": "http://x/", "signals": signals or {},
-                                 "error": error})
+          fetched: dt.datetime | None = FETCHED) -> SnapshotEntry:
+    return SnapshotEntry.model_validate({"status": status, "checked": FETCHED, "fetched": fetched,
+                                         "source": "http://x/", "signals": signals or {},
+                                         "error": error})
 
 
-def snap(**entries: Entry) -> Snapshot:
+def snap(**entries: SnapshotEntry) -> Snapshot:
     """snap(pypi__x=...) -> a snapshot keyed 'pypi:x' ('__' stands for ':', '_' for '/')."""
     return Snapshot(packages={k.replace("__", ":").replace("_", "/"): v
                               for k, v in entries.items()})

@@ -12,11 +12,11 @@ import pytest
 from conftest import CONFIG, TODAY, VALID_RECORD, render_context, write_decisions
 from decision_records.loader import load_decisions
 from decision_records.render.signals import render_signals_page
-from decision_records.signals.clients import Result
+from decision_records.signals.clients import FetchResult
 from decision_records.signals.enrich import is_fresh, merge
 from decision_records.signals.snapshot import (
-    Entry,
     Snapshot,
+    SnapshotEntry,
     SnapshotError,
     dump_snapshot,
     load_snapshot,
@@ -25,8 +25,8 @@ from decision_records.signals.snapshot import (
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 EARLIER = dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
-OK = Entry(status="ok", checked=EARLIER, fetched=EARLIER, source="http://x/pypi/a/json",
-           etag='"e1"', signals={"first_release": "2011-02-14", "maintainers": 3})
+OK = SnapshotEntry(status="ok", checked=EARLIER, fetched=EARLIER, source="http://x/pypi/a/json",
+                   etag='"e1"', signals={"first_release": "2011-02-14", "maintainers": 3})
 
 EXPECTED_TEXT = """\
 {
@@ -56,8 +56,8 @@ EXPECTED_TEXT = """\
 
 
 def sample() -> Snapshot:
-    failed = Entry(status="error", checked=NOW, source="http://x/@scope%2fb",
-                   error="HTTP 500 from npm (after retries)")
+    failed = SnapshotEntry(status="error", checked=NOW, source="http://x/@scope%2fb",
+                           error="HTTP 500 from npm (after retries)")
     return Snapshot(packages={"pypi:a": OK, "npm:@scope/b": failed})
 
 
@@ -117,12 +117,12 @@ def test_interrupted_write_leaves_the_old_file(tmp_path: Path,
 
 
 @pytest.mark.parametrize("result", [
-    Result("pypi:a", "error", "http://x/pypi/a/json", reason="cannot connect to x: refused"),
-    Result("pypi:a", "error", "http://x/pypi/a/json", reason="malformed JSON in the response"),
-    Result("pypi:a", "not-modified", "http://x/pypi/a/json"),
-    Result("pypi:a", "rate-limited", "http://x/pypi/a/json"),
+    FetchResult("pypi:a", "error", "http://x/pypi/a/json", reason="cannot connect to x: refused"),
+    FetchResult("pypi:a", "error", "http://x/pypi/a/json", reason="malformed JSON in the response"),
+    FetchResult("pypi:a", "not-modified", "http://x/pypi/a/json"),
+    FetchResult("pypi:a", "rate-limited", "http://x/pypi/a/json"),
 ])
-def test_failures_keep_the_old_entry(result: Result) -> None:
+def test_failures_keep_the_old_entry(result: FetchResult) -> None:
     merged = merge(OK, result, NOW)
     assert merged is not None
     assert (merged.signals, merged.status, merged.source) == (OK.signals, "ok", OK.source)
@@ -138,15 +138,15 @@ def test_failures_keep_the_old_entry(result: Result) -> None:
 
 
 def test_merge_of_new_references() -> None:
-    ok = merge(None, Result("pypi:a", "ok", "u", signals={"x": 1}, etag='"2"'), NOW)
-    assert ok == Entry(status="ok", checked=NOW, fetched=NOW, source="u", etag='"2"',
-                       signals={"x": 1})
-    gone = merge(OK, Result("pypi:a", "not-found", "u", reason="HTTP 404 from PyPI"), NOW)
+    ok = merge(None, FetchResult("pypi:a", "ok", "u", signals={"x": 1}, etag='"2"'), NOW)
+    assert ok == SnapshotEntry(status="ok", checked=NOW, fetched=NOW, source="u", etag='"2"',
+                               signals={"x": 1})
+    gone = merge(OK, FetchResult("pypi:a", "not-found", "u", reason="HTTP 404 from PyPI"), NOW)
     assert gone is not None and (gone.status, gone.signals, gone.fetched) == (
         "not-found", OK.signals, NOW)
-    failed = merge(None, Result("pypi:a", "error", "u", reason="boom"), NOW)
-    assert failed == Entry(status="error", checked=NOW, source="u", error="boom")
-    assert merge(None, Result("github:a/b", "rate-limited", "u"), NOW) is None
+    failed = merge(None, FetchResult("pypi:a", "error", "u", reason="boom"), NOW)
+    assert failed == SnapshotEntry(status="error", checked=NOW, source="u", error="boom")
+    assert merge(None, FetchResult("github:a/b", "rate-limited", "u"), NOW) is None
 
 
 @pytest.mark.parametrize(("age_days", "fresh"), [(0, True), (6.9, True), (7, False), (30, False)])
@@ -167,7 +167,7 @@ def test_signals_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "pypi:requests": OK.model_copy(update={"signals": {
             "first_release": "2011-02-14", "last_release": "2026-05-14", "maintainers": 3,
             "licence": "Apache-2.0", "repository": "github:psf/requests"}}),
-        "npm:react": Entry(status="not-found", checked=NOW, fetched=NOW, source="u"),
+        "npm:react": SnapshotEntry(status="not-found", checked=NOW, fetched=NOW, source="u"),
     })
     decisions.snapshot = snapshot
     page = render_signals_page(render_context(decisions, TODAY))

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import DecisionsError
+
 MiB = 1024 * 1024
 
 # Open flags for reading a file that lstat found regular, in case it was swapped since:
@@ -42,7 +44,7 @@ _KINDS = (
 )
 
 
-class Refused(Exception):
+class Refused(DecisionsError):
     """A file that was not read: not a regular file (rule file-type) or over its size limit
     (rule file-size). `problem` says what it is, `advice` what to do; str() is both.
     """

@@ -10,11 +10,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DecisionsError
 from .findings import display
 from .model import RECORD_FILE
 
 
-class GitError(Exception):
+class GitError(DecisionsError):
     """Git cannot answer (bad ref, not a repository, shallow clone, git missing)."""
 
 
@@ -45,6 +46,39 @@ def listed(cwd: Path, *args: str) -> list[str]:
     neither quotes nor escapes the paths, each decoded as the file system's names are
     (os.fsdecode), so a name that is not UTF-8 still opens the file it came from."""
     return [os.fsdecode(name) for name in _run(cwd, args).split(b"\0") if name]
+
+
+class TooLarge(DecisionsError):
+    """A file at a commit larger than it is read up to; args[0] is its size in bytes."""
+
+
+REGULAR = (b"100644", b"100755")  # git's modes of a regular file; a link is 120000
+
+
+def file_at(top: Path, commit: str, name: str, limit: int) -> bytes | None:
+    """The bytes of the file `name` (from the repository's top) at commit; None when it was
+    no regular file there: missing, a symbolic link, a folder or a submodule (git keeps no
+    file below a link, so none was reached through one). Its mode and size are asked first,
+    as a commit can hold a blob of any size. Raises TooLarge."""
+    try:
+        listing = _run(top, ("ls-tree", "-z", "-l", commit, "--", name))
+    except GitError:
+        return None
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or os.fsdecode(path) != name:
+            continue
+        mode, kind, blob, size = fields
+        if kind != b"blob" or mode not in REGULAR or not size.isdigit():
+            return None
+        if int(size) > limit:
+            raise TooLarge(int(size))
+        try:
+            return _run(top, ("cat-file", "blob", blob.decode("ascii")))
+        except GitError:
+            return None
+    return None
 
 
 def resolve_base(root: Path, base: str | None, command: str = "report") -> str:
@@ -83,7 +117,7 @@ def toplevel(root: Path) -> tuple[Path, str]:
 
 
 @dataclass(frozen=True)
-class Change:
+class RecordChange:
     path: Path  # where the record is (or was) in the working tree
     kind: str  # added | modified | removed
 
@@ -92,7 +126,7 @@ class Change:
         return self.path.name[:-5]
 
 
-def changed_records(root: Path, base: str) -> list[Change]:
+def changed_records(root: Path, base: str) -> list[RecordChange]:
     """Record files under root that differ from base, uncommitted and untracked ones included."""
     top, rel = toplevel(root)
     kinds = {"A": "added", "M": "modified", "D": "removed", "T": "modified"}
@@ -104,7 +138,7 @@ def changed_records(root: Path, base: str) -> list[Change]:
     for name in listed(top, "ls-files", "-z", "--others", "--exclude-standard", "--", rel):
         changes[top / name] = "added"
     # named through root as the user gave it, so they match the loader's findings
-    return [Change(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
+    return [RecordChange(Path(display(root / p.name)), kind) for p, kind in sorted(changes.items())
             if p.parent.resolve() == root.resolve() and RECORD_FILE.match(p.name)]
 
 

@@ -18,7 +18,8 @@ from . import refs, rules
 from .chars import SUSPECT_IN_FILE
 from .config import Config
 from .coverage.scan import COLLECTED as COVERAGE_FOLDER
-from .coverage.scan import SNAPSHOT as COVERAGE_SNAPSHOT
+from .coverage.snapshot import SNAPSHOT as COVERAGE_SNAPSHOT
+from .errors import DecisionsError
 from .findings import Finding, Loc, display, field_path
 from .markup import within
 from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
@@ -44,7 +45,7 @@ def today() -> dt.date:
         raise ValueError(f"DECISIONS_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
 
 
-class ConfigError(Exception):
+class ConfigError(DecisionsError):
     """decisions/config.yaml cannot be used; carries the findings."""
 
     def __init__(self, findings: list[Finding]) -> None:

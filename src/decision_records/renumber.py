@@ -20,18 +20,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DecisionsError
 from .files import MiB, Refused, read_limited, write_temp
 from .findings import display
 from .gitbase import record_names_at
-from .model import RECORD_FILE
+from .recordfile import IMAGES, number_of, record_id, slug_of
 
 # Record files are read whole; the loader refuses anything larger than this anyway.
 MAX_BYTES = 1 * MiB
-# Where `decisions import` copies a record's images, from the folder that holds decisions/.
-IMAGES = Path("docs", "assets", "imported")
 
 
-class Unreadable(Exception):
+class Unreadable(DecisionsError):
     """A record that has to move cannot be read, so its references cannot be rewritten."""
 
 
@@ -43,7 +42,7 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Note:
+class RenumberNote:
     path: Path
     line: int
     col: int
@@ -59,7 +58,7 @@ class Plan:
     moves: list[Move] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)  # file as it is now -> new text
     references: dict[Path, int] = field(default_factory=dict)  # ids rewritten in each file
-    notes: list[Note] = field(default_factory=list)
+    notes: list[RenumberNote] = field(default_factory=list)
     # record ids added since base that share a number no record of base holds: which one
     # keeps it is not for this command to guess
     unresolved: list[list[str]] = field(default_factory=list)
@@ -74,15 +73,15 @@ class Plan:
 
 
 def _number(name: str) -> int:
-    m = RECORD_FILE.match(name)
-    assert m is not None
-    return int(m["number"])
+    number = number_of(name)
+    assert number is not None
+    return number
 
 
 def _records(root: Path) -> list[str]:
     """Record file names in root: regular files only, as the loader takes them."""
     return sorted(p.name for p in root.iterdir()
-                  if RECORD_FILE.match(p.name) and p.is_file() and not p.is_symlink())
+                  if number_of(p.name) is not None and p.is_file() and not p.is_symlink())
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -101,8 +100,7 @@ def plan(root: Path, base: str) -> Plan:
     for name in sorted((n for n in here if n not in at_base and _number(n) in kept),
                        key=lambda n: (_number(n), n)):
         old = name.removesuffix(".yaml")
-        slug = old.split("-", 1)[1]
-        result.moves.append(Move(old, f"{free:04d}-{slug}", kept[_number(name)]))
+        result.moves.append(Move(old, record_id(free, slug_of(old)), kept[_number(name)]))
         free += 1
     added: dict[int, list[str]] = defaultdict(list)
     for name in here:
@@ -126,8 +124,8 @@ def plan(root: Path, base: str) -> Plan:
                 raise Unreadable(f"{display(path)}: cannot read it ({why}) to move it; "
                                  "fix what `decisions validate` reports, then run "
                                  "`decisions renumber` again") from None
-            result.notes.append(Note(path, 1, 1, f"not read, so not rewritten ({why}); "
-                                     "`decisions validate` says what is wrong with it"))
+            result.notes.append(RenumberNote(path, 1, 1, f"not read, so not rewritten ({why}); "
+                                             "`decisions validate` says what is wrong with it"))
             continue
         new_text, n = ids.subn(lambda m: new_of[m[1]], text)
         old = name.removesuffix(".yaml")
@@ -139,14 +137,14 @@ def plan(root: Path, base: str) -> Plan:
             alone = re.compile(rf"(?<![A-Za-z0-9_.-]){number}(?![0-9]|-[a-z0-9])")
             for m in alone.finditer(new_text):
                 line, col = _line_col(new_text, m.start())
-                result.notes.append(Note(
+                result.notes.append(RenumberNote(
                     result.target(path), line, col,
                     f"mentions {number} by number alone; if it means this record, write "
                     f"{new_of[old].split('-', 1)[0]}"))
     return result
 
 
-class NotWritten(Exception):
+class NotWritten(DecisionsError):
     """The plan could not be written, and nothing was changed."""
 
     def __init__(self, path: Path, why: str) -> None:
@@ -206,7 +204,7 @@ def apply(root: Path, plan: Plan) -> None:
         if plan.target(path) != path:
             path.unlink()
     _remove(made)
-    images = root.parent / IMAGES
+    images = root.parent.joinpath(*IMAGES.parts)
     for m in plan.moves:
         old, new = images / m.old, images / m.new
         if old.is_dir() and not old.is_symlink() and not os.path.lexists(new):

@@ -19,23 +19,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .coverage.manifests import RULE as MANIFEST_RULE
-from .coverage.manifests import Parsed, parser_for
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
-from .coverage.scan import (
-    COLLECTED,
-    MAX_MANIFEST,
-    SKIP_DIRS,
-    Inventory,
-    inventory_of,
-    label,
-    read_text,
-)
+from .coverage.scan import MAX_MANIFEST, Inventory, configured, file_key, scan
 from .files import size_text
 from .findings import Finding, count
-from .gitbase import Change, GitError, git, listed, toplevel
+from .gitbase import GitError, RecordChange, TooLarge, file_at, git, listed, toplevel
 from .ledger import TeamBudget
-from .loader import ConfigError, load_decisions
+from .loader import CONFIG_NAME, ConfigError, load_decisions
 from .model import Entry, short_id
 from .records import Decisions
 from .rules import page_of
@@ -66,34 +57,15 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
             return None
 
 
-class _TooLarge(Exception):
-    """A file at the base larger than a manifest is read up to; carries its size."""
-
-
-def _manifest_at(top: Path, base: str, name: str) -> str | None:
-    """A file's text at base, or None when it did not exist there. Its size is asked first:
-    `git show` gives the whole blob, which a commit can make any size. Raises _TooLarge."""
+def _text_at(top: Path, base: str, name: str) -> str | None:
+    """A manifest's text at base, read as `decisions coverage` reads one: a regular file
+    (no link), UTF-8; else None, and it named nothing there. Raises gitbase.TooLarge for one
+    larger than a manifest is read up to."""
     try:
-        size = int(git(top, "cat-file", "-s", f"{base}:{name}"))
-    except (GitError, ValueError):
+        data = file_at(top, base, name, MAX_MANIFEST)
+        return data.decode("utf-8-sig") if data is not None else None
+    except UnicodeDecodeError:
         return None
-    if size > MAX_MANIFEST:
-        raise _TooLarge(size)
-    try:
-        return git(top, "show", f"{base}:{name}")
-    except GitError:
-        return None
-
-
-def _collected_json(repository: str) -> Callable[[str, str], Parsed]:
-    """A parser for another repository's `decisions coverage` JSON in decisions/coverage/."""
-
-    def parse(shown: str, text: str) -> Parsed:
-        inventory = Inventory()
-        inventory_of(text, shown, inventory, prefix=f"{repository}:", repository=repository)
-        return Parsed(inventory.found, inventory.findings, kinds=tuple(inventory.kinds))
-
-    return parse
 
 
 @dataclass
@@ -107,56 +79,50 @@ class Added:
 def added_dependencies(root: Path, base: str, now: Decisions) -> Added:
     """The dependencies that manifests changed since base add, joined with the records now.
 
-    A dependency is added when a manifest names it now and the same manifest did not at
-    base (git is asked for the old text; nothing is checked out). Folders `decisions
-    coverage` skips, and coverage.exclude, are left out here too. A manifest larger at base
-    than one is read up to is compared with nothing, with a warning.
+    The manifests are those `decisions coverage` reads, read by its scanner: coverage.paths
+    and coverage.exclude, the folders it skips, `-r` includes, the decisions folder's
+    coverage/. A dependency is added when a file the change adds or modifies (untracked
+    ones too) names it now and did not at base: git is asked for the file's text at base
+    (nothing is checked out), and a file that was no regular file there, or not UTF-8,
+    named nothing. One larger at base than a manifest is read up to is compared with
+    nothing too, with a warning: every dependency it names now is listed.
     """
     top = toplevel(root)[0]
-    settings = now.config.coverage
-    repo_root = root.resolve().parent
-    excluded = [(repo_root / e).resolve() for e in settings.exclude]
     names = listed(top, "diff", "-z", "--name-only", "--no-renames", "--diff-filter=AMT",
                    base, "--")
     names += listed(top, "ls-files", "-z", "--others", "--exclude-standard")
-    inventory = Inventory()
+    changed = {file_key(top / name): name for name in names}
+    if not changed:
+        return Added([], [])
+    settings = now.config.coverage
+    home = root.resolve().parent
+    # paths that leave the repository, or do not exist: `decisions coverage` stops on them
+    targets, _ = configured(settings.paths, home, root / CONFIG_NAME)
+    inventory = scan(targets, home, settings.repository or home.name,
+                     [home / e for e in settings.exclude], root, lenient=True)
+    added = Inventory(kinds=inventory.kinds, repositories=inventory.repositories)
     findings: list[Finding] = []
-    collected = (root / COLLECTED).resolve()
-    for name in sorted(set(names)):
-        path = top / name
-        parts = Path(name).parts
-        parser = parser_for(path.name, path.parent.name == "requirements")
-        if parser is None and path.suffix == ".json" and path.parent.resolve() == collected:
-            parser = _collected_json(path.name.split(".", 1)[0])
-        if parser is None or not path.is_file() or any(
-                p.startswith(".") or p in SKIP_DIRS for p in parts[:-1]):
-            continue
-        resolved = path.resolve()
-        if any(resolved == e or e in resolved.parents for e in excluded):
-            continue
-        shown = label(path, repo_root)
-        text = read_text(path, shown, Inventory())
-        if text is None:
-            continue  # a link, too large, not UTF-8: `decisions coverage` reports it
+    for manifest in inventory.files:
+        name = changed.get(manifest.path)
+        if name is None:
+            continue  # not changed: it names nothing it did not name at base
         try:
-            old = _manifest_at(top, base, name)
-        except _TooLarge as e:
+            old = _text_at(top, base, name)
+        except TooLarge as e:
             old = None
-            findings.append(Finding(shown, 1, 1, "warning", MANIFEST_RULE, (
+            findings.append(Finding(manifest.shown, 1, 1, "warning", MANIFEST_RULE, (
                 f"at the base it is {e.args[0]:,} bytes, more than the "
                 f"{size_text(MAX_MANIFEST)} a manifest is read up to: not compared with it, "
                 "so every dependency it names now is listed here")))
-        before = {f.ref for f in parser(shown, old).found} if old is not None else set()
-        parsed = parser(shown, text)
-        inventory.kinds.update(parsed.kinds)
-        inventory.found.extend(f for f in parsed.found if f.ref not in before)
-    return Added([d for d in join(inventory, now).dependencies
+        before = {f.ref for f in manifest.parse(old)} if old is not None else set()
+        added.found.extend(f for f in manifest.found if f.ref not in before)
+    return Added([d for d in join(added, now).dependencies
                   if d.status in ("contradicted", "uncovered")], findings)
 
 
 @dataclass
 class RecordReport:
-    change: Change
+    change: RecordChange
     entry: Entry | None
     findings: list[Finding]
     title: str = ""
@@ -172,7 +138,7 @@ class RecordReport:
 MaturityFn = Callable[[str], tuple[str, list[str]] | None]
 
 
-def build(changes: list[Change], now: Decisions, before: Decisions | None,
+def build(changes: list[RecordChange], now: Decisions, before: Decisions | None,
           maturity: MaturityFn | None = None) -> list[RecordReport]:
     after_ledger = now.ledger
     before_ledger = before.ledger if before else None

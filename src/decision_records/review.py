@@ -31,8 +31,7 @@ from .findings import display
 from .model import Entry
 from .records import Decisions
 from .signals.maturity import Cycle, Flag, Verdicts, cycle_of, until
-from .signals.snapshot import Category
-from .signals.snapshot import Entry as SnapshotEntry
+from .signals.snapshot import Category, SnapshotEntry
 
 Assumed = Literal["history", "tokens", "waiver"]
 
@@ -98,7 +97,7 @@ class Drift:
 
 
 @dataclass(frozen=True)
-class EndOfLife:
+class CycleEnding:
     """A product cycle an accepted record chose that ends within the warning window, or has
     ended."""
 
@@ -127,7 +126,7 @@ class EndOfLife:
 
 
 @dataclass(frozen=True)
-class Imported:
+class UnfinishedImport:
     """An imported record with placeholders, guesses or other problems left."""
 
     entry: Entry
@@ -149,8 +148,8 @@ class Review:
 
     due: list[Due]
     drifted: list[Drift]
-    imported: list[Imported]
-    end_of_life: list[EndOfLife] = field(default_factory=list)
+    imported: list[UnfinishedImport]
+    end_of_life: list[CycleEnding] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.due) + len(self.drifted) + len(self.end_of_life) + len(self.imported)
@@ -222,7 +221,7 @@ def drift_of(entry: Entry, decisions: Decisions, verdicts: Verdicts) -> list[Dri
     return out
 
 
-def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list[EndOfLife]:
+def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list[CycleEnding]:
     """The product cycles accepted records chose that end within warning_days or have ended,
     soonest end first (those without a date, which have ended, first of all)."""
     out = []
@@ -237,7 +236,7 @@ def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list
                 continue
             left = (cycle.eol - today).days if cycle.eol else None
             if (left is not None and left <= warning_days) or (left is None and cycle.ended):
-                out.append(EndOfLife(e, ref, cycle, left, today))
+                out.append(CycleEnding(e, ref, cycle, left, today))
     return sorted(out, key=lambda x: (x.days_left is not None, x.days_left or 0, x.entry.id,
                                       x.ref))
 
@@ -251,7 +250,7 @@ def due(decisions: Decisions, today: dt.date) -> list[Due]:
     return sorted(out, key=lambda d: (d.review_by, d.entry.id))
 
 
-def imported(decisions: Decisions) -> list[Imported]:
+def imported(decisions: Decisions) -> list[UnfinishedImport]:
     """Imported records with placeholders, guesses or other problems left, in number order."""
     by_path: dict[str, Counter[str]] = defaultdict(Counter)
     for f in decisions.findings:
@@ -263,7 +262,7 @@ def imported(decisions: Decisions) -> list[Imported]:
         rules = Counter(by_path.get(display(e.path), {}))
         todo, guesses = rules.pop("todo", 0), rules.pop("import-guess", 0)
         if todo or guesses or rules:
-            out.append(Imported(e, todo, guesses, sum(rules.values())))
+            out.append(UnfinishedImport(e, todo, guesses, sum(rules.values())))
     return out
 
 

@@ -29,9 +29,10 @@ from pydantic import ValidationError, field_validator
 from . import __version__
 from .chars import escape, one_line_problem
 from .cli.schema import schema_text
+from .errors import DecisionsError
 from .files import Refused, read_limited, write_new
 from .model import MAX_NAME, NAME, RECORD_FILE, Strict
-from .newrecord import slugify, yaml_scalar
+from .recordfile import file_name, scalar, slug
 from .textsafe import md_inline
 
 STARTER = Path(__file__).resolve().parent / "starter"
@@ -43,7 +44,7 @@ FIRST_TITLE = "Keep technology decisions as reviewed records in git"
 _NAME = re.compile(NAME)
 
 
-class InitError(Exception):
+class InitError(DecisionsError):
     """An answer that cannot be used, or a file that cannot be read: one line, exit 2."""
 
 
@@ -180,7 +181,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=_only_written)
     env.filters.update(
-        yaml=lambda v: _Written(yaml_scalar(str(v))),
+        yaml=lambda v: _Written(scalar(str(v))),
         md=lambda v: _Written(md_inline(str(v))),
         int=lambda v: _Written(str(int(v))),
         iso=lambda v: _Written(v.isoformat()),
@@ -194,7 +195,7 @@ def _refuse(value: str) -> _Written:
 
 
 def first_record_name() -> str:
-    return f"0001-{slugify(FIRST_TITLE)}.yaml"
+    return file_name(1, slug(FIRST_TITLE))
 
 
 def tool_files(ci: str) -> list[Planned]:
@@ -241,7 +242,7 @@ def plan(answers: Answers, today: dt.date, with_record: bool = True) -> list[Pla
 # --- writing and checking --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Outcome:
+class WriteOutcome:
     path: str
     action: str  # wrote | kept | skipped
     why: str = ""
@@ -262,25 +263,25 @@ def has_records(repo: Path) -> bool:
         RECORD_FILE.match(p.name) for p in folder.iterdir())
 
 
-def write(repo: Path, planned: list[Planned], dry_run: bool) -> Iterator[Outcome]:
+def write(repo: Path, planned: list[Planned], dry_run: bool) -> Iterator[WriteOutcome]:
     """Write each planned file that does not exist yet; keep every other."""
     for p in planned:
         link = _linked_parent(repo, p.path)
         target = repo / p.path
         if link is not None:
-            yield Outcome(p.path, "skipped", f"{link} is a symbolic link, not followed")
+            yield WriteOutcome(p.path, "skipped", f"{link} is a symbolic link, not followed")
         elif target.exists() or target.is_symlink():
-            yield Outcome(p.path, "kept", "it exists")
+            yield WriteOutcome(p.path, "kept", "it exists")
         elif dry_run:
-            yield Outcome(p.path, "wrote")
+            yield WriteOutcome(p.path, "wrote")
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 write_new(target, p.text)
             except FileExistsError:  # made since the check above
-                yield Outcome(p.path, "kept", "it exists")
+                yield WriteOutcome(p.path, "kept", "it exists")
                 continue
-            yield Outcome(p.path, "wrote")
+            yield WriteOutcome(p.path, "wrote")
 
 
 @dataclass(frozen=True)

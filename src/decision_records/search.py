@@ -30,6 +30,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DecisionsError
+
 SHARD_SIZE = 1000
 OUTPUT = "pagefind"  # the folder in the site: one sub-folder per shard, and shards.json
 MANIFEST = "shards.json"
@@ -45,7 +47,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
 log = logging.getLogger("mkdocs.hooks.decisions")
 
 
-class SearchError(Exception):
+class SearchError(DecisionsError):
     """The index could not be built; the message says why in one line."""
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .errors import DecisionsError
 from .findings import Finding, display
 from .loader import ConfigError, RecordCache, load_decisions, today
 from .model import RECORD_FILE
@@ -79,7 +80,7 @@ def compact_html(html: str) -> str:
     return "".join(parts)
 
 
-class SiteError(Exception):
+class SiteError(DecisionsError):
     """The site cannot be built at all (not even a preview); the message says why."""
 
 

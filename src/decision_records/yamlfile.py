@@ -19,6 +19,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .errors import DecisionsError
 from .files import MiB, Refused, read_limited
 from .findings import Loc
 
@@ -59,7 +60,7 @@ _CONVERT = {
 }
 
 
-class YamlProblem(Exception):
+class YamlProblem(DecisionsError):
     """A problem in a YAML file, with its 1-based position."""
 
     def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml") -> None:

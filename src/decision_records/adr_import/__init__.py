@@ -1,5 +1,6 @@
 """Importing Markdown architecture decision records (Nygard, MADR 2-4, log4brains) as YAML.
 
-`document` reads a Markdown file's structure, `mapping` turns it into record fields,
-`emitter` writes those as YAML and `batch` numbers, links, checks and writes a whole run.
+`document` reads a Markdown file's structure; `metadata`, `sections` (one handler a kind of
+section), `choice` and `fields` are the steps that `draft` runs to map it to a typed `Draft`;
+`batch` numbers, links, checks and writes a whole run, the YAML through `recordfile`.
 """

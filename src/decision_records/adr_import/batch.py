@@ -1,9 +1,9 @@
 """A whole import run: find the files, skip what is not new, number, link, check, write.
 
-Records already in the decisions folder are never changed: each new record goes through
-`write_new`, and what would need a change in an existing record is reported instead.
-Every record is read back with the loader after writing and must equal what was meant.
-Every file found gets an outcome, so the summary can say what happened to each one.
+Records already in the decisions folder are never changed: each new record is created under
+a free number by `recordfile.create`, and what would need a change in an existing record is
+reported instead. Every record is read back with the loader after writing and must equal what
+was meant. Every file found gets an outcome, so the summary can say what happened to each one.
 """
 
 from __future__ import annotations
@@ -15,32 +15,23 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from pydantic import ValidationError
 
-from ..files import write_new
+from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, LIVE, MAX_TEXT, RECORD_FILE, Record, Status
-from ..newrecord import SCHEMA_LINE, next_number
+from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status
+from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
 from ..yamlfile import YamlProblem, parse
 from . import images
 from .document import parse_document
-from .emitter import dump
+from .draft import Draft, ImportedRecord, map_document, raw_draft
+from .fields import NotAnAdr
 from .images import Image, NotCopied
-from .limits import cut, fit
-from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved
-from .mapping import (
-    TODO_EXIT_PLAN,
-    TODO_ON_CALL,
-    TODO_WHY_NOT_BUY,
-    Draft,
-    NotAnAdr,
-    map_document,
-    raw_draft,
-)
+from .limits import fitted
+from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved, by_name_note, name_key
 from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
 IMPORTED_FROM = "Imported from"  # the link older imports left; still recognised
@@ -48,8 +39,7 @@ MAX_BYTES = 1_000_000  # ADRs are a few kilobytes; a megabyte of Markdown is som
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
-
-class Skip(Exception):
+class Skip(DecisionsError):
     """A file that is not imported; `problem` when it could not be read (the run fails)."""
 
     def __init__(self, reason: str, problem: bool = False) -> None:
@@ -59,7 +49,7 @@ class Skip(Exception):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SourceOutcome:
     """What happened to one source file."""
 
     source: Path
@@ -83,17 +73,17 @@ class Outcome:
 
 
 @dataclass
-class Result:
-    outcomes: list[Outcome]
+class ImportResult:
+    outcomes: list[SourceOutcome]
     notes: list[str]  # changes to records already in decisions/, left to a person
     dry_run: bool
 
     @property
-    def imported(self) -> list[Outcome]:
+    def imported(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.imported]
 
     @property
-    def skipped(self) -> list[Outcome]:
+    def skipped(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if not o.imported]
 
     @property
@@ -118,6 +108,7 @@ class _Plan:
     given: Path  # as the user named it, for messages
     source: Path  # resolved, to compare
     folder: Path  # images are read from inside it, resolved
+    base: Path  # the folder it was found in (or its own), resolved: what --source-url is of
     shown: str  # for imported.source: from the repository root, or as given
     draft: Draft
     status: Status
@@ -129,7 +120,7 @@ class _Plan:
 
     @property
     def id(self) -> str:
-        return f"{self.number:04d}-{self.draft.slug}"
+        return record_id(self.number, self.draft.slug)
 
 
 @dataclass
@@ -137,6 +128,7 @@ class _Known:
     """What the decisions folder already holds."""
 
     by_source: dict[Path, str] = field(default_factory=dict)  # imported file -> record id
+    by_name: dict[str, set[str]] = field(default_factory=dict)  # its name_key -> record ids
     by_title: dict[tuple[str, dt.date], str] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)
 
@@ -196,14 +188,6 @@ def read_source(path: Path) -> str:
     return text
 
 
-def link_url(target: str, source: Path, root: Path) -> str | None:
-    """A link target from the source file as a link from the decisions folder: http(s) and
-    mailto as they are, relative paths made relative to the decisions folder; None for
-    anchors and the rest."""
-    resolver = Resolver(source, root, "", lambda _: None)
-    return resolver.link(target) if not target.strip().startswith("/") else None
-
-
 def _title_key(title: str) -> str:
     return " ".join(title.casefold().split())
 
@@ -214,64 +198,16 @@ def _repo(root_abs: Path) -> Path:
 
 
 def _source_paths(text: str, root_abs: Path) -> list[Path]:
-    """Where an `imported.source` may point: from the repository root, or as given."""
-    path = Path(unquote(text))
+    """Where an `imported.source` (or an old import's link) may point: from the repository
+    root, or as given; none for a value no file can have: `%00` decodes to a NUL, which
+    the OS refuses to look up."""
+    decoded = unquote(text)
+    if "\x00" in decoded:
+        return []
+    path = Path(decoded)
     if path.is_absolute():
         return [Path(os.path.realpath(path))]
     return [Path(os.path.realpath(_repo(root_abs) / path)), Path(os.path.realpath(path))]
-
-
-def _known(root: Path, root_abs: Path) -> _Known:
-    known = _Known()
-    for path in sorted(root.glob("*.yaml")):
-        if not RECORD_FILE.match(path.name):
-            continue
-        record = load_record(path).record
-        if record is None:  # `decisions validate` reports it; nothing to compare against
-            continue
-        rid = path.name[:-5]
-        known.status[rid] = record.status
-        known.by_title[(_title_key(record.title), record.date)] = rid
-        if record.imported is not None:
-            for where in _source_paths(record.imported.source, root_abs):
-                known.by_source.setdefault(where, rid)
-        for link in record.links:
-            if link.title == IMPORTED_FROM and not SCHEME.match(link.url):
-                known.by_source.setdefault(Path(os.path.realpath(root / unquote(link.url))),
-                                           rid)
-    return known
-
-
-def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool, within: Path | None = None) -> Result:
-    """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
-    only from inside `within`, or else from inside the folder each ADR was found in (the
-    ADR's own folder when it was named)."""
-    root_abs = Path(os.path.realpath(root))
-    known = _known(root, root_abs)
-    slots: list[Outcome | _Plan] = []
-    by_source: dict[Path, _Plan] = {}
-    titles: dict[tuple[str, dt.date], Path] = {}
-    for src in find_sources(paths):
-        try:
-            plan = _plan(src, root_abs, known, titles, team, today, within)
-        except Skip as s:
-            slots.append(Outcome(src.path, False, s.reason, s.problem))
-            continue
-        slots.append(plan)
-        by_source[plan.source] = plan
-    plans = [s for s in slots if isinstance(s, _Plan)]
-    first = next_number(root)
-    for i, plan in enumerate(plans):
-        plan.number = first + i
-    notes: list[str] = []
-    _link(plans, by_source, known, notes, root_abs)
-    done: dict[int, Outcome] = {}
-    for plan in plans:
-        done[id(plan)] = _write(plan, plans, by_source, known, root, root_abs, today, dry_run,
-                                notes)
-    outcomes = [done[id(s)] if isinstance(s, _Plan) else s for s in slots]
-    return Result(outcomes, notes, dry_run)
 
 
 def _classify(src: Source) -> str:
@@ -298,51 +234,307 @@ def _classify(src: Source) -> str:
     raise Skip(f"not a Markdown file ({suffix})")
 
 
-def _plan(src: Source, root_abs: Path, known: _Known, titles: dict[tuple[str, dt.date], Path],
-          team: str | None, today: dt.date, within: Path | None) -> _Plan:
-    kind = _classify(src)
-    source = Path(os.path.realpath(src.path))
-    folder = Path(os.path.realpath(within or src.folder or source.parent))
-    if source in known.by_source:
-        raise Skip(f"already imported as {known.by_source[source]}")
-    if template_name(src.path.name):
-        raise Skip("an ADR template (by its file name)")
-    try:
-        text = read_source(src.path)
-    except Skip as s:
-        if kind == "bare" and not src.named:  # a tool or a data file beside the ADRs
-            raise Skip(f"no file extension, and not an ADR: {s.reason}") from None
-        raise
-    name = src.path.name
-    try:
-        doc = parse_document(text, lambda heading: section_kind(heading) is not None)
-        draft = map_document(doc, file_name=name, team=team, today=today)
-    except NotAnAdr as e:
-        if kind == "bare":
-            raise Skip(f"no file extension, and {e}") from None
-        raise Skip(str(e)) from None
-    except Exception as e:  # one odd file must not stop a run of hundreds, nor be dropped
-        draft = raw_draft(text, file_name=name, team=team, today=today,
-                          why=f"{type(e).__name__}: {e}; please report this")
-    key = (_title_key(draft.title), draft.date)
-    if key in known.by_title:
-        raise Skip(f"already imported: {known.by_title[key]} has the same title and date")
-    if key in titles:
-        raise Skip(f"same title and date as {display(titles[key])}, imported in this run")
-    plan = _Plan(src.path, source, folder, _shown(src.path, source, root_abs), draft,
-                 draft.fields["status"])
-    plan.check.extend(draft.check)
-    plan.check.extend(fit(draft.fields))
-    plan.guesses.extend(draft.guesses)
-    try:  # the fields alone, before numbering: a mapping bug must not cost a number
-        Record.model_validate(_plain_fields(plan, today))
-    except ValidationError as e:
-        draft = raw_draft(text, file_name=name, team=team, today=today,
-                          why=f"{_first_error(e)}; please report this")
-        plan = _Plan(src.path, source, folder, plan.shown, draft, draft.fields["status"],
-                     check=list(draft.check), guesses=list(draft.guesses))
-    titles[key] = src.path
-    return plan
+
+
+def _known(root: Path, root_abs: Path) -> _Known:
+    known = _Known()
+    for path in sorted(root.glob("*.yaml")):
+        if not RECORD_FILE.match(path.name):
+            continue
+        record = load_record(path).record
+        if record is None:  # `decisions validate` reports it; nothing to compare against
+            continue
+        rid = path.name[:-5]
+        known.status[rid] = record.status
+        known.by_title[(_title_key(record.title), record.date)] = rid
+        if record.imported is not None:
+            for where in _source_paths(record.imported.source, root_abs):
+                known.by_source.setdefault(where, rid)
+            known.by_name.setdefault(name_key(Path(record.imported.source).name), set()).add(rid)
+        for link in record.links:
+            if link.title == IMPORTED_FROM and not SCHEME.match(link.url) \
+                    and "\x00" not in unquote(link.url):
+                known.by_source.setdefault(Path(os.path.realpath(root / unquote(link.url))),
+                                           rid)
+                known.by_name.setdefault(name_key(Path(unquote(link.url)).name), set()).add(rid)
+    return known
+
+
+class Run:
+    """One import into the decisions folder `root`: what the folder holds, the records
+    planned from the ADRs found (numbered in order after the last record), the notes about
+    existing records, and the writing of each."""
+
+    def __init__(self, root: Path, *, team: str | None, today: dt.date, dry_run: bool,
+                 within: Path | None = None, source_url: str | None = None) -> None:
+        self.root = root
+        self.root_abs = Path(os.path.realpath(root))
+        self.team, self.today, self.dry_run, self.within = team, today, dry_run, within
+        self.source_url = source_url
+        self.known = _known(root, self.root_abs)
+        self.plans: list[_Plan] = []
+        self.by_source: dict[Path, _Plan] = {}  # each plan by its source, resolved
+        self.by_name: dict[str, list[_Plan]] = {}  # each plan by its source's name_key
+        self.notes: list[str] = []  # changes to records already in decisions/
+        self._titles: dict[tuple[str, dt.date], Path] = {}  # planned: (title, date) -> file
+
+    @property
+    def repo(self) -> Path:
+        return _repo(self.root_abs)
+
+    def __call__(self, paths: Sequence[Path]) -> ImportResult:
+        slots: list[SourceOutcome | _Plan] = []
+        for src in find_sources(paths):
+            try:
+                plan = self.plan(src)
+            except Skip as s:
+                slots.append(SourceOutcome(src.path, False, s.reason, s.problem))
+                continue
+            slots.append(plan)
+            self.plans.append(plan)
+            self.by_source[plan.source] = plan
+            for name in {name_key(plan.given.name), name_key(plan.source.name)}:
+                self.by_name.setdefault(name, []).append(plan)
+        first = next_number(self.root)
+        for i, plan in enumerate(self.plans):
+            plan.number = first + i
+        self.link()
+        done = {id(plan): self.write(plan) for plan in self.plans}
+        outcomes = [done[id(s)] if isinstance(s, _Plan) else s for s in slots]
+        return ImportResult(outcomes, self.notes, self.dry_run)
+
+    def plan(self, src: Source) -> _Plan:
+        """The record one file would become; raises Skip when it is not imported."""
+        kind = _classify(src)
+        source = Path(os.path.realpath(src.path))
+        base = Path(os.path.realpath(src.folder or source.parent))
+        folder = Path(os.path.realpath(self.within)) if self.within else base
+        if source in self.known.by_source:
+            raise Skip(f"already imported as {self.known.by_source[source]}")
+        if template_name(src.path.name):
+            raise Skip("an ADR template (by its file name)")
+        try:
+            text = read_source(src.path)
+        except Skip as s:
+            if kind == "bare" and not src.named:  # a tool or a data file beside the ADRs
+                raise Skip(f"no file extension, and not an ADR: {s.reason}") from None
+            raise
+        name = src.path.name
+        try:
+            doc = parse_document(text, lambda heading: section_kind(heading) is not None)
+            draft = map_document(doc, file_name=name, team=self.team, today=self.today)
+        except NotAnAdr as e:
+            if kind == "bare":
+                raise Skip(f"no file extension, and {e}") from None
+            raise Skip(str(e)) from None
+        except Exception as e:  # one odd file must not stop a run of hundreds, nor be dropped
+            draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
+                              why=f"{type(e).__name__}: {e}; please report this")
+        key = (_title_key(draft.title), draft.date)
+        if key in self.known.by_title:
+            raise Skip(f"already imported: {self.known.by_title[key]} has the same title and "
+                       "date")
+        if key in self._titles:
+            raise Skip(f"same title and date as {display(self._titles[key])}, imported in this "
+                       "run")
+        plan = _Plan(src.path, source, folder, base, _shown(src.path, source, self.root_abs),
+                     draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        record, notes = fitted(self.assemble(plan, draft, ()))
+        plan.draft = record.draft
+        plan.check.extend(notes)
+        try:  # the fields alone, before numbering: a mapping bug must not cost a number
+            Record.model_validate(record.data())
+        except ValidationError as e:
+            draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
+                              why=f"{_first_error(e)}; please report this")
+            plan = _Plan(src.path, source, folder, base, plan.shown, draft, draft.status,
+                         check=list(draft.check), guesses=list(draft.guesses))
+        self._titles[key] = src.path
+        return plan
+
+    def everything(self) -> dict[Path, _Plan | str]:
+        """Every imported source, resolved -> its plan now, or its record's id before."""
+        found: dict[Path, _Plan | str] = dict(self.known.by_source)
+        found.update(self.by_source)
+        return found
+
+    def named(self, name: str) -> _Plan | str | None:
+        """The only record imported (now or earlier) from an ADR of that file name."""
+        key = name_key(name)
+        found: dict[object, _Plan | str] = {}
+        for rid in self.known.by_name.get(key, ()):
+            found[rid] = rid
+        for plan in self.by_name.get(key, ()):
+            found[id(plan)] = plan
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def target(self, target: str, plan: _Plan) -> tuple[_Plan | str | None, str | None]:
+        """The record a link points at: one imported now (a plan) or earlier (its id), and
+        the guess to list when it was found by its file name alone."""
+        path = unquote(target.split("#", 1)[0])
+        if not path or SCHEME.match(path) or "\x00" in path:  # NUL: no file has such a name
+            return None, None
+        everything = self.everything()
+        base = plan.source.parent
+        if not path.startswith("/"):
+            for candidate in (path, path + ".md"):
+                where = Path(os.path.realpath(base / candidate))
+                if where in everything:
+                    return everything[where], None
+            here = Path(os.path.normpath(base / path))
+            if (_within(here, plan.folder) or _within(here, self.repo)) and \
+                    os.path.lexists(here):
+                return None, None  # a file is there: the link means it
+        # the path leads to no file (nothing outside the repository is looked at): the ADR
+        # may have moved, or the link was written from another folder
+        found = self.named(Path(path).name)
+        if found is None:
+            return None, None
+        return found, by_name_note(target, found if isinstance(found, str) else found.id)
+
+    def link(self) -> None:
+        """Supersession links -> `supersedes` ids, other relations -> `links`, statuses made
+        to agree with the rules (superseded exactly when a record in force replaces it)."""
+        edges: list[tuple[_Plan, _Plan | str]] = []
+        for plan in self.plans:
+            for rel in plan.draft.relations:
+                title = f"{rel.verb} {rel.text}"
+                if rel.kind not in (SUPERSEDES, SUPERSEDED_BY):
+                    plan.relation_links.append((title, rel.target))
+                    continue
+                target, guessed = self.target(rel.target, plan)
+                if guessed is not None and target is not plan:
+                    _add_guess(plan.guesses, "supersedes", guessed)
+                if target is None or target is plan:
+                    plan.relation_links.append((title, rel.target))
+                    plan.check.append(f"{rel.verb.lower()} {rel.text!r}: not among the "
+                                      "imported records; kept as a link")
+                    continue
+                if rel.kind == SUPERSEDED_BY and isinstance(target, str):
+                    plan.relation_links.append((title, rel.target))
+                    self.notes.append(f"{target}: add {plan.id} (from {display(plan.given)}) "
+                                      "to its supersedes, then set that record's status to "
+                                      "superseded")
+                    continue
+                newer, older = (plan, target) if rel.kind == SUPERSEDES else (target, plan)
+                assert isinstance(newer, _Plan)
+                if isinstance(older, str) and self.known.status.get(older) != "superseded" \
+                        and newer.status in IN_FORCE and (newer, older) not in edges:
+                    # Listed all the same (it is what the ADR says); the old record's status is
+                    # for a person to change, since existing records are never rewritten.
+                    self.notes.append(f"{older}: set status to superseded; {newer.id} (from "
+                                      f"{display(newer.given)}) supersedes it")
+                if (older, newer) in edges:
+                    plan.check.append(f"supersedes: {rel.text!r} and this record name each "
+                                      "other; the link is left out")
+                    continue
+                if (newer, older) not in edges:
+                    edges.append((newer, older))
+        for newer, older in edges:
+            newer.supersedes.append(older)
+        _settle_statuses(self.plans, edges)
+
+    def assemble(self, plan: _Plan, draft: Draft, links: Sequence[tuple[str, str]],
+                 guesses: Sequence[tuple[str, str]] = ()) -> ImportedRecord:
+        listed = list(plan.guesses)
+        for where, note in guesses:
+            _add_guess(listed, where, note)
+        if len(listed) > MAX_GUESSES:  # one guess for the rest, so that the record is valid
+            rest = listed[MAX_GUESSES - 1:]
+            listed[MAX_GUESSES - 1:] = [(rest[0][0], f"and {len(rest)} more fields with links "
+                                                     "resolved by their file name alone")]
+        return ImportedRecord(draft, plan.status, plan.shown, self.today, tuple(listed),
+                              tuple(s if isinstance(s, str) else s.id for s in plan.supersedes),
+                              tuple(links))
+
+    def resolved(self, plan: _Plan) -> tuple[ImportedRecord, Resolver]:
+        """The record with every link rewritten for its current id."""
+        everything = self.everything()
+
+        def record_for(path: Path) -> str | None:
+            found = everything.get(path)
+            return found if isinstance(found, str) or found is None else found.id
+
+        def record_named(name: str) -> str | None:
+            found = self.named(name)
+            return found if isinstance(found, str) or found is None else found.id
+
+        resolver = Resolver(plan.source, self.root_abs, plan.id, record_for, plan.folder,
+                            record_named, self.source_url, plan.base)
+        draft = plan.draft.rewritten(resolver.text)
+        links: list[tuple[str, str]] = []
+        for title, raw in [*plan.relation_links, *plan.draft.links]:
+            url = resolver.link(raw)
+            if url is not None and all(u != url for _, u in links):
+                resolver.took(raw, f"links[{len(links)}].url")
+                links.append((resolver.text(title, f"links[{len(links)}].title"), url))
+        # a rewritten link can make a text longer than a record holds
+        record, notes = fitted(self.assemble(plan, draft, links, resolver.guesses()))
+        plan.check.extend(n for n in notes if n not in plan.check)
+        return record, resolver
+
+    def write(self, plan: _Plan) -> SourceOutcome:
+        """Write one record (or, in a dry run, say what it would be) and copy its images."""
+        base = SourceOutcome(plan.given, False, form=plan.draft.form, problem=True)
+        try:
+            record, resolver = self.resolved(plan)
+            expected = Record.model_validate(record.data())
+            text = render(record, plan)
+            _verify(text, expected)
+        except (ValidationError, ValueError, TypeError) as e:
+            return replace(base, reason=f"internal error, nothing written ({e}); please "
+                                        "report this")
+        path = self.root / file_name(plan.number, plan.draft.slug)
+
+        def renumbered(number: int) -> str:
+            """The text under another number, when another writer took this one first."""
+            nonlocal record, resolver, expected, text
+            if number != plan.number:
+                plan.number = number
+                record, resolver = self.resolved(plan)
+                expected = Record.model_validate(record.data())
+                text = render(record, plan)
+                self.notes.extend(f"{display(p.given)}: its record names an old id for "
+                                  f"{display(plan.given)}; use {plan.id}" for p in self.plans
+                                  if plan in p.supersedes and p.number < plan.number)
+            return text
+
+        check = list(plan.check)
+        if not self.dry_run:
+            try:
+                path = create(self.root, plan.draft.slug, renumbered, plan.number,
+                              above=lambda: max(p.number for p in self.plans))
+            except OSError as e:
+                path = self.root / file_name(plan.number, plan.draft.slug)
+                return replace(base, reason=f"cannot write {display(path)}: {e.strerror or e}")
+            loaded = load_record(path)
+            if loaded.record != expected:
+                path.unlink()  # ours, just written: leave nothing half-right behind
+                why = loaded.findings[0].format() if loaded.findings else \
+                    "the record read back differs"
+                return replace(base, reason=f"internal error, nothing written ({why}); "
+                                            "please report this")
+            for image in resolver.images:
+                try:
+                    images.copy(image, self.repo)
+                except NotCopied as e:
+                    check.append(f"image {image.target}: not copied ({e}); the record shows "
+                                 f"{display(image.dest)}, which is missing")
+        todo = [*plan.draft.todo, *record.policy_todo().values()]
+        return SourceOutcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
+                             check=tuple(check), guesses=tuple(plan.guesses),
+                             unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
+                             not_copied=tuple(resolver.not_copied), text=text)
+
+
+def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
+        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> ImportResult:
+    """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
+    only from inside `within`, or else from inside the folder each ADR was found in (the
+    ADR's own folder when it was named). `source_url` is the web address of that folder
+    (ending in /), for the links to files the site does not publish."""
+    return Run(root, team=team, today=today, dry_run=dry_run, within=within,
+               source_url=source_url)(paths)
 
 
 def _shown(given: Path, source: Path, root_abs: Path) -> str:
@@ -358,71 +550,17 @@ def _first_error(err: ValidationError) -> str:
     return f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
 
 
-def _lookup(by_source: dict[Path, _Plan], known: _Known) -> dict[Path, _Plan | str]:
-    found: dict[Path, _Plan | str] = dict(known.by_source)
-    found.update(by_source)
-    return found
+def _within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
 
 
-def _target(target: str, plan: _Plan, by_source: dict[Path, _Plan],
-            known: _Known) -> _Plan | str | None:
-    """The record a link points at: one imported now (a plan) or earlier (its id)."""
-    path = unquote(target.split("#", 1)[0])
-    if not path or SCHEME.match(path) or "\x00" in path:  # NUL: no file has such a name
-        return None
-    everything = _lookup(by_source, known)
-    base = plan.source.parent
-    for candidate in (path, path + ".md"):
-        where = Path(os.path.realpath(base / candidate.lstrip("/") if not
-                                      candidate.startswith("/") else candidate))
-        if where in everything:
-            return everything[where]
-    # log4brains and others link pages by name, without the folder or the .md
-    stem = Path(path).name.removesuffix(".md")
-    matches = [p for src, p in everything.items() if src.stem == stem]
-    unique = list({id(m): m for m in matches}.values())
-    return unique[0] if len(unique) == 1 else None
-
-
-def _link(plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
-          notes: list[str], root_abs: Path) -> None:
-    """Supersession links -> `supersedes` ids, other relations -> `links`, statuses made to
-    agree with the rules (superseded exactly when a record in force replaces it)."""
-    edges: list[tuple[_Plan, _Plan | str]] = []
-    for plan in plans:
-        for rel in plan.draft.relations:
-            title = f"{rel.verb} {rel.text}"
-            if rel.kind not in (SUPERSEDES, SUPERSEDED_BY):
-                plan.relation_links.append((title, rel.target))
-                continue
-            target = _target(rel.target, plan, by_source, known)
-            if target is None or target is plan:
-                plan.relation_links.append((title, rel.target))
-                plan.check.append(f"{rel.verb.lower()} {rel.text!r}: not among the imported "
-                                  "records; kept as a link")
-                continue
-            if rel.kind == SUPERSEDED_BY and isinstance(target, str):
-                plan.relation_links.append((title, rel.target))
-                notes.append(f"{target}: add {plan.id} (from {display(plan.given)}) to its "
-                             "supersedes, then set that record's status to superseded")
-                continue
-            newer, older = (plan, target) if rel.kind == SUPERSEDES else (target, plan)
-            assert isinstance(newer, _Plan)
-            if isinstance(older, str) and known.status.get(older) != "superseded" \
-                    and newer.status in IN_FORCE and (newer, older) not in edges:
-                # Listed all the same (it is what the ADR says); the old record's status is
-                # for a person to change, since existing records are never rewritten.
-                notes.append(f"{older}: set status to superseded; {newer.id} (from "
-                             f"{display(newer.given)}) supersedes it")
-            if (older, newer) in edges:
-                plan.check.append(f"supersedes: {rel.text!r} and this record name each other; "
-                                  "the link is left out")
-                continue
-            if (newer, older) not in edges:
-                edges.append((newer, older))
-    for newer, older in edges:
-        newer.supersedes.append(older)
-    _settle_statuses(plans, edges)
+def _add_guess(guesses: list[tuple[str, str]], where: str, note: str) -> None:
+    """The guess at the end, or after the note already there for that field."""
+    for i, (f, old) in enumerate(guesses):
+        if f == where:
+            guesses[i] = (f, f"{old}; {note}")
+            return
+    guesses.append((where, note))
 
 
 def _guess(plan: _Plan, path: str, note: str) -> None:
@@ -454,86 +592,7 @@ def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]])
                                    "supersedes")
 
 
-def _plain_fields(plan: _Plan, today: dt.date) -> dict[str, Any]:
-    """The fields with links as written, to check the mapping before numbers are given."""
-    return _assemble(plan, dict(plan.draft.fields), [], today)
-
-
-def _assemble(plan: _Plan, fields: dict[str, Any], links: list[dict[str, str]],
-              today: dt.date) -> dict[str, Any]:
-    fields["status"] = plan.status
-    todo = _policy_todo(plan, fields)
-    if "on_call" in todo:
-        fields["on_call"] = TODO_ON_CALL
-    if "decision.why_not_buy" in todo or "decision.exit_plan" in todo:
-        fields["decision"] = dict(fields["decision"])
-        if "decision.why_not_buy" in todo:
-            fields["decision"]["why_not_buy"] = TODO_WHY_NOT_BUY
-        if "decision.exit_plan" in todo:
-            fields["decision"]["exit_plan"] = TODO_EXIT_PLAN
-    if plan.supersedes:
-        fields["supersedes"] = [s if isinstance(s, str) else s.id for s in plan.supersedes]
-    if links:
-        fields["links"] = links
-    fields["imported"] = {
-        "source": plan.shown, "date": today,
-        "guesses": [{"field": f, "note": cut(n, MAX_TEXT)} for f, n in plan.guesses],
-    }
-    if not plan.guesses:
-        del fields["imported"]["guesses"]
-    return fields
-
-
-def _policy_todo(plan: _Plan, fields: dict[str, Any]) -> dict[str, str]:
-    """What the policies ask of the record as imported, which no ADR says: who is paged for
-    what we run (accepted adopt or build), how we would leave a vendor (accepted buy), why
-    nothing could be bought (a live build). Field -> what to say in the summary."""
-    chosen = next((o for o in fields["options"] if o["name"] == fields["decision"]["chosen"]),
-                  None)
-    approach = chosen["approach"] if chosen else None
-    todo: dict[str, str] = {}
-    if plan.status == "accepted" and approach in ("adopt", "build"):
-        todo["on_call"] = "on_call (who is paged when it breaks)"
-    if plan.status in LIVE and approach == "build":
-        todo["decision.why_not_buy"] = "decision.why_not_buy (why no product would do)"
-    if plan.status == "accepted" and approach == "buy":
-        todo["decision.exit_plan"] = "decision.exit_plan (how we would leave the vendor)"
-    return todo
-
-
-def _resolved(plan: _Plan, by_source: dict[Path, _Plan], known: _Known, root_abs: Path,
-              today: dt.date) -> tuple[dict[str, Any], Resolver]:
-    """The fields with every link rewritten for the record's current id."""
-    everything = _lookup(by_source, known)
-
-    def record_for(path: Path) -> str | None:
-        found = everything.get(path)
-        return found if isinstance(found, str) or found is None else found.id
-
-    resolver = Resolver(plan.source, root_abs, plan.id, record_for, plan.folder)
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, str):
-            return resolver.text(value)
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        return value
-
-    fields = walk(dict(plan.draft.fields))
-    links: list[dict[str, str]] = []
-    for title, raw in [*plan.relation_links, *plan.draft.links]:
-        url = resolver.link(raw)
-        if url is not None and all(link["url"] != url for link in links):
-            links.append({"title": resolver.text(title), "url": url})
-    assembled = _assemble(plan, fields, links, today)
-    # a rewritten link can make a text longer than a record holds
-    plan.check.extend(n for n in fit(assembled) if n not in plan.check)
-    return assembled, resolver
-
-
-def render(fields: dict[str, Any], plan: _Plan) -> str:
+def render(record: ImportedRecord, plan: _Plan) -> str:
     header = [SCHEMA_LINE.removeprefix("# "),
               f"{IMPORTED_FROM} {plan.shown} (read as {plan.draft.form}).",
               "Replace each TODO and check each entry under imported.guesses, then remove it;",
@@ -541,7 +600,7 @@ def render(fields: dict[str, Any], plan: _Plan) -> str:
     if plan.check:
         header.append("Also check:")
         header += [f"  - {c}" for c in plan.check]
-    return dump(fields, header)
+    return dump(record.data(), header)
 
 
 def _verify(text: str, expected: Record) -> None:
@@ -552,53 +611,3 @@ def _verify(text: str, expected: Record) -> None:
         raise ValueError(str(e)) from None
     if got != expected:
         raise ValueError("the record read back differs")
-
-
-def _write(plan: _Plan, plans: list[_Plan], by_source: dict[Path, _Plan], known: _Known,
-           root: Path, root_abs: Path, today: dt.date, dry_run: bool,
-           notes: list[str]) -> Outcome:
-    base = Outcome(plan.given, False, form=plan.draft.form, problem=True)
-    try:
-        fields, resolver = _resolved(plan, by_source, known, root_abs, today)
-        expected = Record.model_validate(fields)
-        text = render(fields, plan)
-        _verify(text, expected)
-    except (ValidationError, ValueError, TypeError) as e:
-        return replace(base, reason=f"internal error, nothing written ({e}); please report this")
-    path = root / f"{plan.id}.yaml"
-    while not dry_run:
-        try:
-            write_new(path, text)
-            break
-        except FileExistsError:  # another writer took the number since we looked
-            plan.number = max(next_number(root), max(p.number for p in plans) + 1)
-            path = root / f"{plan.id}.yaml"
-            fields, resolver = _resolved(plan, by_source, known, root_abs, today)
-            expected = Record.model_validate(fields)
-            text = render(fields, plan)
-            notes.extend(f"{display(p.given)}: its record names an old id for "
-                         f"{display(plan.given)}; use {plan.id}" for p in plans
-                         if plan in p.supersedes and p.number < plan.number)
-        except OSError as e:
-            return replace(base, reason=f"cannot write {display(path)}: {e.strerror or e}")
-    check = list(plan.check)
-    if not dry_run:
-        loaded = load_record(path)
-        record, problems = loaded.record, loaded.findings
-        if record != expected:
-            path.unlink()  # ours, just written: leave nothing half-right behind
-            why = problems[0].format() if problems else "the record read back differs"
-            return replace(base, reason=f"internal error, nothing written ({why}); "
-                                         "please report this")
-        for image in resolver.images:
-            try:
-                images.copy(image, _repo(root_abs))
-            except NotCopied as e:
-                check.append(f"image {image.target}: not copied ({e}); the record shows "
-                             f"{display(image.dest)}, which is missing")
-    todo = [*plan.draft.todo, *_policy_todo(plan, fields).values()]
-    return Outcome(plan.given, True, record=path, form=plan.draft.form, todo=tuple(todo),
-                   check=tuple(check), guesses=tuple(plan.guesses),
-                   unresolved=tuple(resolver.unresolved), images=tuple(resolver.images),
-                   not_copied=tuple(resolver.not_copied),
-                   text=text)

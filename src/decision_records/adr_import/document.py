@@ -71,7 +71,7 @@ class Section:
 
 
 @dataclass
-class Document:
+class AdrDocument:
     title: str | None  # as written (inline Markdown); `plain` makes it text
     front: dict[str, Any]
     front_problem: str | None  # why the front matter could not be read, if it could not
@@ -266,7 +266,7 @@ def _headings(toks: list[Token]) -> list[tuple[int, int, str, int]]:
     return found
 
 
-def parse_document(text: str, is_section_name: Callable[[str], bool]) -> Document:
+def parse_document(text: str, is_section_name: Callable[[str], bool]) -> AdrDocument:
     """The structure of an ADR. `is_section_name` keeps `# Context` from becoming the title."""
     front_raw, body = _front_matter(text)
     front: dict[str, Any] = {}
@@ -302,7 +302,7 @@ def parse_document(text: str, is_section_name: Callable[[str], bool]) -> Documen
             stack.pop()
         (stack[-1].children if stack else sections).append(section)
         stack.append(section)
-    return Document(title, front, problem, front_raw or "", preamble, sections)
+    return AdrDocument(title, front, problem, front_raw or "", preamble, sections)
 
 
 def _dedent(line: str, width: int) -> str:

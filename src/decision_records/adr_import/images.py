@@ -16,16 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import DecisionsError
 from ..files import MiB, Refused, open_folder, read_limited, write_new_in
+from ..recordfile import IMAGES
 
 MAX_BYTES = 10 * MiB
-ASSETS = PurePosixPath("docs", "assets", "imported")  # from the repository root
 # What the name says -> what the first bytes must say.
 KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
 _ADVICE = "make it smaller, or copy it into docs/assets/ by hand"
 
 
-class NotCopied(Exception):
+class NotCopied(DecisionsError):
     """An image that is not copied; str() says why."""
 
 
@@ -43,7 +44,7 @@ class Image:
 
 def assets(repo: Path, record_id: str) -> Path:
     """The folder a record's images are copied to."""
-    return repo.joinpath(*ASSETS.parts, record_id)
+    return repo.joinpath(*IMAGES.parts, record_id)
 
 
 def kind(data: bytes) -> str | None:

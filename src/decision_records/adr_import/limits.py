@@ -6,6 +6,9 @@ of 150 characters names an option, a list runs to 80 consequences, a title carri
 order mark, an empty bullet makes an empty item. The model says which value goes over which
 limit; each is cut to fit, at a word where it can be, or left out when it is an empty item of
 a list, and a note says so. The source keeps the whole text.
+
+The batch fits each record twice: as mapped, before it is numbered, and once its links are
+rewritten, which can make a text longer.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pydantic import ValidationError
 
 from ..chars import plain_line
 from ..model import Record
+from .draft import ImportedRecord
 
 _FITTED = ("string_too_long", "too_long", "one_line", "string_too_short")
 
@@ -35,9 +39,17 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
-def fit(fields: dict[str, Any]) -> list[str]:
+def fitted(record: ImportedRecord) -> tuple[ImportedRecord, list[str]]:
+    """`record` with every value a record holds only shorter or as plain text cut or
+    cleaned, and a note for each. What else the model refuses is left for it to say."""
+    data = record.data()
+    notes = _fit(data)
+    return (record.with_data(data) if notes else record), notes
+
+
+def _fit(fields: dict[str, Any]) -> list[str]:
     """Cut or clean, in place, every value of `fields` that a record holds only shorter or
-    as plain text; a note for each. What else the model refuses is left for it to say."""
+    as plain text; a note for each."""
     notes: list[str] = []
     for _ in range(3):  # a value cleaned of hidden characters can still be too long
         try:

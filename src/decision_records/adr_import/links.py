@@ -1,10 +1,15 @@
-"""Links and images of an imported ADR, made to work from the record.
+"""Links and images of an imported ADR, made to work from the record and on the site.
 
 The site renders links in record text and in `links:` relative to the record file, which sits
-in the decisions folder: a link to another imported ADR becomes that record's file name
-(`0009-help-scripts.yaml`, `./0009-help-scripts.yaml` in `links:`), a link to any other file
-becomes a path from the decisions folder (`../docs/guide.md`), and an image the ADR shows from
-a relative path is copied to `docs/assets/imported/<record id>/` when `images` finds that safe.
+in the decisions folder, and publishes the records and what is under docs/. So a link to
+another imported ADR becomes that record's file name (`0009-help-scripts.yaml`,
+`./0009-help-scripts.yaml` in `links:`), found by its file name alone (and listed as a guess)
+when its path leads to no file; a link to a file the site publishes becomes a path from the
+decisions folder (`../docs/guide.md`); a link to any other file (a spec, source code next to
+the ADRs) becomes a web address under --source-url, or without one is dropped and its text
+kept. An image the ADR shows from a relative path is copied to
+`docs/assets/imported/<record id>/` when `images` finds that safe, and shown as a Markdown
+image.
 
 Targets are resolved against the folder being imported (or the root given with `--root`): an
 image outside it is not copied, and a link that leaves both it and the repository is dropped,
@@ -12,17 +17,18 @@ its text kept. An image that is not copied becomes a plain link to the file, or 
 no link may point there, never an image that shows nothing. What cannot be resolved is left
 pointing where the ADR meant and reported.
 """
-
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ..findings import display
+from ..recordfile import IMAGES
 from . import images
 from .document import LINK, outside_code, target
 from .images import Image, NotCopied
@@ -42,6 +48,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # An absolute path -> the id of the record imported from it (now or earlier), or None.
 RecordFor = Callable[[Path], "str | None"]
+# A file name -> the id of the only record imported from an ADR of that name, or None.
+RecordNamed = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,20 @@ def relative(path: Path, root: Path) -> str:
     return url if url.startswith(".") else "./" + url
 
 
+def name_key(name: str) -> str:
+    """A file name as ADR links are compared by name: without its Markdown suffix, so that
+    `0010-x`, `0010-x.md` and `0010-x.markdown` name the same ADR."""
+    suffix = next((s for s in MARKDOWN_SUFFIXES if name.lower().endswith(s)), "")
+    return name[:len(name) - len(suffix)]
+
+
+def by_name_note(target: str, record_id: str) -> str:
+    """The guess for a link resolved by its file name alone."""
+    shown = target if len(target) <= 200 else target[:199] + "\u2026"
+    return (f"the link {shown!r} leads to no file; it now points at {record_id}, the only ADR "
+            "imported of that name")
+
+
 def linkable(target: str) -> bool:
     """Whether a link target can stand in `links:` once resolved."""
     target = target.strip()
@@ -109,6 +131,11 @@ class Resolver:
     record_id: str
     record_for: RecordFor
     folder: Path | None = None  # where images may come from, resolved; the ADR's own folder
+    record_named: RecordNamed = lambda _: None
+    # The web address of the folder the ADR was found in (`base`), for links to files the
+    # site does not publish; without it, such links are left out and their text kept.
+    source_url: str | None = None
+    base: Path | None = None
     unresolved: list[Unresolved] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     not_copied: list[Unresolved] = field(default_factory=list)
@@ -117,6 +144,9 @@ class Resolver:
     _images: dict[Path, tuple[str | Fallback, str]] = field(default_factory=dict)  # and why
     _listed: set[Unresolved] = field(default_factory=set)
     _next: dict[str, int] = field(default_factory=dict)  # image name -> next number to try
+    _by_name: dict[str, str] = field(default_factory=dict)  # target -> record found by name
+    _guesses: dict[str, dict[str, None]] = field(default_factory=dict)  # field -> targets
+    _field: str = ""  # the field whose text is being rewritten
 
     @property
     def repo(self) -> Path:
@@ -126,17 +156,34 @@ class Resolver:
     @property
     def _assets(self) -> tuple[str, ...]:
         """The record's images folder, from the repository."""
-        return (*images.ASSETS.parts, self.record_id)
+        return (*IMAGES.parts, self.record_id)
 
     @property
     def inside(self) -> Path:
         return self.folder if self.folder is not None else self.source.parent
 
-    def text(self, markdown: str) -> str:
-        """Every link and image in Markdown text (outside code) rewritten."""
+    def text(self, markdown: str, where: str = "") -> str:
+        """Every link and image in Markdown text (outside code) rewritten; `where` is the
+        field the text is in, for the guesses."""
         if "](" not in markdown and "<img" not in markdown.lower():
             return markdown
+        self._field = where
         return outside_code(markdown, self._chunk)
+
+    def guesses(self) -> list[tuple[str, str]]:
+        """(field, note) for each field with links resolved by their file name alone."""
+        out = []
+        for where, targets in self._guesses.items():
+            notes = [by_name_note(t, self._by_name[t]) for t in list(targets)[:3]]
+            more = len(targets) - len(notes)
+            out.append((where, "; ".join(notes) + (f"; and {more} more" if more else "")))
+        return out
+
+    def took(self, raw: str, where: str) -> None:
+        """Say that the link `raw` went into the field `where`: a guess when it was resolved
+        by its file name alone."""
+        if raw.strip() in self._by_name:
+            self._guesses.setdefault(where, {})[raw.strip()] = None
 
     def _chunk(self, chunk: str) -> str:
         chunk = LINK.sub(self._link_match, chunk)
@@ -144,14 +191,18 @@ class Resolver:
             return chunk
         pieces, at = [], 0
         for tag in html_images(chunk):
-            new = self._image(tag.src["src"])
+            raw = tag.src["src"].strip()
+            new = self._image(raw)
+            alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
+            if isinstance(new, str) and (not raw or raw.startswith("#") or SCHEME.match(raw)):
+                continue  # not a file: the tag stays as written
             if isinstance(new, str):
-                pieces += [chunk[at:tag.src.start("src")], new]
-                at = tag.src.end("src")
+                # copied: a Markdown image, since the site shows raw HTML as text
+                shown = f"<{new}>" if _NEEDS_ANGLE.search(new) else new
+                pieces += [chunk[at:tag.start], f"![{alt}]({shown})"]
             else:
-                alt = tag.alt.replace("[", "\\[").replace("]", "\\]")  # to stand in [...]
                 pieces += [chunk[at:tag.start], _plain(alt, tag.src["src"], new.url)]
-                at = tag.end
+            at = tag.end
         pieces.append(chunk[at:])
         return "".join(pieces)
 
@@ -165,6 +216,7 @@ class Resolver:
             new: str | None = image
         else:
             new = self._url(old)
+            self.took(old, self._field)
         if new is None:
             return text
         if new == old and text == m["text"]:
@@ -188,7 +240,7 @@ class Resolver:
         return None if path is None else self._record(path)
 
     def _path(self, raw: str) -> Path | None:
-        path = unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
+        path = _file_part(raw)
         if not path or SCHEME.match(path) or path.startswith("/") or "\x00" in path:
             return None  # NUL: no file has such a name, and the OS refuses to look
         return Path(os.path.normpath(self.source.parent / path))
@@ -211,26 +263,76 @@ class Resolver:
     def _resolve(self, raw: str) -> str | None:
         if not raw or raw.startswith("#") or SCHEME.match(raw):
             return raw
+        path = self._path(raw)
+        rid = self._record(path) if path is not None else None
+        if rid is None and (path is None or not self._there(path)):
+            # the path leads to no file: the ADR may have been moved, or the link written
+            # from another folder; its file name may still be that of one imported ADR
+            name = PurePosixPath(_file_part(raw)).name
+            rid = self.record_named(name) if "\x00" not in name else None
+            if rid is not None:
+                self._by_name[raw] = rid
+        if rid is not None:
+            return f"{rid}.yaml"
         if raw.startswith("/"):
             self._report(raw, "an absolute path: left as written")
             return raw
-        path = self._path(raw)
         if path is None:
             return raw
-        rid = self._record(path)
-        if rid is not None:
-            return f"{rid}.yaml"
-        if not self._may_link(path):
+        published = self._published(path)
+        if (published or self.source_url is None) and not self._may_link(path):
             self._report(raw, "outside the repository", dropped=True)
             return None
         fragment = raw.partition("#")[2]
         tail = "#" + quote(unquote(fragment), safe=URL_SAFE) if fragment else ""
-        if not os.path.exists(path):  # also for a name too long to be a file's
-            self._report(raw, "no such file")
-        elif path.suffix.lower() in MARKDOWN_SUFFIXES:
-            self._report(raw, "an ADR or page that was not imported: the link points at the "
-                              "Markdown file")
-        return relative(path, self.root) + tail
+        if published:
+            if not self._there(path):
+                self._report(raw, "no such file")
+            elif path.suffix.lower() in MARKDOWN_SUFFIXES:
+                self._report(raw, "an ADR or page that was not imported: the link points at "
+                                  "the Markdown file")
+            return relative(path, self.root) + tail
+        # a file next to the ADRs (a spec, source code, an ADR not imported): the site does
+        # not publish it, so a link from the record would lead nowhere there
+        url = self._at_source(raw)
+        if url is None:
+            self._report(raw, "no such file" if not self._there(path) and self._near(path)
+                         else "not published with the site; give --source-url to link it "
+                              "in the source repository" if self.source_url is None
+                         else "leads above the --source-url address", dropped=True)
+            return None
+        if self._near(path) and not self._there(path):
+            self._report(raw, "no such file here; linked in the source repository all the "
+                              "same")
+        return url + tail
+
+    def _published(self, path: Path) -> bool:
+        """Whether the site publishes `path`: a record, or a file under the repository's
+        docs/ (a page or an asset), where a relative link from the record works."""
+        return _within(path, self.root) or _within(path, self.repo / IMAGES.parts[0])
+
+    def _near(self, path: Path) -> bool:
+        return _within(path, self.inside) or _within(path, self.repo)
+
+    def _at_source(self, raw: str) -> str | None:
+        """The web address under --source-url of the relative link `raw`, taken from the
+        folder that address is of; None without one, or when the path climbs above the
+        address's host (the address would lose its path, not lead where the ADR meant)."""
+        if self.source_url is None or self.base is None:
+            return None
+        here = PurePosixPath(*Path(os.path.relpath(self.source.parent, self.base)).parts)
+        rel = posixpath.normpath(posixpath.join(here.as_posix(), _file_part(raw)))
+        depth = len([p for p in urlsplit(self.source_url).path.split("/") if p])
+        if rel.split("/").count("..") > depth:
+            return None
+        # `./` first: a path such as `javascript:x` must stay a path under the address
+        return urljoin(self.source_url, "./" + quote(rel, safe=URL_SAFE))
+
+    def _there(self, path: Path) -> bool:
+        """Whether a file is at `path`; only looked for inside the imported folder and the
+        repository, and taken as missing elsewhere."""
+        return (_within(path, self.inside) or _within(path, self.repo)) and \
+            os.path.lexists(path)
 
     def _may_link(self, path: Path) -> bool:
         """A link may point inside the imported folder or anywhere in the repository, both as
@@ -253,13 +355,20 @@ class Resolver:
             try:
                 self._images[path] = self._copied(raw, path), ""
             except NotCopied as e:
-                fallback = Fallback(relative(path, self.root) if os.path.lexists(path)
-                                    and self._may_link(path) else None)
-                self._images[path] = fallback, str(e)
+                self._images[path] = Fallback(self._plain_link(raw, path)), str(e)
         shown, why = self._images[path]
         if why:
             self._list(self.not_copied, Unresolved(raw, why))
         return shown
+
+    def _plain_link(self, raw: str, path: Path) -> str | None:
+        """Where the plain link for an image that is not copied points: at the file, from
+        the decisions folder, or at --source-url when the site does not publish it."""
+        if not os.path.lexists(path):
+            return None
+        if self.source_url is not None and not self._published(path):
+            return self._at_source(raw)
+        return relative(path, self.root) if self._may_link(path) else None
 
     def _copied(self, raw: str, path: Path) -> str:
         """The copy's path, from the decisions folder. Raises NotCopied."""
@@ -298,6 +407,11 @@ class Resolver:
                       raw)
         self.images.append(image)
         return image.dest
+
+
+def _file_part(raw: str) -> str:
+    """The file a link target names: without its #fragment and ?query, decoded."""
+    return unquote(raw.strip().split("#", 1)[0].split("?", 1)[0])
 
 
 def _within(path: Path, base: Path) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from ..findings import display
-from .batch import Outcome, Result
+from .batch import ImportResult, SourceOutcome
 
 
-def _record(o: Outcome) -> str:
+def _record(o: SourceOutcome) -> str:
     return display(o.record) if o.record else "?"
 
 
-def report(result: Result) -> str:
+def report(result: ImportResult) -> str:
     lines: list[str] = []
     for o in result.outcomes:
         if o.imported and result.dry_run:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from typing import Any
 
 from ..model import STATUSES, Status
@@ -124,11 +123,6 @@ _STRUCK = re.compile(r"~~.*?~~")
 _STATUS_LABEL = re.compile(r"^(status|state)\s*+:?\s*+")
 _FIRST_WORD = re.compile(r"[^\w']+")
 _ADR_LIKE = re.compile(r"^(?:(?:adr|rfc)[-_ ]?)?\d+[-_ .]", re.IGNORECASE)
-_SLUG_GAP = re.compile(r"[^a-z0-9]+")
-# Where a long title's first phrase ends: `: `, ` - `, `(`, `;`, `,`, a dash, `. `.
-_PHRASE_END = re.compile(r"(?<!\s)\s*(?::\s|\s[-\u2013\u2014]\s|[(;,\u2013\u2014]|\.\s)")
-_STOP_WORDS = frozenset("a an and as at be but by for from in into is of on or the to with "
-                        "we our via vs".split())
 
 
 def section_kind(heading: str) -> str | None:
@@ -258,37 +252,3 @@ def template_name(file_name: str) -> bool:
 def adr_like_name(file_name: str) -> bool:
     """Numbered the way ADR collections number their files: 0012-x, adr-12-x, 20200924-x."""
     return bool(_ADR_LIKE.match(file_name))
-
-
-def slug(text: str, limit: int = 60) -> str:
-    """A file-name slug, cut at a word boundary and, for a long title, at the end of its
-    first phrase (`Use Kafka for order events: ...` -> `use-kafka-for-order-events`)."""
-
-    def words_of(part: str) -> list[str]:
-        ascii_text = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-        return [w for w in _SLUG_GAP.split(ascii_text.lower()) if w]
-
-    words = words_of(text)
-    if len("-".join(words)) > limit:
-        # the words before each phrase end, gathered piece by piece rather than from the
-        # start each time; past the limit, no later phrase end can fit
-        head: list[str] = []
-        at = 0
-        for m in _PHRASE_END.finditer(text):
-            head += words_of(text[at:m.start()])
-            at = m.start()
-            size = len("-".join(head))
-            if size > limit:
-                break
-            if size >= 12:
-                words = head
-                break
-    out: list[str] = []
-    for word in words:
-        if len("-".join([*out, word])) > limit:
-            break
-        out.append(word)
-    if len(out) < len(words):
-        while len(out) > 1 and out[-1] in _STOP_WORDS:
-            out.pop()
-    return "-".join(out) or "decision"

@@ -14,28 +14,28 @@ from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
 @dataclass(frozen=True)
-class Figures:
+class BudgetFigures:
     ledger: Ledger
     teams: list[TeamBudget]
     errors: int  # records left out because they did not load
 
 
-def _note(f: Figures) -> str:
+def _note(f: BudgetFigures) -> str:
     if not f.errors:
         return ""
     return (f"note: {f.errors} record error(s) left out records that do not load; "
             "run `decisions validate`\n")
 
 
-def text(f: Figures) -> Shown:
+def text(f: BudgetFigures) -> Shown:
     return Shown(as_text(f.ledger, f.teams), _note(f))
 
 
-def markdown(f: Figures) -> Shown:
+def markdown(f: BudgetFigures) -> Shown:
     return Shown(as_markdown(f.ledger, f.teams), _note(f))
 
 
-def json_(f: Figures) -> Shown:
+def json_(f: BudgetFigures) -> Shown:
     return Shown(json.dumps(f.ledger.as_dict(f.teams), indent=2) + "\n", _note(f))
 
 
@@ -60,5 +60,5 @@ def budget(root: Path, team: str | None) -> Outcome:
             known = ", ".join(t.team for t in ledger.teams) or "none"
             raise Exit2(f"no team '{team}'; teams: {known}")
     errors = [f for f in decisions.errors if f.rule != "budget-overdrawn"]
-    return Outcome(Figures(ledger, teams, len(errors)),
+    return Outcome(BudgetFigures(ledger, teams, len(errors)),
                    1 if any(t.overdrawn for t in teams) else 0)

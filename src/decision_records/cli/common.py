@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from ..config import Config
+from ..errors import DecisionsError
 from ..findings import display
 from ..loader import ConfigError, load_config, load_decisions, today
 from ..records import Decisions
@@ -21,7 +22,7 @@ from ..textsafe import no_command
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Exit2(click.ClickException):
+class Exit2(click.ClickException, DecisionsError):
     """A usage or configuration problem: exit status 2."""
 
     exit_code = 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import click
 
 from ..coverage.match import Coverage, join
 from ..coverage.output import as_markdown, as_text, findings_text
-from ..coverage.scan import SNAPSHOT, configured, scan
+from ..coverage.scan import configured, scan
+from ..coverage.snapshot import SNAPSHOT, dump_coverage
 from ..files import write_atomic
 from ..findings import display
 from ..loader import CONFIG_NAME
@@ -18,29 +18,29 @@ from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
 @dataclass(frozen=True)
-class Result:
+class CoverageRun:
     coverage: Coverage
     wrote: str = ""  # the snapshot written, if any
 
 
-def _wrote(r: Result) -> str:
+def _wrote(r: CoverageRun) -> str:
     return f"wrote {r.wrote}\n" if r.wrote else ""
 
 
-def _note(r: Result) -> str:
+def _note(r: CoverageRun) -> str:
     return findings_text(r.coverage) + _wrote(r)
 
 
-def text(r: Result) -> Shown:
+def text(r: CoverageRun) -> Shown:
     return Shown(as_text(r.coverage), _note(r))
 
 
-def markdown(r: Result) -> Shown:
+def markdown(r: CoverageRun) -> Shown:
     return Shown(as_markdown(r.coverage), _wrote(r))
 
 
-def json_(r: Result) -> Shown:
-    return Shown(json.dumps(r.coverage.as_dict(), indent=2) + "\n", _wrote(r))
+def json_(r: CoverageRun) -> Shown:
+    return Shown(dump_coverage(r.coverage.output()), _wrote(r))
 
 
 @click.command()
@@ -84,10 +84,10 @@ def coverage(root: Path, paths: tuple[Path, ...], strict: bool, write: bool) -> 
     if write:
         snapshot = root / SNAPSHOT
         try:
-            write_atomic(snapshot, json.dumps(result.snapshot(), indent=2) + "\n")
+            write_atomic(snapshot, dump_coverage(result.snapshot()))
         except OSError as e:
             raise Exit2(f"{display(snapshot)}: cannot write: {e.strerror or e}") from None
         wrote = display(snapshot)
     failed = bool(result.of("contradicted")) or (strict and bool(
         result.of("uncovered") or result.findings))
-    return Outcome(Result(result, wrote), 1 if failed else 0)
+    return Outcome(CoverageRun(result, wrote), 1 if failed else 0)

@@ -12,7 +12,7 @@ import click
 from ..chars import escape, one_line_problem
 from ..findings import display
 from ..model import APPROACHES, MAX_LINE, MAX_TITLE, NAME
-from ..newrecord import create
+from ..newrecord import create_record
 from .common import Exit2, echo, open_config, require_folder, today_or_exit
 
 _NAME = re.compile(NAME)  # used with fullmatch: `$` alone would let a final newline through
@@ -135,7 +135,7 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
     problem = _title_problem(title.strip())
     if problem is not None:
         raise Exit2(f"TITLE: {problem}")
-    path = create(root, title.strip(), team, category, today_or_exit(), options)
+    path = create_record(root, title.strip(), team, category, today_or_exit(), options)
     echo(display(path))
 
 

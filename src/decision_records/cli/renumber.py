@@ -9,6 +9,7 @@ import click
 
 from .. import gitbase
 from .. import renumber as ren
+from ..errors import DecisionsError
 from ..findings import display
 from .common import Exit2, Outcome, Shown, formats, require_folder
 
@@ -84,7 +85,7 @@ def renumber(root: Path, base: str | None, dry_run: bool) -> Outcome:
     try:
         commit = gitbase.resolve_base(root, base, "renumber")
         plan = ren.plan(root, commit)
-    except (gitbase.GitError, ren.Unreadable) as e:
+    except DecisionsError as e:  # git cannot answer, or a record cannot be read
         raise Exit2(str(e)) from None
     except OSError as e:
         raise Exit2(f"{display(root)}: cannot read: {e.strerror or e}") from None

@@ -35,9 +35,10 @@ def report(root: Path, base: str | None) -> Outcome:
 
     For each changed record: validation and policy findings with positions, each option's
     maturity from decisions/signals.json, and the owning team's innovation tokens before
-    and after the change. Then the dependencies that manifests changed since the ref add
-    without a decision: uncovered (no record names them) or contradicted (the records
-    decided against them), as `decisions coverage` works them out.
+    and after the change. Then the dependencies that the manifests `decisions coverage`
+    reads, changed since the ref, add without a decision: uncovered (no record names them)
+    or contradicted (the records decided against them), as `decisions coverage` works them
+    out.
 
     Exit status: 0, 1 when a changed record has an error or an added dependency is
     contradicted, 2 when git cannot answer (not a repository, unknown ref, shallow clone

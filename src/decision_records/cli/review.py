@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..review import EndOfLife, Review
+from ..review import CycleEnding, Review
 from ..review import review as work_out
 from ..textsafe import md_code, md_inline, no_command, one_line
 from .common import Exit2, Outcome, Shown, formats, open_decisions, today_or_exit
@@ -67,7 +67,7 @@ def json_(listed: Listed) -> Shown:
                  _note(listed))
 
 
-def _eol_cell(e: EndOfLife) -> str:
+def _eol_cell(e: CycleEnding) -> str:
     """The date and whether it has passed: no count of days, which would change the text
     every day (the refresh pull request is updated only when its text changes)."""
     if e.cycle.eol is None:

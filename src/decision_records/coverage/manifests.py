@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import refs
 from ..chars import escape
+from ..errors import DecisionsError
 from ..findings import Finding
 
 RULE = "manifest"  # the rule id of a manifest that cannot be read
@@ -446,7 +447,7 @@ def _requirement_list(out: Parsed, path: str, reader: _Requirements,
 
 # --- JSON: package.json, SBOMs, and the coverage JSON of other repositories ----------------
 
-class JsonProblem(ValueError):
+class JsonProblem(DecisionsError, ValueError):
     """A JSON document that is not read, and where the reason is."""
 
     def __init__(self, line: int, col: int, message: str) -> None:

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..findings import Finding
 from ..model import Entry
@@ -34,6 +35,15 @@ from ..settings.coverage import CoverageConfig
 from ..signals.sources.endoflife import SOURCE as ENDOFLIFE
 from .manifests import Found, Note, Product, product_key
 from .scan import Inventory
+from .snapshot import (
+    CoverageSnapshot,
+    DependencyItem,
+    FindingItem,
+    IgnoredItem,
+    MentionItem,
+    NoteItem,
+    UnusedItem,
+)
 
 STATUSES = ("contradicted", "uncovered", "pending", "covered")  # most urgent first
 SUMMARY = ("covered", "pending", "contradicted", "uncovered", "unused")
@@ -47,9 +57,9 @@ class Mention:
     option: str
     chosen: bool
 
-    def as_dict(self) -> dict[str, object]:
-        return {"id": self.entry.id, "status": self.entry.record.status,
-                "option": self.option, "chosen": self.chosen}
+    def item(self) -> MentionItem:
+        return MentionItem(id=self.entry.id, status=self.entry.record.status,
+                           option=self.option, chosen=self.chosen)
 
 
 @dataclass(frozen=True)
@@ -93,9 +103,12 @@ class Dependency:
                              f"{m.entry.record.decision.chosen!r} over {m.option!r}")
         return "; ".join(parts)
 
+    def item(self) -> DependencyItem:
+        return DependencyItem(ref=self.ref, status=self.status, manifests=self.manifests,
+                              records=[m.item() for m in self.mentions])
+
     def as_dict(self) -> dict[str, object]:
-        return {"ref": self.ref, "status": self.status, "manifests": self.manifests,
-                "records": [m.as_dict() for m in self.mentions]}
+        return self.item().model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -103,12 +116,12 @@ class Unused:
     ref: str
     records: tuple[Entry, ...]
 
-    def as_dict(self) -> dict[str, object]:
-        return {"ref": self.ref, "records": [e.id for e in self.records]}
+    def item(self) -> UnusedItem:
+        return UnusedItem(ref=self.ref, records=[e.id for e in self.records])
 
 
 @dataclass(frozen=True)
-class Ignored:
+class IgnoredDependency:
     ref: str
     reason: str
     found: tuple[Found, ...]
@@ -117,15 +130,15 @@ class Ignored:
     def manifests(self) -> list[str]:
         return list(dict.fromkeys(f.manifest for f in self.found))
 
-    def as_dict(self) -> dict[str, object]:
-        return {"ref": self.ref, "reason": self.reason, "manifests": self.manifests}
+    def item(self) -> IgnoredItem:
+        return IgnoredItem(ref=self.ref, reason=self.reason, manifests=self.manifests)
 
 
 @dataclass
 class Coverage:
     dependencies: list[Dependency]
     unused: list[Unused]
-    ignored: list[Ignored]
+    ignored: list[IgnoredDependency]
     findings: list[Finding]
     inventory: Inventory = field(default_factory=Inventory)
 
@@ -143,21 +156,25 @@ class Coverage:
         counts = {s: len(self.of(s)) for s in SUMMARY[:-1]}
         return {**counts, "unused": len(self.unused)}
 
-    def as_dict(self) -> dict[str, object]:
+    def output(self) -> CoverageSnapshot:
         """The JSON other tools read: the five keys of the documented shape first, then
         the ignored packages with their reasons, the manifests that could not be read and
         the notes on how some were read."""
-        return {"dependencies": [d.as_dict() for d in self.dependencies],
-                "unused": [u.as_dict() for u in self.unused],
-                "summary": self.summary,
-                "ignored": [i.as_dict() for i in self.ignored],
-                "findings": [f.as_dict() for f in self.findings],
-                "notes": [n.as_dict() for n in self.notes]}
+        return CoverageSnapshot(
+            dependencies=[d.item() for d in self.dependencies],
+            unused=[u.item() for u in self.unused], summary=self.summary,
+            ignored=[i.item() for i in self.ignored],
+            findings=[FindingItem.of(f) for f in self.findings],
+            notes=[NoteItem.of(n) for n in self.notes])
 
-    def snapshot(self) -> dict[str, object]:
+    def snapshot(self) -> CoverageSnapshot:
         """decisions/coverage.json: the JSON, and which repository each manifest is of."""
-        return {**self.as_dict(), "kinds": sorted(self.inventory.kinds),
-                "repositories": self.inventory.repositories}
+        return self.output().model_copy(update={
+            "kinds": sorted(self.inventory.kinds),
+            "repositories": self.inventory.repositories})
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.output().model_dump(mode="json", exclude_none=True)
 
 
 def mentions(decisions: Decisions) -> dict[str, list[Mention]]:
@@ -231,12 +248,12 @@ def join(inventory: Inventory, decisions: Decisions,
         by_ref[f.ref].append(f)
     owner = {m: name for name, ms in inventory.repositories.items() for m in ms}
     deps: list[Dependency] = []
-    ignored: list[Ignored] = []
+    ignored: list[IgnoredDependency] = []
     for ref in sorted(by_ref):
         found = tuple(by_ref[ref])
         reason = settings.reason_for(ref)
         if reason is not None:
-            ignored.append(Ignored(ref, reason, found))
+            ignored.append(IgnoredDependency(ref, reason, found))
             continue
         repos = tuple(sorted({owner[f.manifest] for f in found if f.manifest in owner}))
         deps.append(Dependency(ref, status_of(named.get(ref, [])), found,

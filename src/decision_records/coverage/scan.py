@@ -12,31 +12,27 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import Field, ValidationError
 
 from .. import refs
+from ..errors import DecisionsError
 from ..files import MiB, Refused, read_limited
 from ..findings import Finding, display
-from ..model import MAX_PACKAGE
 from ..yamlfile import Locator
 from .manifests import (
-    MAX_COMPONENTS,
     RULE,
     Found,
     JsonProblem,
     Note,
     Parsed,
+    Parser,
     Product,
-    Shape,
-    load_json,
     parse_requirements,
     parser_for,
-    shape_problem,
 )
+from .snapshot import SNAPSHOT, DependencyItem, IgnoredItem, read_coverage
 
 # Folders never scanned: tools' caches, installed packages, build output. Any folder whose
 # name starts with a dot is left out too.
@@ -44,8 +40,27 @@ SKIP_DIRS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packa
                        "build", "site", "bower_components", "vendor"})
 MAX_MANIFEST = 50 * MiB  # a container's SBOM runs to megabytes; a manifest to kilobytes
 COLLECTED = "coverage"  # decisions/coverage/: one file a repository
-SNAPSHOT = "coverage.json"  # decisions/coverage.json: what the site shows
 _REF = re.compile(refs.PATTERN)
+
+
+Parse = Callable[[str], list[Found]]
+
+
+def file_key(path: Path) -> Path:
+    """A file's path with its folder resolved (not the file, which may be a link): the same
+    for a path the scan walked to and one git names."""
+    return path.parent.resolve() / path.name
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A file a scan read, what it named, and how to read another text of it (the file as
+    it was at a git commit, for the review report)."""
+
+    path: Path  # file_key(path)
+    shown: str
+    found: tuple[Found, ...]
+    parse: Parse
 
 
 @dataclass
@@ -59,6 +74,7 @@ class Inventory:
     repositories: dict[str, list[str]] = field(default_factory=dict)  # name -> manifests
     findings: list[Finding] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    files: list[ManifestFile] = field(default_factory=list)  # each file read, in order
 
     def add(self, parsed: Parsed, manifest: str, repository: str) -> None:
         self.found.extend(parsed.found)
@@ -71,7 +87,7 @@ class Inventory:
             self.repositories.setdefault(repository, []).append(manifest)
 
 
-class Outside(Exception):
+class Outside(DecisionsError):
     """A path that is not read: it leaves the folder it must stay in, or a link is on it."""
 
 
@@ -181,6 +197,8 @@ class Scanner:
             return
         parsed = parser(shown, text)
         self.inventory.add(parsed, shown, self.repository)
+        self.inventory.files.append(ManifestFile(file_key(path), shown, tuple(parsed.found),
+                                                 _parser_of(parser, shown)))
         for target, line in parsed.includes:
             try:
                 included = within(root, resolved.parent.relative_to(root) / target)
@@ -236,11 +254,30 @@ def collected(folder: Path, base: Path, inventory: Inventory) -> None:
         text = read_text(path, shown, inventory)
         if text is None:
             continue
+        start = len(inventory.found)
+        read = _parser_of(parser, shown) if parser else _coverage_json(shown, repository)
         if parser is not None:
             inventory.add(parser(shown, text), shown, repository)
         else:
             inventory_of(text, shown, inventory, prefix=f"{repository}:",
                          repository=repository)
+        inventory.files.append(ManifestFile(file_key(path), shown,
+                                            tuple(inventory.found[start:]), read))
+
+
+def _parser_of(parser: Parser, shown: str) -> Parse:
+    return lambda text: parser(shown, text).found
+
+
+def _coverage_json(shown: str, repository: str) -> Parse:
+    """How another repository's `decisions coverage` JSON in decisions/coverage/ is read."""
+
+    def parse(text: str) -> list[Found]:
+        inventory = Inventory()
+        inventory_of(text, shown, inventory, prefix=f"{repository}:", repository=repository)
+        return inventory.found
+
+    return parse
 
 
 def configured(paths: list[str], base: Path, config: Path) -> tuple[list[Path], list[Finding]]:
@@ -261,11 +298,11 @@ def configured(paths: list[str], base: Path, config: Path) -> tuple[list[Path], 
 
 
 def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
-         decisions_root: Path | None) -> Inventory:
+         decisions_root: Path | None, *, lenient: bool = False) -> Inventory:
     """Read every manifest under paths; then decisions/coverage/, when there is one.
 
     Raises FileNotFoundError for a path that does not exist, and ValueError for a file that
-    is no manifest this reads.
+    is no manifest this reads; `lenient` leaves such a path out instead.
     """
     scanner = Scanner(base, repository, [e.resolve() for e in exclude])
     folder = (decisions_root / COLLECTED).resolve() if decisions_root else None
@@ -280,12 +317,14 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
         elif kind == "file":
             if parser_for(path.name, path.parent.name == "requirements") is None and \
                     path.suffix != ".txt":
+                if lenient:
+                    continue
                 raise ValueError(f"{display(path)}: not a manifest this reads (requirements*.txt, "
                                  "pyproject.toml, package.json, bom.json, *.cdx.json, "
                                  "*.spdx.json)")
             scanner.read_manifest(path, home if inside else path.resolve().parent,
                                   path.parent.name == "requirements")
-        else:
+        elif not lenient:
             raise FileNotFoundError(f"{display(path)}: no such file or folder")
     if decisions_root is not None:
         collected(decisions_root / COLLECTED, base, scanner.inventory)
@@ -293,43 +332,6 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
 
 
 # --- the JSON of `decisions coverage`, read back: the snapshot and collected outputs -----
-
-
-class _Item(Shape):
-    ref: str = Field(max_length=MAX_PACKAGE)
-    manifests: list[str] | None = None
-
-
-class _Problem(Shape):
-    path: str
-    line: int
-    col: int
-    message: str
-
-
-class CoverageJson(Shape):
-    """`decisions coverage --format json` (or the snapshot), as far as it is read again."""
-
-    dependencies: list[_Item]
-    ignored: list[_Item] | None = None
-    repositories: dict[str, list[str]] | None = None
-    kinds: list[str] | None = None
-    findings: list[_Problem] | None = None
-    notes: list[_Problem] | None = None
-
-
-def _entries(data: dict[str, Any]) -> int:
-    """How many objects reading a coverage JSON makes, counted before it does."""
-    n = 0
-    for key in ("dependencies", "ignored", "findings", "notes"):
-        items = data.get(key)
-        for item in items if isinstance(items, list) else ():
-            manifests = item.get("manifests") if isinstance(item, dict) else None
-            n += max(len(manifests), 1) if isinstance(manifests, list) else 1
-    owners = data.get("repositories")
-    if isinstance(owners, dict):
-        n += sum(len(ms) if isinstance(ms, list) else 1 for ms in owners.values())
-    return n
 
 
 def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
@@ -340,37 +342,20 @@ def inventory_of(text: str, shown: str, inventory: Inventory, prefix: str = "",
     records as they are now. `prefix` names the manifests of another repository
     ('shop-api:app/requirements.txt').
     """
-    def problem(line: int, col: int, message: str) -> None:
-        inventory.findings.append(Finding(shown, line, col, "error", RULE, message))
-
     try:
-        data: Any = load_json(text)
+        doc = read_coverage(text)
     except JsonProblem as e:
-        fix = ("; write it again with `decisions coverage --write`"
-               if e.message.startswith("not valid") else "")
-        problem(e.line, e.col, e.message + fix)
-        return
-    if not isinstance(data, dict) or "dependencies" not in data:
-        problem(1, 1, 'not the JSON of `decisions coverage` (no "dependencies" list)')
-        return
-    entries = _entries(data)
-    if entries > MAX_COMPONENTS:
-        problem(1, 1, f"{entries:,} dependencies, manifests and findings, above the "
-                f"{MAX_COMPONENTS:,} one file is read up to, so none is read; split it")
-        return
-    try:
-        doc = CoverageJson.model_validate(data)
-    except ValidationError as e:
-        problem(1, 1, f"not the JSON of `decisions coverage`: {shape_problem(e)}; write it "
-                "again with `decisions coverage --format json`")
+        inventory.findings.append(Finding(shown, e.line, e.col, "error", RULE, e.message))
         return
     owners = {m: name for name, ms in (doc.repositories or {}).items() for m in ms}
     found: list[Found] = []
     known = set(inventory.manifests)
-    for item in [*doc.dependencies, *(doc.ignored or [])]:
+    items: list[DependencyItem | IgnoredItem] = [*doc.dependencies, *(doc.ignored or [])]
+    for item in items:
         ref = refs.normalise(item.ref)
         if not _REF.match(ref):
-            problem(1, 1, f"not a package reference: {item.ref!r}")
+            inventory.findings.append(Finding(shown, 1, 1, "error", RULE,
+                                              f"not a package reference: {item.ref!r}"))
             continue
         for m in item.manifests or [shown]:
             name = prefix + m

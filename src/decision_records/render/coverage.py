@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ..coverage.match import STATUSES, Coverage, Dependency, join
 from ..coverage.output import HEADINGS, UNUSED
-from ..coverage.scan import COLLECTED, SNAPSHOT, Inventory, collected, label, read_snapshot
+from ..coverage.scan import COLLECTED, Inventory, collected, label, read_snapshot
+from ..coverage.snapshot import SNAPSHOT
 from ..model import Entry
 from ..refs import kind_of, page_url
 from .context import RenderContext
@@ -27,19 +28,19 @@ COLUMNS = [("package", "Package"), ("status", "Status"), ("repository", "Used in
 
 
 @dataclass(frozen=True)
-class _Link:
+class _MentionLink:
     entry: Entry
     href: str
     note: str  # 'rejected; MongoDB, chosen'
 
 
 @dataclass(frozen=True)
-class _Row:
+class _DependencyRow:
     dependency: Dependency
     repository: str
     manifests: list[str]
     package_href: str  # its row on the signals page, or its registry page
-    records: list[_Link]
+    records: list[_MentionLink]
 
     @property
     def kind(self) -> str:
@@ -52,18 +53,19 @@ def _package_href(ctx: RenderContext, d: Dependency) -> str:
     return page_url(d.ref)
 
 
-def _rows(ctx: RenderContext, c: Coverage) -> list[_Row]:
+def _rows(ctx: RenderContext, c: Coverage) -> list[_DependencyRow]:
     owner = {m: name for name, ms in c.inventory.repositories.items() for m in ms}
     rows = []
     for d in c.dependencies:
-        links = [_Link(m.entry, ctx.urls.record(COVERAGE_URI, m.entry.id),
-                       f"{m.entry.record.status}; {m.option}{', chosen' if m.chosen else ''}")
-                 for m in d.mentions]
+        links = [_MentionLink(
+            m.entry, ctx.urls.record(COVERAGE_URI, m.entry.id),
+            f"{m.entry.record.status}; {m.option}{', chosen' if m.chosen else ''}")
+            for m in d.mentions]
         by_repo: dict[str, list[str]] = {}
         for manifest in d.manifests:
             by_repo.setdefault(owner.get(manifest, "unknown"), []).append(manifest)
         for repo, manifests in sorted(by_repo.items()):
-            rows.append(_Row(d, repo, manifests, _package_href(ctx, d), links))
+            rows.append(_DependencyRow(d, repo, manifests, _package_href(ctx, d), links))
     return rows
 
 

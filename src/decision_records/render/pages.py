@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
-from ..review import Drift, EndOfLife
+from ..review import CycleEnding, Drift
 from ..rules import RULES, page_of, severity
 from .context import RenderContext
 from .signals import package_anchor
@@ -212,7 +212,7 @@ def drifted(ctx: RenderContext) -> list[_Drifted]:
 
 @dataclass(frozen=True)
 class _Ending:
-    item: EndOfLife
+    item: CycleEnding
     href: str
     signals_href: str
 
@@ -236,7 +236,7 @@ def render_review(ctx: RenderContext) -> str:
 
 
 @dataclass(frozen=True)
-class _Problem:
+class _LinkedFinding:
     finding: Finding
     href: str | None
     rule_href: str
@@ -248,8 +248,9 @@ def render_problems(ctx: RenderContext, pages: dict[str, str]) -> str:
     shown = []
     for f in findings[:PROBLEMS_SHOWN]:
         record_id = pages.get(f.path)
-        shown.append(_Problem(f, ctx.urls.record(PROBLEMS_URI, record_id) if record_id else None,
-                              ctx.urls.href(PROBLEMS_URI, page_of(f.rule).removeprefix("docs/"))))
+        href = ctx.urls.record(PROBLEMS_URI, record_id) if record_id else None
+        shown.append(_LinkedFinding(f, href, ctx.urls.href(
+            PROBLEMS_URI, page_of(f.rule).removeprefix("docs/"))))
     errors, warnings = count(findings)
     return render("problems.html", shown=shown, hidden=len(findings) - len(shown), errors=errors,
                   warnings=warnings, today=ctx.today.isoformat())

@@ -160,7 +160,7 @@ class _Step:
 
 
 @dataclass(frozen=True)
-class _Row:
+class _RadarRow:
     n: int
     entry: RadarEntry
     quadrant: str
@@ -175,11 +175,12 @@ def render_radar_page(ctx: RenderContext, entries: list[RadarEntry]) -> str:
     config = _config(ctx)
     layout = place(entries, config)
 
-    def row(n: int, e: RadarEntry) -> _Row:
-        return _Row(n, e, config.quadrant_name(e.quadrant), e.id in layout.blips,
-                    ctx.urls.record(RADAR_URI, e.id), ctx.urls.record(RADAR_URI, e.source),
-                    [_Step(s.record_id, s.ring, s.date, ctx.urls.record(RADAR_URI, s.record_id))
-                     for s in e.history])
+    def row(n: int, e: RadarEntry) -> _RadarRow:
+        steps = [_Step(s.record_id, s.ring, s.date, ctx.urls.record(RADAR_URI, s.record_id))
+                 for s in e.history]
+        return _RadarRow(n, e, config.quadrant_name(e.quadrant), e.id in layout.blips,
+                         ctx.urls.record(RADAR_URI, e.id), ctx.urls.record(RADAR_URI, e.source),
+                         steps)
 
     numbered = list(enumerate(entries, 1))
     return render(

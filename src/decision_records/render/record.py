@@ -35,7 +35,7 @@ def _cost(cost: Cost, currency: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Link:
+class _RecordLink:
     href: str
     short: str
     title: str
@@ -68,12 +68,12 @@ def _rule_href(ctx: RenderContext, from_uri: str) -> Callable[[str], str]:
     return href
 
 
-def _links_to(ctx: RenderContext, from_uri: str, ids: list[str]) -> list[_Link]:
+def _links_to(ctx: RenderContext, from_uri: str, ids: list[str]) -> list[_RecordLink]:
     out = []
     for record_id in ids:
         other = ctx.decisions.get(record_id)
-        out.append(_Link(ctx.urls.record(from_uri, record_id), short_id(record_id),
-                         other.record.title if other else record_id))
+        out.append(_RecordLink(ctx.urls.record(from_uri, record_id), short_id(record_id),
+                               other.record.title if other else record_id))
     return out
 
 

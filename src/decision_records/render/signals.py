@@ -88,7 +88,7 @@ USED_BY_SHOWN = 12  # records linked per package; the rest are counted
 
 
 @dataclass(frozen=True)
-class _Row:
+class _PackageRow:
     ref: str
     verdict: Verdict
     used_by: list[_User]
@@ -121,10 +121,10 @@ def _used_by(ctx: RenderContext) -> dict[str, list[Entry]]:
 def render_signals_page(ctx: RenderContext) -> str:
     """The /signals/ page: every referenced package, its category and the records using it."""
     by = _used_by(ctx)
-    rows = [_Row(ref, ctx.verdicts.package(ref),
-                 [_User(e, ctx.urls.record(SIGNALS_URI, e.id)) for e in by[ref][:USED_BY_SHOWN]],
-                 max(len(by[ref]) - USED_BY_SHOWN, 0))
-            for ref in sorted(by, key=str.lower)]
+    rows = [_PackageRow(
+        ref, ctx.verdicts.package(ref),
+        [_User(e, ctx.urls.record(SIGNALS_URI, e.id)) for e in by[ref][:USED_BY_SHOWN]],
+        max(len(by[ref]) - USED_BY_SHOWN, 0)) for ref in sorted(by, key=str.lower)]
     dates = sorted(e.fetched.date() for e in ctx.decisions.snapshot.packages.values()
                    if e.fetched)
     span = (f"fetched between {dates[0].isoformat()} and {dates[-1].isoformat()}" if dates

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import LIVE
+from ..review import due
 from .base import Context
 
 
@@ -67,13 +68,11 @@ def exit_plan(ctx: Context) -> Iterator[Finding | None]:
 
 
 def review_due(ctx: Context) -> Iterator[Finding | None]:
-    for e in ctx.entries:
-        r = e.record
-        # a review_by before the record's own date is a review-date error, not a due review
-        if (r.status == "accepted" and r.review_by is not None
-                and r.date < r.review_by < ctx.today):
-            days = (ctx.today - r.review_by).days
-            yield ctx.report("review-due", e.path, ("review_by",),
-                             f"review was due on {r.review_by} ({days} day{'s' * (days != 1)} "
-                             "ago): revisit the decision, then set a new review_by or change "
-                             "its status")
+    """The records the review lists as due (review.due), one finding each."""
+    for d in due(ctx.decisions, ctx.today):
+        if d.review_by <= d.entry.record.date:
+            continue  # a review_by before the record's own date is a review-date error
+        yield ctx.report("review-due", d.entry.path, ("review_by",),
+                         f"review was due on {d.review_by} ({d.days} day{'s' * (d.days != 1)} "
+                         "ago): revisit the decision, then set a new review_by or change its "
+                         "status")

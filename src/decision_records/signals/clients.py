@@ -1,4 +1,4 @@
-"""Fetch one reference from its source, whichever it is, and turn every outcome into a Result.
+"""Fetch one reference from its source, whichever it is, and turn every outcome into a FetchResult.
 
 What each registry's documents say is its module's business (signals/sources/); what every
 fetch shares is here: the sessions, the hosts found down, GitHub's rate limit, where the
@@ -35,7 +35,7 @@ Outcome = Literal["ok", "not-modified", "not-found", "error", "rate-limited"]
 
 
 @dataclass(frozen=True)
-class Result:
+class FetchResult:
     """The outcome of fetching one reference."""
 
     ref: str
@@ -137,51 +137,51 @@ class Fetcher:
                       "led away from the GitHub API's host")
         return reply
 
-    def fetch(self, text: str, etag: str | None = None) -> Result:
-        """Fetch one reference; every failure comes back as a Result, never an exception."""
+    def fetch(self, text: str, etag: str | None = None) -> FetchResult:
+        """Fetch one reference; every failure comes back as a FetchResult, never an exception."""
         ref = Ref.parse(text, self.sources)
         source = ref.source
         url = self.url(ref)
         if source.gated and self.gate.closed:
-            return Result(text, "rate-limited", url, reset=self.gate.reset,
-                          reason=f"{source.label} rate limit reached earlier in this run")
+            return FetchResult(text, "rate-limited", url, reset=self.gate.reset,
+                               reason=f"{source.label} rate limit reached earlier in this run")
         headers = dict(source.headers)
         if etag:
             headers["If-None-Match"] = etag
         try:
             reply = self._get(url, headers, token=source.uses_token)
         except HttpError as e:
-            return Result(text, "error", url, reason=str(e))
+            return FetchResult(text, "error", url, reason=str(e))
         return self._result(ref, url, reply, headers)
 
-    def _result(self, ref: Ref, url: str, reply: Reply, headers: dict[str, str]) -> Result:
+    def _result(self, ref: Ref, url: str, reply: Reply, headers: dict[str, str]) -> FetchResult:
         text, source = str(ref), ref.source
         etag = reply.headers.get("ETag")
         if source.gated and rate_limited(reply.status, reply.headers):
             reset = _reset_time(reply.headers)
             self.gate.close(reset)
-            return Result(text, "rate-limited", url, reset=reset,
-                          reason=f"{source.label} rate limit reached")
+            return FetchResult(text, "rate-limited", url, reset=reset,
+                               reason=f"{source.label} rate limit reached")
         if reply.status == 304:
-            return Result(text, "not-modified", url, etag=etag or headers.get("If-None-Match"))
+            return FetchResult(text, "not-modified", url, etag=etag or headers.get("If-None-Match"))
         if reply.status in (404, 410):
-            return Result(text, "not-found", url,
-                          reason=f"HTTP {reply.status} from {source.label}")
+            return FetchResult(text, "not-found", url,
+                               reason=f"HTTP {reply.status} from {source.label}")
         if reply.status != 200:
-            return Result(text, "error", url, reason=_status_reason(reply, source.label))
+            return FetchResult(text, "error", url, reason=_status_reason(reply, source.label))
         reading = Reading(url, self.now, bool(source.uses_token and self.github_token),
                           self._follower(source, headers), self.bases)
         try:
             signals = source.read(ref.name, decode(reply.body), reading)
         except Missing as e:
-            return Result(text, "not-found", url, reason=scrub(str(e), self.token))
+            return FetchResult(text, "not-found", url, reason=scrub(str(e), self.token))
         except ParseError as e:
-            return Result(text, "error", url, reason=scrub(str(e), self.token))
+            return FetchResult(text, "error", url, reason=scrub(str(e), self.token))
         except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as e:
             # a reply of the right syntax but an unexpected shape: that reference fails alone
-            return Result(text, "error", url, reason=scrub(
+            return FetchResult(text, "error", url, reason=scrub(
                 f"unexpected response from {source.label}: {e}", self.token))
-        return Result(text, "ok", url, signals=signals, etag=etag)
+        return FetchResult(text, "ok", url, signals=signals, etag=etag)
 
     @property
     def bases(self) -> Mapping[str, str]:

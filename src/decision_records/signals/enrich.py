@@ -22,16 +22,16 @@ from ..model import Option
 from ..records import Decisions
 from ..settings.signals import SignalsConfig, Thresholds
 from ..textsafe import one_line
-from .clients import Fetcher, GitHubGate, Result
+from .clients import Fetcher, FetchResult, GitHubGate
 from .http import make_session
 from .maturity import EOL_WARNING_DAYS, assess
 from .snapshot import (
     HISTORY_MAX,
     HISTORY_REASON_CHARS,
     HISTORY_REASONS_MAX,
-    Change,
-    Entry,
+    CategoryChange,
     Snapshot,
+    SnapshotEntry,
 )
 
 Progress = Callable[[str, int], None]  # (reference just done, references in all so far)
@@ -59,34 +59,35 @@ def unloaded_records(decisions: Decisions) -> list[str]:
     return [display(p) for p in decisions.failed]
 
 
-def is_fresh(entry: Entry | None, now: dt.datetime, max_age_days: float) -> bool:
+def is_fresh(entry: SnapshotEntry | None, now: dt.datetime, max_age_days: float) -> bool:
     """Has a certain answer younger than max_age_days, and the last attempt did not fail."""
     if entry is None or entry.fetched is None or entry.error:
         return False
     return now - entry.fetched < dt.timedelta(days=max_age_days)
 
 
-def merge(previous: Entry | None, result: Result, now: dt.datetime) -> Entry | None:
+def merge(previous: SnapshotEntry | None, result: FetchResult,
+          now: dt.datetime) -> SnapshotEntry | None:
     """The entry after a fetch. A failure keeps every earlier figure and notes the error."""
     history = previous.history if previous else None  # outlives every fetch
     if result.outcome == "ok":
-        return Entry(status="ok", checked=now, fetched=now, source=result.source,
-                     etag=result.etag, signals=result.signals or {}, history=history)
+        return SnapshotEntry(status="ok", checked=now, fetched=now, source=result.source,
+                             etag=result.etag, signals=result.signals or {}, history=history)
     if result.outcome == "not-modified" and previous is not None:
         return previous.model_copy(update={
             "status": "ok", "checked": now, "fetched": now, "error": None,
             "etag": result.etag or previous.etag})
     if result.outcome == "not-found":
         # the figures from before the package disappeared stay as history
-        return Entry(status="not-found", checked=now, fetched=now, source=result.source,
-                     signals=previous.signals if previous else {}, history=history)
+        return SnapshotEntry(status="not-found", checked=now, fetched=now, source=result.source,
+                             signals=previous.signals if previous else {}, history=history)
     if result.outcome == "rate-limited":
         return previous  # nothing was learnt; the next run tries again
     reason = result.reason or "no usable response"
     if result.outcome == "not-modified":
         reason = "HTTP 304 but no stored copy to keep"
     if previous is None:
-        return Entry(status="error", checked=now, source=result.source, error=reason)
+        return SnapshotEntry(status="error", checked=now, source=result.source, error=reason)
     return previous.model_copy(update={"checked": now, "error": reason})
 
 
@@ -105,7 +106,7 @@ class Summary:
     token: bool = False
     notes: list[str] = field(default_factory=list)  # said once each, after the counts
 
-    def add(self, result: Result) -> None:
+    def add(self, result: FetchResult) -> None:
         if result.outcome == "ok":
             self.fetched.append(result.ref)
         elif result.outcome == "not-modified":
@@ -214,7 +215,7 @@ def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
     repository's entry). Nothing is added for a reference the snapshot cannot judge
     (unknown), except one its registry answered 404 for: that is news worth keeping.
     """
-    updates: dict[str, Entry] = {}
+    updates: dict[str, SnapshotEntry] = {}
     for ref, entry in snapshot.packages.items():
         verdict = assess(ref, snapshot, thresholds, today, warning_days)
         if verdict.category == "unknown" and "not-found" not in verdict.flags:
@@ -228,7 +229,7 @@ def with_history(snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
                 updates[ref] = entry.model_copy(update={"history": changes})
                 continue
         reasons = [r[:HISTORY_REASON_CHARS] for r in verdict.reasons[:HISTORY_REASONS_MAX]]
-        change = Change(date=today, category=verdict.category, reasons=reasons)
+        change = CategoryChange(date=today, category=verdict.category, reasons=reasons)
         updates[ref] = entry.model_copy(update={"history": [*changes, change][-HISTORY_MAX:]})
     return snapshot.with_entries(updates) if updates else snapshot
 
@@ -252,7 +253,7 @@ def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: Signal
             todo.append(ref)
     if not todo:
         return snapshot, done
-    updates: dict[str, Entry] = {}
+    updates: dict[str, SnapshotEntry] = {}
     jobs = [(ref, _etag(snapshot.get(ref))) for ref in todo]
     for result in _fetch_all(fetcher, jobs, settings.concurrency):
         summary.add(result)
@@ -269,13 +270,13 @@ def _run(fetcher: Fetcher, snapshot: Snapshot, refs: list[str], settings: Signal
 
 
 def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
-                workers: int) -> Iterator[Result]:
+                workers: int) -> Iterator[FetchResult]:
     """Results as they come, from a few daemon threads. Daemon, so an interrupted run exits
     at once instead of joining workers stuck in a request (the cancel cuts those short)."""
     todo: queue.SimpleQueue[tuple[str, str | None]] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)
-    done: queue.Queue[Result | BaseException] = queue.Queue()
+    done: queue.Queue[FetchResult | BaseException] = queue.Queue()
 
     def work() -> None:
         while not fetcher.cancel.cancelled:
@@ -284,7 +285,7 @@ def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
             except queue.Empty:
                 return
             try:
-                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a Result
+                done.put(fetcher.fetch(ref, etag))  # fetch turns every failure into a FetchResult
             except BaseException as e:  # a bug: hand it to the caller rather than hang
                 done.put(e)
                 return
@@ -298,7 +299,7 @@ def _fetch_all(fetcher: Fetcher, jobs: list[tuple[str, str | None]],
         yield item
 
 
-def _etag(entry: Entry | None) -> str | None:
+def _etag(entry: SnapshotEntry | None) -> str | None:
     """Ask "changed since?" only when there is a good copy to keep on a 304."""
     if entry is None or entry.status != "ok" or not entry.signals:
         return None

@@ -35,6 +35,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from ..errors import DecisionsError
 from .sources.base import origin
 
 USER_AGENT = f"decision-records/{__version__}"
@@ -46,7 +47,7 @@ CHUNK = 64 * 1024
 log = logging.getLogger("decision_records.signals")
 
 
-class HttpError(Exception):
+class HttpError(DecisionsError):
     """A request that produced no usable response; str() is a short, token-free reason.
 
     `unreachable` is set when no connection could be made at all (after the retries).
@@ -62,7 +63,7 @@ def rate_limited(status: int, headers: Mapping[str, str]) -> bool:
     return status in (403, 429) and headers.get("x-ratelimit-remaining", "").strip() == "0"
 
 
-class _Stopped(Exception):
+class _Stopped(DecisionsError):
     """Raised inside a request whose watch has ended (deadline or cancel)."""
 
 

@@ -32,7 +32,7 @@ from typing import Literal
 
 from ..refs import kind_of, source_of
 from ..settings.signals import Thresholds
-from .snapshot import Category, Entry, Snapshot
+from .snapshot import Category, Snapshot, SnapshotEntry
 from .sources.base import FIRST_RELEASE, LAST_RELEASE, Signals, SignalSource
 
 CATEGORIES: tuple[Category, ...] = ("boring", "established", "emerging", "risky", "unknown")
@@ -59,7 +59,7 @@ CATEGORY_HELP: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Figures:
+class KeyFigures:
     """The key figures shown beside a verdict; None where unknown."""
 
     first: dt.date | None = None
@@ -80,7 +80,7 @@ class Verdict:
     ref: str
     category: Category
     reasons: tuple[str, ...]
-    figures: Figures = Figures()
+    figures: KeyFigures = KeyFigures()
     flags: tuple[Flag, ...] = ()  # the kinds of trouble behind a risky (or gone) verdict
     # judged by a product cycle's support dates, which say when to move on, not how new
     # the technology is: such a verdict suggests no innovation token
@@ -228,25 +228,25 @@ def assess(ref: str, snapshot: Snapshot, thresholds: Thresholds, today: dt.date,
     if entry is None:
         return Verdict(ref, "unknown", (f"no {label} data in the snapshot; run "
                                         "`decisions enrich`",),
-                       Figures(github_missing=repository))
+                       KeyFigures(github_missing=repository))
     if entry.status == "not-found":
         return Verdict(ref, "unknown", (f"not found on {label}",), flags=("not-found",))
     if not entry.signals:
         why = f" (last fetch failed: {entry.error})" if entry.error else ""
         return Verdict(ref, "unknown", (f"no {label} data in the snapshot{why}",),
-                       Figures(github_missing=repository))
+                       KeyFigures(github_missing=repository))
     cycle = cycle_of(entry.signals)
     if cycle is not None:
         return _judge_cycle(ref, cycle, entry, warning_days, today)
     return _judge(ref, label, source, entry, snapshot, thresholds, today)
 
 
-def _judge_cycle(ref: str, cycle: Cycle, entry: Entry, warning_days: int,
+def _judge_cycle(ref: str, cycle: Cycle, entry: SnapshotEntry, warning_days: int,
                  today: dt.date) -> Verdict:
     """A product cycle by its support: past its end of life risky, ending within the warning
     window emerging, otherwise boring (the product's own maturity is its other packages')."""
-    figures = Figures(cycle.released, "cycle released", cycle.latest_date, "latest patch",
-                      latest_version=cycle.latest, fetched=entry.fetched)
+    figures = KeyFigures(cycle.released, "cycle released", cycle.latest_date, "latest patch",
+                         latest_version=cycle.latest, fetched=entry.fetched)
     flags: tuple[Flag, ...] = ()
     what = f"{cycle.name}: {cycle.eol_text(today)}"
     if cycle.has_ended(today):
@@ -270,8 +270,8 @@ def _judge_cycle(ref: str, cycle: Cycle, entry: Entry, warning_days: int,
     return Verdict(ref, category, tuple(reasons), figures, flags, support=True)
 
 
-def _linked(repository: bool, entry: Entry,
-            snapshot: Snapshot) -> tuple[Entry | None, str | None]:
+def _linked(repository: bool, entry: SnapshotEntry,
+            snapshot: Snapshot) -> tuple[SnapshotEntry | None, str | None]:
     """(the GitHub entry behind a registry package, or None; a reason when it is missing)."""
     if repository:
         return entry, None
@@ -284,7 +284,7 @@ def _linked(repository: bool, entry: Entry,
     return linked, None
 
 
-def _judge(ref: str, label: str, source: SignalSource | None, entry: Entry,
+def _judge(ref: str, label: str, source: SignalSource | None, entry: SnapshotEntry,
            snapshot: Snapshot, t: Thresholds, today: dt.date) -> Verdict:
     s = entry.signals
     repository = source.repository if source else False
@@ -299,8 +299,8 @@ def _judge(ref: str, label: str, source: SignalSource | None, entry: Entry,
                              for d in [_date(s.get(key))] if d), (None, lasts[0][1]))
     maintainers, stars = _int(s.get("maintainers")), _int(g.get("stars"))
     version = _text(s.get("latest_version"))
-    figures = Figures(first, first_label, last, last_label, maintainers, stars, version,
-                      entry.fetched, github_missing=gh_missing is not None)
+    figures = KeyFigures(first, first_label, last, last_label, maintainers, stars, version,
+                         entry.fetched, github_missing=gh_missing is not None)
 
     def verdict(category: Category, reasons: Iterable[str],
                 flags: tuple[Flag, ...] = ()) -> Verdict:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
 
+from ..errors import DecisionsError
 from ..files import MiB, Refused, read_limited, write_atomic
 from ..findings import Finding, display
 from ..model import Strict
@@ -34,7 +35,7 @@ HISTORY_REASONS_MAX = 4  # reasons kept a change, each cut to HISTORY_REASON_CHA
 HISTORY_REASON_CHARS = 300
 
 
-class Change(Strict):
+class CategoryChange(Strict):
     """A reference's maturity category from a day on, as `decisions enrich` first saw it."""
 
     date: dt.date = Field(description="The day the category was first seen (UTC).")
@@ -45,7 +46,7 @@ class Change(Strict):
     )
 
 
-class Entry(Strict):
+class SnapshotEntry(Strict):
     """What is known about one package reference, and how it was learnt."""
 
     status: Status = Field(
@@ -66,14 +67,14 @@ class Entry(Strict):
     error: str | None = Field(
         None, description="Why the last attempt failed; absent when it succeeded.",
     )
-    history: list[Change] | None = Field(
+    history: list[CategoryChange] | None = Field(
         None, max_length=HISTORY_MAX, description="The category changes seen so far, oldest "
         "first: one item each time `decisions enrich` finds a category other than the last "
         "one kept. Absent in snapshots written before it was kept.",
     )
 
     @property
-    def changes(self) -> list[Change]:
+    def changes(self) -> list[CategoryChange]:
         return self.history or []
 
 
@@ -81,21 +82,21 @@ class Snapshot(Strict):
     """Every reference's entry, keyed by reference ('pypi:requests')."""
 
     format: Literal[1] = Field(1, description="Version of this file's layout.")
-    packages: dict[str, Entry] = Field(
+    packages: dict[str, SnapshotEntry] = Field(
         default_factory=dict, description="Reference -> entry.",
     )
 
-    def get(self, ref: str) -> Entry | None:
+    def get(self, ref: str) -> SnapshotEntry | None:
         return self.packages.get(ref)
 
-    def with_entries(self, entries: dict[str, Entry]) -> Snapshot:
+    def with_entries(self, entries: dict[str, SnapshotEntry]) -> Snapshot:
         return Snapshot(packages={**self.packages, **entries})
 
     def only(self, refs: set[str]) -> Snapshot:
         return Snapshot(packages={r: e for r, e in self.packages.items() if r in refs})
 
 
-class SnapshotError(Exception):
+class SnapshotError(DecisionsError):
     """signals.json cannot be read; str() is one line naming the file and what to do."""
 
     def __init__(self, path: Path, problem: str, line: int = 1, col: int = 1) -> None:
@@ -190,7 +191,7 @@ def _validated(data: object, path: Path) -> Snapshot:
                                           f"{MAX_ENTRY_VALUES:,} values, far more than an "
                                           "entry holds")
                 try:
-                    entries[ref] = Entry.model_validate(entry)
+                    entries[ref] = SnapshotEntry.model_validate(entry)
                 except ValidationError as e:
                     first = e.errors(include_url=False)[0]
                     raise _not_a_snapshot(path, ("packages", ref, *first["loc"]),

@@ -23,6 +23,8 @@ from types import MappingProxyType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from ...errors import DecisionsError
+
 SignalValue = str | int | float | bool | list[str] | None
 Signals = dict[str, SignalValue]
 
@@ -32,11 +34,11 @@ FIRST_RELEASE = ("first_release", "first release")
 LAST_RELEASE = (("last_release", "last release"),)
 
 
-class ParseError(Exception):
+class ParseError(DecisionsError):
     """A response that decoded but is not shaped like the source's documents."""
 
 
-class Missing(Exception):
+class Missing(DecisionsError):
     """The API answered, but what the reference names is not in its answer (a product's
     document without the cycle asked for): the reference is not found, like a 404."""
 
