@@ -133,7 +133,7 @@ def config_text(categories: list[str]) -> str:
     teams = "".join(f"  - name: {t}\n    tokens: {BUDGET}\n" for t in TEAMS)
     return ("# Generated for the benchmarks: budgets no mix of records can overdraw.\n"
             f"default_tokens: 3\nteams:\n{teams}categories: [{', '.join(categories)}]\n"
-            "currency: USD\nrules: {}\n")
+            "currency: USD\ncosts: {person_week: 4000, run_hour: 100}\nrules: {}\n")
 
 
 def shipped_categories() -> list[str]:

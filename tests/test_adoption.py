@@ -163,7 +163,8 @@ def test_the_wheel_carries_the_whole_site(installed: Path) -> None:
     where, pages = done.stdout.splitlines()
     assert Path(where).is_relative_to(VENV), where  # the wheel's copy, not this checkout
     for uri in ("assets/decisions.css", "assets/decisions.js", "assets/search-worker.js",
-                "propose.md", "rules/exit-plan.md", "security.md", "tags.md"):
+                "propose.md", "rules/exit-plan.md", "security.md", "tags.md",
+                "how-costs-are-counted.md", "rules/fragile-winner.md"):
         assert f"'{uri}'" in pages, uri
     for contributors in CONTRIBUTOR_PAGES:
         assert contributors not in pages

@@ -30,30 +30,32 @@ FLOORS: list[set[str]] = [
      "signals.sources.github", "signals.sources.depsdev", "signals.sources.endoflife",
      "signals.sources.registry",
      "render", "signals", "signals.sources", "adr_import", "coverage", "settings"},
-    {"settings.signals", "settings.coverage", "ledger", "signals.snapshot", "signals.http",
-     "yamlfile", "gitbase", "siteconfig", "coverage.manifests", "coverage.snapshot",
-     "coverage.scan", "recordfile"},
+    {"settings.signals", "settings.coverage", "settings.costs", "ledger", "costs",
+     "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
+     "coverage.manifests", "coverage.snapshot", "coverage.scan", "recordfile"},
     {"config", "signals.maturity", "signals.clients"},
     {"records", "signals.enrich"},
-    {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.signals", "rules",
+    {"rules.base", "rules.core", "rules.budget", "rules.policies", "rules.costs",
+     "rules.signals", "rules",
      "radar", "review", "coverage.match", "coverage.output"},
     {"loader", "newrecord", "renumber"},
     {"render.urls", "render.templates", "render.text", "render.context", "render.signals",
-     "render.budget", "render.coverage", "render.record", "render.radar", "render.pages",
-     "report", "search",
+     "render.budget", "render.costs", "render.coverage", "render.record", "render.radar",
+     "render.pages", "report", "search",
      "adr_import.vocabulary", "adr_import.document", "adr_import.metadata",
      "adr_import.relations", "adr_import.options", "adr_import.sections", "adr_import.choice",
      "adr_import.fields", "adr_import.draft", "adr_import.limits", "adr_import.images",
      "adr_import.links", "adr_import.batch", "adr_import.summary"},
     {"site"},
-    {"cli.common", "cli.coverage", "cli.validate", "cli.budget", "cli.report", "cli.schema",
-     "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber", "cli.init",
-     "cli.main", "cli", "__main__", "plugin", "scaffold"},
+    {"cli.common", "cli.coverage", "cli.validate", "cli.budget", "cli.costs", "cli.report",
+     "cli.schema", "cli.new", "cli.enrich", "cli.importing", "cli.review", "cli.renumber",
+     "cli.init", "cli.main", "cli", "__main__", "plugin", "scaffold"},
 ]
 # What the pure bottom of the package must never load, however it is imported: the network,
 # requirement parsing, Markdown, templates and the site generator are for the floors above.
 HEAVY = ("requests", "urllib3", "packaging", "markdown", "jinja2", "mkdocs")
-PURE = ("decision_records.ledger", "decision_records.model", "decision_records.config")
+PURE = ("decision_records.ledger", "decision_records.costs", "decision_records.model",
+        "decision_records.config")
 
 
 def _module(path: Path) -> str:
@@ -165,7 +167,7 @@ def test_no_import_circle() -> None:
 
 @pytest.mark.parametrize("module", PURE)
 def test_the_pure_bottom_loads_nothing_heavy(module: str) -> None:
-    """The token arithmetic, the record model and the settings load in a fresh interpreter
+    """The token and cost arithmetic, the record model and the settings load in a fresh interpreter
     without the network, parsing, Markdown, template or site libraries."""
     code = (f"import sys, {module}; "
             f"print(' '.join(n for n in {HEAVY!r} if n in sys.modules))")

@@ -386,3 +386,49 @@ def test_one_page_of_rows_shows_no_pager(page: Any) -> None:
     page.wait_for_function("document.querySelector('[data-count]').textContent === '40'")
     assert page.locator("tbody tr").count() == 40
     assert page.locator("[data-pager]").is_hidden()
+
+
+@pytest.mark.parametrize(("url", "charts"), [
+    ("decisions/0008-move-to-managed-kafka/", 1),  # break-even: the lines cross
+    ("decisions/0014-adopt-opensearch-for-product-search/", 1),  # weighted drivers too
+    ("costs/", 1),
+])
+def test_costs_and_their_charts_show_and_fit_at_1280(page: Any, shipped_url: str, url: str,
+                                                    charts: int) -> None:
+    outside: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(shipped_url) and not r.url.startswith("data:") else None)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(shipped_url + url, wait_until="networkidle")
+    svgs = page.locator("svg.dr-cost-chart")
+    assert svgs.count() == charts
+    for i in range(charts):
+        svg = svgs.nth(i)
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box["width"] >= 400 and box["height"] >= 80, box
+        assert svg.locator("title").first.text_content() and svg.locator("desc").count() == 1
+    fit = page.evaluate("""() => {
+        const doc = document.documentElement;
+        const labels = [...document.querySelectorAll('svg.dr-cost-chart .dr-line-label')]
+            .map(t => t.getBoundingClientRect());
+        const overlaps = labels.some((a, i) => labels.slice(i + 1).some(b =>
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+        const svgs = [...document.querySelectorAll('svg.dr-cost-chart')]
+            .map(s => s.getBoundingClientRect().right);
+        const tables = [...document.querySelectorAll('table.dr-costs')].map(t => {
+            const wrap = t.closest('.dr-table-wrap');
+            return wrap ? wrap.scrollWidth - wrap.clientWidth : 0; });
+        return {scroll: doc.scrollWidth, width: doc.clientWidth, overlaps,
+                svgRight: Math.max(0, ...svgs), tablesOver: Math.max(0, ...tables)};
+    }""")
+    assert fit["scroll"] <= fit["width"], fit  # no horizontal scroll bar at 1280 px
+    assert fit["svgRight"] <= fit["width"] and fit["tablesOver"] <= 1, fit
+    assert not fit["overlaps"], fit
+    table = page.locator("table.dr-costs").first
+    assert table.is_visible()
+    assert outside == [], "the site must not reach other hosts"
+    assert problems == []
+    _shot(page, "costs-" + url.strip("/").replace("/", "-"))

@@ -835,3 +835,52 @@ def test_links_loops_and_devices_are_skipped_not_fatal(tmp_path: Path) -> None:
         with pytest.raises(Exception) as info:
             read_source(source.path)
         assert type(info.value).__name__ == "Skip"
+
+
+WEIGHTED_MADR = """\
+# Pick a paging service
+
+## Context and Problem Statement
+
+Night-time alerts reach people by e-mail only.
+
+## Decision Drivers
+
+* Cost over three years (weight: 3)
+* Time to value: high
+* 5 - Operating load
+
+## Considered Options
+
+* PagerDuty
+* Our own pager
+
+## Decision Outcome
+
+Chosen option: "PagerDuty", because it pages reliably and we run nothing.
+
+## Pros and Cons of the Options
+
+### PagerDuty
+
+* Good, because score 5 on operating load
+* Bad, because it costs 12,000 a year
+
+### Our own pager
+
+* Good, because no licence
+* Bad, because we would be on call for it
+"""
+
+
+def test_madr_decision_drivers_become_drivers_and_nothing_is_scored(project: Path) -> None:
+    """A MADR's Decision Drivers come in as plain drivers, word for word: weights and scores
+    are a person's judgement, so none is read out of text that merely looks like one."""
+    (project / "adr").mkdir()
+    (project / "adr" / "0001-pick-a-paging-service.md").write_text(WEIGHTED_MADR,
+                                                                  encoding="utf-8")
+    _, record = records(do_import(project, "adr"))["0001-pick-a-paging-service.md"]
+    assert record.drivers == ["Cost over three years (weight: 3)", "Time to value: high",
+                              "5 - Operating load"]
+    assert record.weighted == [] and all(o.scores == {} for o in record.options)
+    assert load_decisions(project / "decisions", TODAY).rankings == {}

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,26 @@ def test_a_template_value_without_a_filter_fails() -> None:
         _env().from_string("site_name: {{ org }}\n").render(org="Acme\nci: gitlab")
     assert _env().from_string("site_name: {{ org | yaml }}\n").render(org="Acme\nci: x") == \
         'site_name: "Acme\\nci: x"\n'
+
+
+def test_the_costs_section_works_once_uncommented(tmp_path: Path) -> None:
+    """config.yaml comes with the rates commented out: nothing is priced until the
+    organisation sets its own, and uncommenting them as they stand gives a valid config whose
+    first record still passes."""
+    repo = tmp_path / "repo"
+    assert init(repo, *FLAGS, "--ci", "none").returncode == 0
+    path = repo / "decisions" / "config.yaml"
+    assert load_decisions(repo / "decisions").config.rates is None
+    text = path.read_text(encoding="utf-8")
+    block = [line for line in text.splitlines()
+             if line.startswith(("# currency:", "# costs:", "#   "))]
+    assert len(block) == 6, block
+    for line in block:
+        text = text.replace(line + "\n", line[2:] + "\n")
+    path.write_text(text, encoding="utf-8")
+    decisions = load_decisions(repo / "decisions")
+    rates = decisions.config.rates
+    assert rates is not None
+    assert (rates.person_week, rates.run_hour, rates.horizon, rates.upkeep) == (
+        4000, 100, 3, Decimal("0.2"))
+    assert decisions.findings == []

@@ -10,7 +10,7 @@ from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
 from decision_records.loader import load_decisions
 from decision_records.plugin import DOCS as PACKAGE_DOCS
 from decision_records.review import review
-from decision_records.rules import RULES, policies
+from decision_records.rules import RULES, costs, policies
 from decision_records.rules import signals as signal_rules
 
 # the policies are the rules with a page of their own that a config or a waiver can relax,
@@ -107,8 +107,9 @@ def test_the_review_due_rule_reports_what_the_review_lists(make_decisions: MakeD
 
 
 def test_every_policy_rule_has_a_page_with_an_example() -> None:
-    checks = [name for name in vars(policies) if not name.startswith("_")
-              and callable(getattr(policies, name)) and name.replace("_", "-") in RULES]
+    checks = [name for module in (policies, costs) for name in vars(module)
+              if not name.startswith("_") and callable(getattr(module, name))
+              and name.replace("_", "-") in RULES]
     assert {c.replace("_", "-") for c in checks} == POLICY_IDS
     for rule in (RULES[i] for i in sorted(POLICY_IDS)):
         page = PACKAGE_DOCS / rule.doc.removeprefix("docs/")  # shipped in the package

@@ -197,3 +197,63 @@ def test_this_repository_links_the_packaged_page_in_its_own_checkout() -> None:
                                       "docs/rules/exit-plan.md")
     assert links.url("todo") == ("https://github.com/o/r/blob/HEAD/src/decision_records/docs/"
                                  "rules/index.md")
+
+
+@pytest.fixture
+def shipped_change(tmp_path: Path) -> Path:
+    """A repository whose main holds the shipped records (rates in config.yaml) and a branch
+    that changes 0008 and 0014."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    shutil.copytree(REPO / "decisions", root / "decisions")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    for name in ("0008-move-to-managed-kafka.yaml",
+                 "0014-adopt-opensearch-for-product-search.yaml"):
+        path = root / "decisions" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("review_by: 2027-",
+                                                                 "review_by: 2028-"))
+    git(root, "commit", "-qam", "change")
+    return root
+
+
+def test_the_report_shows_each_changed_records_costs_and_ranking(shipped_change: Path) -> None:
+    result = run_cli("report", cwd=shipped_change)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert ("**Cost of ownership over 3 years** (USD; person-week 4,000 USD, run hour 100 USD, "
+            "build upkeep 0.2 of the build a year after the first):\n\n"
+            "| Option | Approach | One-off | Build | Upkeep | Licence | Run | Total |\n"
+            "|---|---|--:|--:|--:|--:|--:|--:|\n"
+            "| **Managed Kafka service** (chosen) | buy | 0 | 20,000 | 8,000 | 114,000 | "
+            "14,400 | **156,400** |\n"
+            "| Keep running our own Kafka | adopt | 0 | 12,000 | 4,800 | 54,000 | 108,000 | "
+            "**178,800** |\n"
+            "| Managed message queue | buy | 0 | 64,000 | 25,600 | 18,000 | 10,800 | "
+            "**118,400** |\n\n"
+            "The chosen option costs 38,000 USD more than the cheapest, Managed message queue, "
+            "over 3 years. Break-even with Managed message queue at the end of year 2: until "
+            "then the chosen option costs less, from then on Managed message queue costs as "
+            "much or less.\n") in out
+    assert ("**Weighted drivers:** 1. Managed Kafka service 96.0 %; 2. Keep running our own "
+            "Kafka 65.3 %; 3. Managed message queue 50.7 %. Managed Kafka service leads Keep "
+            "running our own Kafka by 30.7 points of 100, and no change of one score by one "
+            "changes the winner.\n") in out
+    assert ("**Weighted drivers:** 1. Managed OpenSearch 87.4 %; 2. Algolia 80.0 %; "
+            "3. PostgreSQL full-text search 63.2 %. ⚠️ A fragile winner: 'Managed OpenSearch' "
+            "leads 'Algolia' by 7.4 points of 100 \\(87.4 % against 80.0 %\\), less than "
+            "10.\n") in out  # record text is escaped for Markdown
+
+
+def test_the_json_report_carries_costs_and_scores(shipped_change: Path) -> None:
+    data = json.loads(run_cli("report", "--format", "json", cwd=shipped_change).stdout)
+    kafka = next(r for r in data["records"] if r["id"] == "0008-move-to-managed-kafka")
+    assert kafka["costs"]["cheapest"] == "Managed message queue"
+    assert kafka["costs"]["options"][0] == {
+        "name": "Managed Kafka service", "approach": "buy", "tco": 156400,
+        "per_year": [62800, 109600, 156400], "complete": True}
+    assert [r["percent"] for r in kafka["scores"]["ranking"]] == [96.0, 65.3, 50.7]
+    search = next(r for r in data["records"] if r["id"].startswith("0014"))
+    assert search["scores"]["fragile"] is True

@@ -1,4 +1,5 @@
-"""The organisation settings (decisions/config.yaml): teams, budgets, rules, signals, radar."""
+"""The organisation settings (decisions/config.yaml): teams, budgets, rules, signals, radar,
+costs."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pydantic import (
     model_validator,
 )
 
+from .costs import Rates
 from .ledger import Budgets
 from .model import MAX_NAME, MAX_TEXT, Name, OneLine, Severity, Strict, TeamLine
+from .settings.costs import CostsConfig
 from .settings.coverage import CoverageConfig
 from .settings.signals import SignalsConfig
 
@@ -159,7 +162,13 @@ class Config(Strict):
         f"{MAX_CATEGORIES:,}.",
     )
     currency: TeamLine = Field(
-        "USD", description=f"Currency of cost figures; one line, at most {MAX_NAME} characters.",
+        "USD", description="Currency of cost figures and of the rates under `costs:`; one "
+        f"line, at most {MAX_NAME} characters.",
+    )
+    costs: CostsConfig | None = Field(
+        None, description="The rates that turn options' figures into their cost of "
+        "ownership (person_week, run_hour, horizon_years, build_upkeep). Without them nothing "
+        "is priced and the rules about costs do not apply.",
     )
     rules: dict[str, Annotated[Severity, BeforeValidator(_off)]] = Field(
         default_factory=dict, description="Severity per rule id: error, warning or off.",
@@ -187,3 +196,11 @@ class Config(Strict):
         for t in self.teams:
             teams.setdefault(t.name, t.tokens)
         return Budgets(self.default_tokens, teams)
+
+    @property
+    def rates(self) -> Rates | None:
+        """The rates of `costs:` as exact figures, or None when the section is absent."""
+        c = self.costs
+        if c is None:
+            return None
+        return Rates.of(c.person_week, c.run_hour, c.horizon_years, c.build_upkeep)

@@ -22,7 +22,7 @@ from .coverage.snapshot import SNAPSHOT as COVERAGE_SNAPSHOT
 from .errors import DecisionsError
 from .findings import Finding, Loc, display, field_path
 from .markup import within
-from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, Entry, Record
+from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, UNION_TAGS, Entry, Record
 from .records import Decisions
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
 from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
@@ -63,7 +63,7 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
     out = []
     errors = err.errors(include_url=False)
     for e in errors[:MAX_FINDINGS_PER_FILE]:
-        loc: Loc = tuple(e["loc"])
+        loc: Loc = untagged(tuple(e["loc"]))
         kind = e["type"]
         target, at_key = loc, False
         if kind == "missing":
@@ -77,7 +77,7 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
         elif kind == "string_type" and isinstance(e.get("input"), bool):
             message = (f"expected text, but YAML reads this as {str(e['input']).lower()} "
                        "(yes, no, on, off, true and false are booleans); put it in quotes")
-        elif kind == "one_line":  # the model's message names the character and the fix
+        elif kind in ("one_line", "number_bool", "driver_form"):  # the message says it all
             message = e["msg"]
         elif kind == "too_long":
             message = _too_many(loc, e.get("ctx") or {})
@@ -98,6 +98,18 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
                            f"{rest:,} more problems in this file are not listed; fix the "
                            f"{MAX_FINDINGS_PER_FILE} listed and run again"))
     return out
+
+
+def untagged(loc: Loc) -> Loc:
+    """The location without the name of the form a driver was read as ('drivers', 0,
+    'weighted', 'weight' -> 'drivers', 0, 'weight'): it is no field of the file."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if (part in UNION_TAGS and i >= 2 and loc[i - 2] == "drivers"
+                and isinstance(loc[i - 1], int)):
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -25,8 +25,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
 )
 from pydantic_core import PydanticCustomError
 
@@ -69,6 +71,10 @@ MAX_PACKAGES = 20  # an option's packages [4]
 MAX_SUPERSEDES = 20  # [1]
 MAX_ITEMS = 50  # drivers, pros, cons, consequences, deciders, consulted, links, waivers [5]
 MAX_GUESSES = 100  # imported.guesses: a few a field at most
+# Largest figures: far beyond any real estimate, small enough that every sum over 10,000
+# records stays exact in the arithmetic of costs.py.
+MAX_MONEY = 1_000_000_000_000  # an amount in the config's currency, whatever it is
+MAX_EFFORT = 100_000  # person-weeks, or hours a month
 
 
 def _refuse_hidden(value: str) -> str:
@@ -111,6 +117,25 @@ Url = Annotated[str, StringConstraints(max_length=MAX_PATH,
                 BeforeValidator(_refuse_hidden_before)]
 Tokens = Annotated[int, Field(ge=0, le=3, strict=True)]
 
+
+def _refuse_bool(value: object) -> object:
+    """YAML reads yes, no, on, off, true and false as booleans, which a number field would
+    otherwise take for 1 and 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "number_bool", "expected a number, but YAML reads this as {value} (yes, no, on, "
+            "off, true and false are booleans); write the figure", {"value": str(value).lower()})
+    return value
+
+
+NotBool = BeforeValidator(_refuse_bool)
+# A cost figure: finite (the model refuses .nan and .inf), not negative, not absurd.
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY), NotBool]
+Effort = Annotated[float, Field(ge=0, le=MAX_EFFORT), NotBool]
+Weight = Annotated[int, Field(ge=1, le=5, strict=True), NotBool]
+Score = Annotated[int, Field(ge=0, le=5, strict=True), NotBool]
+ScoreKey = Annotated[str, _line(MAX_LINE), OneLine]
+
 ONE_LINE = "one line, no control or invisible characters"
 
 
@@ -122,18 +147,24 @@ class Strict(BaseModel):
 
 
 class Cost(Strict):
-    """What an option costs. All figures are estimates; leave out what does not apply."""
+    """What an option costs, as estimates; write 0 for a figure that does not apply."""
 
-    licence_per_year: float | None = Field(
-        None, ge=0, description="Yearly licence, subscription or hosting fee, in the currency "
-        "named in the config (default USD).",
+    one_off: Money | None = Field(
+        None, description="Setup, migration or exit fees paid once, in the currency named in "
+        f"the config (default USD); at most {MAX_MONEY:,}.",
     )
-    build_person_weeks: float | None = Field(
-        None, ge=0, description="Engineering time to build or integrate it, in person-weeks.",
+    licence_per_year: Money | None = Field(
+        None, description="Yearly licence, subscription or hosting fee, in the currency "
+        f"named in the config (default USD); at most {MAX_MONEY:,}. Left out, it counts as 0 "
+        "and marks the option's cost of ownership incomplete (so do the next two).",
     )
-    run_hours_per_month: float | None = Field(
-        None, ge=0, description="Hours a month the owning team spends operating it "
-        "(upgrades, incidents, on-call load).",
+    build_person_weeks: Effort | None = Field(
+        None, description="Engineering time to build or integrate it, in person-weeks; at "
+        f"most {MAX_EFFORT:,}.",
+    )
+    run_hours_per_month: Effort | None = Field(
+        None, description="Hours a month the owning team spends operating it "
+        f"(upgrades, incidents, on-call load); at most {MAX_EFFORT:,}.",
     )
     notes: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = Field(
         None, description=f"Anything the figures do not say. At most {MAX_TEXT:,} characters.",
@@ -166,6 +197,12 @@ class Option(Strict):
         f"{MAX_PACKAGES}, of at most {MAX_PACKAGE} characters each.",
     )
     cost: Cost | None = Field(None, description="What the option costs, where known.")
+    scores: dict[ScoreKey, Score] = Field(
+        default_factory=dict, max_length=MAX_ITEMS,
+        description="How well the option meets each weighted driver, from 0 (not at all) to "
+        "5 (fully), by the driver's name. At most "
+        f"{MAX_ITEMS}.",
+    )
     innovation_tokens: Tokens = Field(
         0, description="Innovation tokens that choosing this option spends (0 to 3): "
         "0 for boring technology the organisation already runs well.",
@@ -178,6 +215,31 @@ class Option(Strict):
         None, description="For an option that spends tokens: what it replaces and how the old "
         f"thing is retired. At most {MAX_MARKDOWN:,} characters.",
     )
+
+
+class Driver(Strict):
+    """A decision driver with a weight: options can then be scored against it."""
+
+    name: Line = Field(description="The driver, e.g. 'Cost over three years'; what options' "
+                       f"`scores` name it by; {ONE_LINE}, at most {MAX_LINE} characters.")
+    weight: Weight = Field(description="How much it matters, from 1 (a little) to 5 (most).")
+
+
+def _driver_kind(value: object) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "weighted" if isinstance(value, dict | Driver) else None
+
+
+# A driver is a line of text, or a weighted driver; the tag chooses which is checked, so a
+# mistake is reported once, for the form it was written in.
+DriverItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Driver, Tag("weighted")],
+    Discriminator(_driver_kind, custom_error_type="driver_form",
+                  custom_error_message="a driver is a line of text, or a mapping "
+                  "{name: ..., weight: 1 to 5}"),
+]
+UNION_TAGS = frozenset({"text", "weighted"})  # they appear in error locations; not fields
 
 
 class Decision(Strict):
@@ -312,9 +374,11 @@ class Record(Strict):
         description="The situation and the problem, in Markdown. At most "
         f"{MAX_MARKDOWN:,} characters.",
     )
-    drivers: list[Text] = Field(
+    drivers: list[DriverItem] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="The forces and criteria that "
-        f"shaped the choice. At most {MAX_ITEMS}, of at most {MAX_TEXT:,} characters each.",
+        "shaped the choice: each a text of at most "
+        f"{MAX_TEXT:,} characters, or {{name, weight}} to score the options against it "
+        f"(options' `scores`). At most {MAX_ITEMS}.",
     )
     options: list[Option] = Field(
         min_length=2, max_length=MAX_OPTIONS, description="The options considered: 2 to "
@@ -362,6 +426,16 @@ class Record(Strict):
     @property
     def chosen(self) -> Option | None:
         return self.option(self.decision.chosen)
+
+    @property
+    def weighted(self) -> list[Driver]:
+        """The drivers that carry a weight, in the record's order."""
+        return [d for d in self.drivers if isinstance(d, Driver)]
+
+    @property
+    def driver_texts(self) -> list[str]:
+        """Every driver as words: its text, or a weighted driver's name."""
+        return [d if isinstance(d, str) else d.name for d in self.drivers]
 
     @property
     def chosen_approach(self) -> str:

@@ -64,6 +64,7 @@ NAV = (
     ("Decisions", "decisions/index.md"),
     ("Review queue", "review.md"),
     ("Innovation tokens", "budget.md"),
+    ("Cost of ownership", "costs.md"),
     ("Radar", "radar.md"),
     ("Package signals", "signals.md"),
     ("Decision coverage", "coverage.md"),

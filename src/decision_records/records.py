@@ -1,7 +1,8 @@
 """The loaded set of records and what follows from all of them, each worked out once.
 
-Who supersedes whom and the innovation-token ledger are facts of the whole set: every
-consumer (rules, pages, radar, CLI, report) asks this object instead of working them out again.
+Who supersedes whom, the innovation-token ledger, the cost of ownership of every option and
+the weighted scores are facts of the whole set: every consumer (rules, pages, radar, CLI,
+report) asks this object instead of working them out again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .config import Config
+from .costs import Ranking, RecordCosts, costs_of, rank
 from .findings import Finding
 from .ledger import Ledger, compute
 from .model import IN_FORCE, Entry
@@ -59,6 +61,21 @@ class Decisions:
     @cached_property
     def ledger(self) -> Ledger:
         return compute(self.entries, self.config.budgets)
+
+    @cached_property
+    def costs(self) -> dict[str, RecordCosts]:
+        """Record id -> its options' cost of ownership over the configured horizon."""
+        return costs_of(self.entries, self.config.rates)
+
+    @cached_property
+    def rankings(self) -> dict[str, Ranking]:
+        """Record id -> its options' weighted scores (only records that score options)."""
+        out = {}
+        for e in self.entries:
+            ranking = rank(e.record)
+            if ranking is not None:
+                out[e.id] = ranking
+        return out
 
     @property
     def errors(self) -> list[Finding]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .costs import Ranking, Rates, RecordCosts, points
 from .coverage.manifests import RULE as MANIFEST_RULE
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
@@ -29,6 +30,7 @@ from .ledger import TeamBudget
 from .loader import CONFIG_NAME, ConfigError, load_decisions
 from .model import Entry, short_id
 from .records import Decisions
+from .render.costs import record_markdown, robustness
 from .rules import page_of
 from .signals.maturity import assess
 from .siteconfig import SHARED_DOCS, SiteConfig, read_site_config, url_ok
@@ -129,6 +131,10 @@ class RecordReport:
     before: TeamBudget | None = None
     after: TeamBudget | None = None
     options: list[dict[str, object]] = field(default_factory=list)
+    costs: RecordCosts | None = None  # the options' cost of ownership
+    ranking: Ranking | None = None  # the options' weighted scores, when it has some
+    currency: str = "USD"
+    rates: Rates | None = None
 
     @property
     def errors(self) -> int:
@@ -155,6 +161,9 @@ def build(changes: list[RecordChange], now: Decisions, before: Decisions | None,
             item.after = after_ledger.team(team)
             item.before = before_ledger.team(team) if before_ledger else None
         if entry:
+            item.costs = now.costs.get(entry.id)
+            item.ranking = now.rankings.get(entry.id)
+            item.currency, item.rates = now.config.currency, now.config.rates
             for o in entry.record.options:
                 refs = []
                 for ref in o.packages:
@@ -222,6 +231,8 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
                 "team": it.after.team, "before": _figures(it.before),
                 "after": _figures(it.after),
                 "this_record": it.entry.record.chosen_tokens if it.entry else 0},
+            "costs": _costs(it),
+            "scores": _scores(it.ranking),
         })
     errors = sum(it.errors for it in items)
     warnings = sum(count(it.findings)[1] for it in items)
@@ -231,6 +242,24 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
                        "dependencies": [d.as_dict() for d in dependencies or []],
                        "dependency_findings": [f.as_dict() for f in dependency_findings or []]},
                       indent=2) + "\n"
+
+
+def _costs(it: RecordReport) -> dict[str, object] | None:
+    """The options' cost of ownership, as `decisions costs --format json` gives a record."""
+    if it.costs is None or not it.costs.costed:
+        return None
+    data = it.costs.as_dict()
+    return {"currency": it.currency, "horizon_years": it.costs.horizon,
+            "priced": it.rates is not None, "cheapest": data["cheapest"],
+            "options": data["options"]}
+
+
+def _scores(ranking: Ranking | None) -> dict[str, object] | None:
+    if ranking is None:
+        return None
+    return {"ranking": [{"name": s.name, "percent": float(points(ranking.percent(s)))}
+                        for s in ranking.order],
+            "fragile": ranking.fragile, "robustness": robustness(ranking)}
 
 
 RuleUrl = Callable[[str], "str | None"]
@@ -393,6 +422,10 @@ def as_markdown(base: str, items: list[RecordReport], fix: str = "",
                     for p in packages) or "-"
                 out.append(f"| {name} | {md_inline(str(o['approach']))} | "
                            f"{md_inline(str(o['tokens']))} | {maturity} |\n")
+        if it.costs is not None:
+            numbers = record_markdown(it.costs, it.currency, it.rates, it.ranking)
+            if numbers:
+                out.append("\n" + numbers)
         tokens = _tokens_line(it)
         if tokens:
             out.append("\n" + tokens)

@@ -3,9 +3,9 @@
 No MkDocs import here: the plugin (plugin.py) hands these pages to MkDocs, so a move to another
 static site generator only touches the plugin. Two kinds of file come out:
 
-- data files (decisions.json, the index's data, the radar's JSON);
+- data files (decisions.json, the index's data, the radar's JSON, costs.json);
 - pages of finished HTML (HtmlPage): the record pages, thousands of them, and the pages
-  about many records (index, review, timeline, budget, radar, ...). None of them needs a
+  about many records (index, review, timeline, budget, costs, radar, ...). None of them needs a
   Markdown pass, and each is rendered only when the generator asks for it.
 
 A record with problems still gets its page, with the findings at the top; a record file that
@@ -30,12 +30,15 @@ from .model import RECORD_FILE
 from .records import Decisions
 from .render import budget, pages, signals
 from .render.context import RenderContext
+from .render.costs import render_costs_json, render_costs_page
 from .render.coverage import render_coverage_page
 from .render.radar import radar_data, render_radar
 from .render.record import broken_page, render_record, search_text
 from .render.urls import (
     BACKSTAGE_URI,
     BUDGET_URI,
+    COSTS_JSON_URI,
+    COSTS_URI,
     COVERAGE_URI,
     INDEX_DATA_URI,
     INDEX_URI,
@@ -125,7 +128,8 @@ class Site:
         radar = radar_data(ctx)
         return {INDEX_DATA_URI: pages.render_index_data(ctx), JSON_URI: pages.render_json(ctx),
                 RADAR_JSON_URI: radar[RADAR_JSON_URI], BACKSTAGE_URI: radar[BACKSTAGE_URI],
-                PROBLEMS_DATA_URI: pages.render_problems_data(ctx)}
+                PROBLEMS_DATA_URI: pages.render_problems_data(ctx),
+                COSTS_JSON_URI: render_costs_json(ctx)}
 
     def pages(self) -> Iterator[HtmlPage]:
         """The pages about many records, then one page a record."""
@@ -140,6 +144,8 @@ class Site:
         yield HtmlPage(PROBLEMS_URI, "Problems",
                        p(pages.render_problems, ctx, self._pages_of_files()), WIDE)
         yield HtmlPage(BUDGET_URI, "Innovation tokens", p(budget.render_budget_page, ctx),
+                       searched=True)
+        yield HtmlPage(COSTS_URI, "Cost of ownership", p(render_costs_page, ctx),
                        searched=True)
         yield HtmlPage(RADAR_URI, "Technology radar", p(render_radar, ctx), searched=True)
         yield HtmlPage(SIGNALS_URI, "Maturity signals", p(signals.render_signals_page, ctx),

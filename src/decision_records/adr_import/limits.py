@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..chars import plain_line
+from ..loader import untagged
 from ..model import Record
 from .draft import ImportedRecord
 
@@ -61,12 +62,13 @@ def _fit(fields: dict[str, Any]) -> list[str]:
             return notes
         empty: list[tuple[list[Any], int]] = []  # left out after the loop, last first
         for error in errors:
-            *path, last = error["loc"]
+            loc = untagged(tuple(error["loc"]))  # a driver's form is no key of the record
+            *path, last = loc
             parent: Any = fields
             for part in path:
                 parent = parent[part]
             value, limit = parent[last], int((error.get("ctx") or {}).get("max_length", 0))
-            where = _where(tuple(error["loc"]))
+            where = _where(loc)
             if error["type"] == "one_line" and isinstance(value, str):
                 parent[last] = plain_line(value)
                 notes.append(f"{where}: hidden characters or line breaks taken out")

@@ -91,7 +91,7 @@ class ContextText:
 
 
 @dataclass(frozen=True)
-class Driver:
+class DriverText:
     text: str
 
 
@@ -142,7 +142,7 @@ class CheckNote:
     text: str
 
 
-Piece = (Kept | Prose | Related | MetaValue | ContextText | Driver | DecisionText | Rationale
+Piece = (Kept | Prose | Related | MetaValue | ContextText | DriverText | DecisionText | Rationale
          | ChosenName | DecisionLabel | Consequence | LinkItem | CheckNote | OptionNote)
 Pieces = list[Piece]
 Handler = Callable[[Section, Mapping[str, Any]], Pieces]
@@ -199,9 +199,9 @@ def _drivers(section: Section, meta: Mapping[str, Any]) -> Pieces:
     items = [b for b in found if b.kind == "item"]
     # A list is the drivers, and text around it an introduction; without a list, each
     # paragraph is a driver.
-    out: Pieces = [Driver(b.text + (f"\n\n{b.body}" if b.body else "")) for b in items]
+    out: Pieces = [DriverText(b.text + (f"\n\n{b.body}" if b.body else "")) for b in items]
     if not items:
-        out += [Driver(one_line(b.text)) for b in found]
+        out += [DriverText(one_line(b.text)) for b in found]
     intro = [b.text for b in found if b.kind == "text"] if items else []
     if intro or section.children:
         out.append(Kept(Section(section.heading, section.level, "\n\n".join(intro),
@@ -430,7 +430,7 @@ def read_sections(sections: list[Section], metadata: Metadata) -> AdrReading:
     options: tuple[Considered, ...] = ()
     chosen: str | None = None
     label: str | None = None
-    texts: dict[type, list[str]] = {t: [] for t in (ContextText, Driver, Rationale,
+    texts: dict[type, list[str]] = {t: [] for t in (ContextText, DriverText, Rationale,
                                                       DecisionText, CheckNote)}
     points: dict[str, list[str]] = {"good": [], "bad": []}
     links: list[tuple[str, str]] = []
@@ -446,7 +446,7 @@ def read_sections(sections: list[Section], metadata: Metadata) -> AdrReading:
             prose.append(piece.text)
         elif isinstance(piece, Related):
             relations += piece.relations
-        elif isinstance(piece, ContextText | Driver | Rationale | DecisionText | CheckNote):
+        elif isinstance(piece, ContextText | DriverText | Rationale | DecisionText | CheckNote):
             texts[type(piece)].append(piece.text)
         elif isinstance(piece, ChosenName):
             chosen = piece.name
@@ -463,6 +463,6 @@ def read_sections(sections: list[Section], metadata: Metadata) -> AdrReading:
                              child.children))
     return AdrReading(
         MappingProxyType(meta), frozenset(kinds), tuple(kept), tuple(prose), unique(relations),
-        tuple(texts[ContextText]), tuple(texts[Driver]), options, tuple(texts[Rationale]),
+        tuple(texts[ContextText]), tuple(texts[DriverText]), options, tuple(texts[Rationale]),
         tuple(texts[DecisionText]), chosen, label, tuple(points["good"]), tuple(points["bad"]),
         tuple(links), (*metadata.check, *texts[CheckNote]))

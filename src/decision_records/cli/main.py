@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from .budget import budget
+from .costs import costs
 from .coverage import coverage
 from .enrich import enrich
 from .importing import import_adrs
@@ -35,6 +36,6 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for command in (validate, new, budget, coverage, report, review, renumber, schema, enrich,
+for command in (validate, new, budget, costs, coverage, report, review, renumber, schema, enrich,
                 import_adrs, init):
     main.add_command(command)

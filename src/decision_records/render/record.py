@@ -17,16 +17,21 @@ from ..model import Cost, Entry, Record, short_id
 from ..rules import page_of
 from .budget import tokens_note
 from .context import RenderContext
+from .costs import cost_section, score_section
 from .signals import option_badges
 from .templates import render, safe
 from .text import Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, REVIEW_URI, record_uri
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
+
+
 def _cost(cost: Cost, currency: str) -> str:
     parts = []
     if cost.licence_per_year is not None:
         parts.append(f"{cost.licence_per_year:,.0f} {currency} a year")
+    if cost.one_off is not None:
+        parts.append(f"{cost.one_off:,.0f} {currency} once")
     if cost.build_person_weeks is not None:
         parts.append(f"{cost.build_person_weeks:g} person-weeks to build")
     if cost.run_hours_per_month is not None:
@@ -92,6 +97,7 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
             entry.id, ())]),
         supersedes=_links_to(ctx, uri, r.supersedes),
         tokens_note=tokens_note(entry, ctx), budget_href=ctx.urls.href(uri, BUDGET_URI),
+        costs=cost_section(entry, ctx, uri), scores=score_section(entry, ctx),
         block=lambda text: safe(safe_html(text, resolve)),
         inline=lambda text: safe(safe_inline(text, resolve)),
         cost=lambda c: _cost(c, ctx.currency), badges=lambda o: safe(option_badges(o, ctx, uri)),
@@ -106,7 +112,7 @@ def search_text(record: Record) -> str:
     title (which the search document carries as its heading)."""
     parts = [record.team, record.category, " ".join(record.tags),
              ", ".join(record.deciders), ", ".join(record.consulted), record.context,
-             *record.drivers]
+             *record.driver_texts]
     for o in record.options:
         parts += [o.name, o.summary, *o.pros, *o.cons, " ".join(o.packages),
                   o.why_not_existing_stack or "", o.replaces or "",

@@ -3,7 +3,7 @@
 A rule's severity comes from `rules:` in decisions/config.yaml (error, warning or off),
 falling back to its default here. Problems with the YAML or the model itself are always
 errors: a record that cannot be read cannot be waved through. A new rule is a Rule below and
-a check function in the module of its family (core, budget, policies, signals).
+a check function in the module of its family (core, budget, policies, costs, signals).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..config import Config
 from ..findings import Finding, display
 from ..model import Severity
 from ..records import Decisions
-from . import budget, core, policies, signals
+from . import budget, core, costs, policies, signals
 from .base import INDEX_PAGE, Check, Context, Reporter, Rule, closest, is_todo
 from .base import severity as _severity
 
@@ -87,7 +87,8 @@ _ALL = [
     # policies: "Production Oriented Development" and "Choose Boring Technology"
     Rule("buy-before-build", "error",
          "Building a non-core capability needs a buy or adopt option considered and a reason "
-         "why buying will not do.", doc=_page("buy-before-build")),
+         "why buying will not do; so does building anything while buying or adopting costs "
+         "less over the horizon.", doc=_page("buy-before-build")),
     Rule("boring-first", "error",
          "An option that spends innovation tokens says why the existing stack cannot do the "
          "job and what it replaces.", doc=_page("boring-first")),
@@ -98,6 +99,22 @@ _ALL = [
          doc=_page("exit-plan")),
     Rule("review-due", "warning", "An accepted record is reviewed by its review_by date.",
          doc=_page("review-due")),
+    # costs: weighted scores and the cost of ownership
+    Rule("driver-score", "error",
+         "Every score names a weighted driver of its record, and no weighted driver is listed "
+         "twice."),
+    Rule("scores-incomplete", "warning",
+         "An option scored against weighted drivers has a score for each of them.",
+         doc=_page("scores-incomplete")),
+    Rule("chosen-not-top-scored", "warning",
+         "A live record chooses the option with the highest weighted score, or says why not.",
+         doc=_page("chosen-not-top-scored")),
+    Rule("fragile-winner", "warning",
+         "The top-scored option leads by 10 points or more, and no change of one score by one "
+         "changes the winner.", doc=_page("fragile-winner")),
+    Rule("not-costed", "warning",
+         "An accepted record's chosen buy or build option gives its cost figures (once "
+         "config.yaml has `costs:`).", doc=_page("not-costed")),
     # signals: the maturity snapshot
     Rule("package-not-found", "error",
          "Every package reference exists: the registry did not answer 404 for it."),
@@ -118,6 +135,8 @@ CHECKS: tuple[Check, ...] = (
     budget.budgets,
     policies.buy_before_build, policies.boring_first, policies.operate_what_you_own,
     policies.exit_plan, policies.review_due,
+    costs.driver_scores, costs.scores_incomplete, costs.chosen_not_top_scored,
+    costs.fragile_winner, costs.not_costed,
     signals.package_not_found, signals.tokens_below_signals, signals.risky_choice,
     signals.end_of_life,
 )

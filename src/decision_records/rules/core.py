@@ -214,7 +214,11 @@ def markdown_texts(record: Record) -> Iterator[tuple[Loc, str]]:
     """Every value a record's page renders as Markdown (templates/record.html), with its
     field path."""
     yield ("context",), record.context
-    yield from ((("drivers", i), d) for i, d in enumerate(record.drivers))
+    for i, driver in enumerate(record.drivers):
+        if isinstance(driver, str):
+            yield ("drivers", i), driver
+        else:
+            yield ("drivers", i, "name"), driver.name
     for i, o in enumerate(record.options):
         yield ("options", i, "name"), o.name
         yield ("options", i, "summary"), o.summary

@@ -9,16 +9,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..costs import RecordCosts, money
 from ..findings import Finding
 from ..model import LIVE
 from ..review import due
 from .base import Context
 
 
+def cheaper_product(rc: RecordCosts | None, currency: str) -> str:
+    """'; 'X' (buy) costs 12,400 USD less over 3 years' for the cheapest buy or adopt option
+    that costs less than the chosen one over the horizon, else ''."""
+    chosen = rc.chosen if rc else None
+    if rc is None or chosen is None or chosen.tco is None:
+        return ""
+    products = [o for o in rc.options if o.approach in ("buy", "adopt") and o.tco is not None
+                and o.tco < chosen.tco]
+    if not products:
+        return ""
+    best = min(products, key=lambda o: o.tco or 0)
+    assert best.tco is not None
+    return (f"; '{best.name}' ({best.approach}) costs {money(chosen.tco - best.tco)} "
+            f"{currency} less over {rc.horizon} year{'s' * (rc.horizon != 1)}")
+
+
 def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
-        if r.status not in LIVE or chosen is None or chosen.approach != "build" or r.core:
+        if r.status not in LIVE or chosen is None or chosen.approach != "build":
+            continue
+        cheaper = cheaper_product(ctx.decisions.costs.get(e.id), ctx.config.currency)
+        if r.core:
+            # the business's own capability may be built, unless a product is cheaper and
+            # the record does not say why it will not do
+            if cheaper and not r.decision.why_not_buy:
+                yield ctx.report("buy-before-build", e.path, ("decision", "chosen"),
+                                 f"'{chosen.name}' is built{cheaper}: say in "
+                                 "decision.why_not_buy why the product will not do")
             continue
         if not any(o.approach in ("buy", "adopt") for o in r.options):
             yield ctx.report("buy-before-build", e.path, ("options",),
@@ -26,8 +52,9 @@ def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
                              "adopt option considered; add one (or set core: true)")
         if not r.decision.why_not_buy:
             yield ctx.report("buy-before-build", e.path, ("decision", "chosen"),
-                             f"'{chosen.name}' builds a capability that is not core: say in "
-                             "decision.why_not_buy why no product can be bought or adopted")
+                             f"'{chosen.name}' builds a capability that is not core{cheaper}: "
+                             "say in decision.why_not_buy why no product can be bought or "
+                             "adopted")
 
 
 def boring_first(ctx: Context) -> Iterator[Finding | None]:
