@@ -30,6 +30,7 @@ from .document import parse_document
 from .draft import Draft, ImportedRecord, map_document, raw_draft
 from .fields import NotAnAdr
 from .images import Image, NotCopied
+from .limits import fitted
 from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved, by_name_note, name_key
 from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
@@ -338,8 +339,11 @@ class Run:
                        "run")
         plan = _Plan(src.path, source, folder, base, _shown(src.path, source, self.root_abs),
                      draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        record, notes = fitted(self.assemble(plan, draft, ()))
+        plan.draft = record.draft
+        plan.check.extend(notes)
         try:  # the fields alone, before numbering: a mapping bug must not cost a number
-            Record.model_validate(self.assemble(plan, draft, ()).data())
+            Record.model_validate(record.data())
         except ValidationError as e:
             draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
                               why=f"{_first_error(e)}; please report this")
@@ -464,7 +468,10 @@ class Run:
             if url is not None and all(u != url for _, u in links):
                 resolver.took(raw, f"links[{len(links)}].url")
                 links.append((resolver.text(title, f"links[{len(links)}].title"), url))
-        return self.assemble(plan, draft, links, resolver.guesses()), resolver
+        # a rewritten link can make a text longer than a record holds
+        record, notes = fitted(self.assemble(plan, draft, links, resolver.guesses()))
+        plan.check.extend(n for n in notes if n not in plan.check)
+        return record, resolver
 
     def write(self, plan: _Plan) -> SourceOutcome:
         """Write one record (or, in a dry run, say what it would be) and copy its images."""
