@@ -217,7 +217,9 @@ def _collides(items: list[RecordReport]) -> bool:
 
 def as_json(base: str, items: list[RecordReport], fix: str = "",
             dependencies: list[Dependency] | None = None,
-            dependency_findings: list[Finding] | None = None) -> str:
+            dependency_findings: list[Finding] | None = None,
+            rule_url: RuleUrl = lambda rule: None) -> str:
+    """`help` is where a finding's rule can be read (RuleLinks.url), null when nowhere."""
     records = []
     for it in items:
         r = it.entry.record if it.entry else None
@@ -225,7 +227,7 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
             "id": it.change.id, "path": str(it.change.path), "change": it.change.kind,
             "title": it.title, "status": r.status if r else None,
             "team": r.team if r else None,
-            "findings": [{**f.as_dict(), "help": page_of(f.rule)} for f in it.findings],
+            "findings": [{**f.as_dict(), "help": rule_url(f.rule)} for f in it.findings],
             "options": it.options,
             "tokens": None if it.after is None else {
                 "team": it.after.team, "before": _figures(it.before),

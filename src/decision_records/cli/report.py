@@ -19,8 +19,8 @@ def _markdown(result: Result) -> str:
 
 
 def _json(result: Result) -> str:
-    base, items, fix, added, _ = result
-    return rep.as_json(base, items, fix, added.dependencies, added.findings)
+    base, items, fix, added, links = result
+    return rep.as_json(base, items, fix, added.dependencies, added.findings, links.url)
 
 
 @click.command()
