@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status
+from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, PathLine, Record, Status
 from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
 from ..yamlfile import YamlProblem, parse
 from . import images
@@ -337,8 +337,11 @@ class Run:
         if key in self._titles:
             raise Skip(f"same title and date as {display(self._titles[key])}, imported in this "
                        "run")
-        plan = _Plan(src.path, source, folder, base, _shown(src.path, source, self.root_abs),
-                     draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        shown = _shown(src.path, source, self.root_abs)
+        if problem := _source_problem(shown):
+            raise Skip(f"its path cannot be kept in imported.source ({problem}): rename or move "
+                       "it, or import it from a folder nearer the repository", problem=True)
+        plan = _Plan(src.path, source, folder, base, shown, draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
         record, notes = fitted(self.assemble(plan, draft, ()))
         plan.draft = record.draft
         plan.check.extend(notes)
@@ -543,6 +546,19 @@ def _shown(given: Path, source: Path, root_abs: Path) -> str:
     if repo in source.parents:
         return source.relative_to(repo).as_posix()
     return given.as_posix()
+
+
+_SOURCE = TypeAdapter(PathLine)
+
+
+def _source_problem(shown: str) -> str | None:
+    """Why a path cannot stand in imported.source (too long, a line break, a hidden
+    character), in a line; None when it can."""
+    try:
+        _SOURCE.validate_python(shown)
+    except ValidationError as e:
+        return str(e.errors(include_url=False)[0]["msg"])
+    return None
 
 
 def _first_error(err: ValidationError) -> str:
