@@ -341,7 +341,8 @@ class Run:
         if problem := _source_problem(shown):
             raise Skip(f"its path cannot be kept in imported.source ({problem}): rename or move "
                        "it, or import it from a folder nearer the repository", problem=True)
-        plan = _Plan(src.path, source, folder, base, shown, draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        plan = _Plan(src.path, source, folder, base, shown, draft, draft.status,
+                     check=list(draft.check), guesses=list(draft.guesses))
         record, notes = fitted(self.assemble(plan, draft, ()))
         plan.draft = record.draft
         plan.check.extend(notes)
