@@ -1,0 +1,233 @@
+"""WCAG 2.1 AA on every kind of page, light and dark, and the site with a keyboard alone.
+
+axe-core (the copy axe-playwright-python bundles) runs its WCAG 2.0 and 2.1 A and AA rules on
+each kind of page of a site built from this repository's records, one of them made to drift
+and to have problems, in Chromium with the system's colour scheme set to light and then to
+dark: the site follows it. A serious or critical violation fails. axe cannot read colours in
+SVG, so the charts' labels and marks are measured here. Then a reader with a keyboard alone
+filters the index, pages through it and opens a record, and searches and opens a result,
+and every control they reach shows where the focus is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, run_cli
+from test_browser import ARGS, CHROMIUM, _serve_build, _unavailable
+
+browser_test = pytest.mark.browser
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING = ("serious", "critical")
+DRIFTING = "0010-use-the-cloud-load-balancer"
+# Every kind of page the site has, by what it shows (there is no cost page yet).
+PAGES = {
+    "home": "",
+    "index": "decisions/",
+    "record with drift and problems": f"decisions/{DRIFTING}/",
+    "budget": "budget/",
+    "radar": "radar/",
+    "signals": "signals/",
+    "coverage": "coverage/",
+    "review": "review/",
+    "problems": "problems/",
+    "timeline": "timeline/",
+    "timeline year": "timeline/2026/",
+    "tags": "tags/",
+    "rules": "rules/",
+    "a rule": "rules/boring-first/",
+    "guide": "propose/",
+}
+SCHEMES = ("light", "dark")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (make test installs it)")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium as root)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def drifting_records(folder: Path) -> None:
+    """This repository's records, with boto3 yanked (so 0010, which chose it as boring,
+    drifted) and 0010 imported with a guess to confirm and a placeholder left: a record page
+    with drift and problems, a review queue with every table, and a problems banner."""
+    shutil.copytree(REPO / "decisions", folder)
+    signals = folder / "signals.json"
+    data = json.loads(signals.read_text(encoding="utf-8"))
+    data["packages"]["pypi:boto3"]["signals"]["yanked"] = True
+    signals.write_text(json.dumps(data), encoding="utf-8")
+    path = folder / f"{DRIFTING}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  - Samuel Adeyemi\n") == 1
+    path.write_text(text.replace("  - Samuel Adeyemi\n", "  - TODO\n") + (
+        "imported:\n  source: adr/0010-load-balancer.md\n  date: 2026-11-01\n  guesses:\n"
+        "    - field: team\n      note: guessed from the folder\n"), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The drifting records, built as `mkdocs serve` builds them (an error does not stop it)."""
+    out = tmp_path_factory.mktemp("a11y-site")
+    drifting_records(out / "decisions")
+    yield from _serve_build(out / "decisions", out, strict=False)
+
+
+def test_the_drifting_records_have_what_the_pages_should_show(tmp_path: Path) -> None:
+    drifting_records(tmp_path / "decisions")
+    review = json.loads(run_cli("review", "--format", "json", cwd=tmp_path).stdout)
+    assert [d["id"] for d in review["drifted"]] == [DRIFTING]
+    assert [d["id"] for d in review["imported"]] == [DRIFTING]
+    problems = run_cli("validate", cwd=tmp_path).stdout
+    assert f"{DRIFTING}.yaml:11:5: error: consulted[1]: fill in this placeholder" in problems
+
+
+def open_page(browser: Any, url: str, scheme: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  color_scheme=scheme, reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def audit(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.x A and AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                       "resultTypes": ["violations"]})
+    return list(results.response["violations"])
+
+
+def summary(violations: list[dict[str, Any]]) -> list[str]:
+    """One line an element: the rule, its impact, where, and what axe says is wrong."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"]:
+            why = "; ".join(c["message"] for c in node["any"] + node["all"] + node["none"])
+            lines.append(f"{v['id']} ({v['impact']}) {' '.join(node['target'])}: {why}")
+    return lines
+
+
+@browser_test
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_wcag_violation(browser: Any, site_url: str, name: str,
+                                   scheme: str) -> None:
+    page = open_page(browser, site_url + PAGES[name], scheme)
+    try:
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+        if name != "problems":  # every page says there is an error, the problems page too
+            assert page.locator(".dr-problem-banner").count() == 1
+        found = [v for v in audit(page) if v["impact"] in FAILING]
+        assert summary(found) == [], f"{name}, {scheme}"
+    finally:
+        page.context.close()
+
+
+# --- the charts: axe reads no colour in SVG ----------------------------------------------
+
+_RGB = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
+
+
+def _rgb(css: str, under: tuple[float, ...] | None = None) -> tuple[float, ...]:
+    """A computed colour as RGB, over `under` when it is see-through."""
+    m = _RGB.fullmatch(css.strip())
+    assert m, css
+    r, g, b = (float(v) for v in m.groups()[:3])
+    alpha = float(m.group(4)) if m.group(4) is not None else 1.0
+    if under is None:
+        assert alpha == 1.0, css
+        return (r, g, b)
+    return tuple(alpha * c + (1 - alpha) * u for c, u in zip((r, g, b), under, strict=True))
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_is_wcags_ratio() -> None:
+    white, black = (255.0, 255.0, 255.0), (0.0, 0.0, 0.0)
+    assert contrast(white, black) == pytest.approx(21)
+    assert contrast(_rgb("rgb(117, 117, 117)"), white) == pytest.approx(4.61, abs=0.01)
+    assert _rgb("rgba(0, 0, 0, 0.5)", white) == (127.5, 127.5, 127.5)
+
+
+_PAINT = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+    const s = getComputedStyle(el);
+    return {what: el.getAttribute('class') || el.tagName, fill: s.fill, stroke: s.stroke,
+            width: parseFloat(s.strokeWidth), text: el.textContent.trim()};
+})"""
+
+
+def _paint(value: str, background: tuple[float, ...]) -> tuple[float, ...] | None:
+    return None if value in ("none", "") else _rgb(value, background)
+
+
+@browser_test
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_chart_labels_and_marks_stand_out(browser: Any, site_url: str, scheme: str) -> None:
+    """Chart text is 4.5:1 on the page; each mark that carries meaning (line, bar segments,
+    budget mark, rings, blips) has its fill or its outline at 3:1."""
+    low: list[str] = []
+    for url, texts, marks in [
+        ("budget/", "svg.dr-chart text",
+         "svg.dr-chart .dr-chart-line, svg.dr-chart .dr-chart-budget, svg.dr-bar rect, "
+         "svg.dr-bar line"),
+        ("radar/", ".dr-radar-ring-name, .dr-radar-quadrant",
+         ".dr-radar-ring, .dr-blip circle, .dr-blip path"),
+    ]:
+        page = open_page(browser, site_url + url, scheme)
+        try:
+            bg = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+            found = page.evaluate(_PAINT, texts)
+            assert found
+            for t in found:
+                ratio = contrast(_paint(t["fill"], bg) or bg, bg)
+                if ratio < 4.5:
+                    low.append(f"{url} text {t['text']!r}: {ratio:.2f}")
+            found = page.evaluate(_PAINT, marks)
+            assert len(found) > 5
+            for m in found:
+                fill, stroke = _paint(m["fill"], bg), _paint(m["stroke"], bg)
+                best = max(contrast(fill, bg) if fill else 1.0,
+                           contrast(stroke, bg) if stroke and m["width"] >= 1 else 1.0)
+                if best < 3:
+                    low.append(f"{url} {m['what']}: {best:.2f}")
+            # a blip's number on its blip
+            for n in page.evaluate("""() => [...document.querySelectorAll('.dr-blip')]
+                    .filter(a => a.querySelector('text')).map(a => [
+                        getComputedStyle(a.querySelector('text')).fill,
+                        getComputedStyle(a.querySelector('circle, path')).fill])"""):
+                ratio = contrast(_rgb(n[0]), _rgb(n[1]))
+                if ratio < 4.5:
+                    low.append(f"{url} blip number: {ratio:.2f}")
+        finally:
+            page.context.close()
+    assert low == [], scheme
