@@ -15,12 +15,14 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, TODAY, TODAY_ENV, run_cli
+from decision_records.loader import load_decisions
 from test_browser import ARGS, CHROMIUM, _serve_build, _unavailable
 
 browser_test = pytest.mark.browser
@@ -231,3 +233,96 @@ def test_chart_labels_and_marks_stand_out(browser: Any, site_url: str, scheme: s
         finally:
             page.context.close()
     assert low == [], scheme
+
+
+# --- the charts' text alternatives ---------------------------------------------------------
+
+
+class _Ids(HTMLParser):
+    """Every element's attributes, by id where it has one, and the text inside each id'd
+    element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[dict[str, str | None]] = []
+        self.attrs: dict[str, dict[str, str | None]] = {}
+        self.text: dict[str, str] = {}
+        self._open: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append({"tag": tag, **found})
+        name = found.get("id")
+        if name:
+            self.attrs[name] = {"tag": tag, **found}
+            self.text.setdefault(name, "")
+        if tag not in ("br", "wbr", "img", "input", "meta", "link", "line", "path", "circle",
+                       "rect"):
+            self._open.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag not in ("line", "path", "circle", "rect"):
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for name in self._open:
+            if name:
+                self.text[name] += data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("a11y-built")
+    drifting_records(out / "decisions")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DECISIONS_DIR", str(out / "decisions"))
+    mp.setenv("DECISIONS_TODAY", TODAY_ENV)
+    mp.setenv("NO_MKDOCS_2_WARNING", "1")
+    try:
+        build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site")))
+    finally:
+        mp.undo()
+    return out
+
+
+def _ids(built: Path, url: str) -> _Ids:
+    parser = _Ids()
+    parser.feed((built / "site" / url / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_tokens_chart_has_a_title_a_description_and_its_table(built: Path) -> None:
+    page = _ids(built, "budget")
+    (svg,) = [a for a in page.tags if a.get("class") == "dr-chart"]
+    assert svg["role"] == "img"
+    assert page.text[str(svg["aria-labelledby"])] == (
+        "Innovation tokens in use across the organisation over time")
+    desc = page.text[str(svg["aria-describedby"])]
+    assert "against a budget of 12 (dashed line)" in desc and "table below" in desc
+    html = (built / "site" / "budget" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#tokens-in-use-by-date">The same figures as a table</a>' in html
+    assert page.attrs["tokens-in-use-by-date"]["tag"] == "table"
+    rows = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td class=\"dr-num\">(\d+)</td>"
+                      r"<td class=\"dr-num\">([+-]\d+)</td></tr>", html)
+    history = load_decisions(built / "decisions", TODAY).ledger.history
+    assert len(history) > 3
+    assert [(d, int(v)) for d, v, _ in rows] == [(d.isoformat(), v) for d, v in history]
+    assert [int(c) for _, _, c in rows] == [v - w for (_, v), (_, w) in
+                                            zip(history, [(None, 0), *history], strict=False)]
+
+
+def test_the_radar_is_named_described_and_points_to_its_tables(built: Path) -> None:
+    page = _ids(built, "radar")
+    (svg,) = [a for a in page.tags if a.get("class") == "dr-radar-svg"]
+    assert svg["role"] == "group"  # its blips are links, which an image would hide
+    assert page.text[str(svg["aria-labelledby"])].startswith("Technology radar: ")
+    desc = page.text[str(svg["aria-describedby"])]
+    assert "a triangle pointing up moved in" in desc and "Adopt, Trial, Assess, Hold" in desc
+    html = (built / "site" / "radar" / "index.html").read_text(encoding="utf-8")
+    for ring, name in (("adopt", "Adopt"), ("trial", "Trial"), ("assess", "Assess"),
+                       ("hold", "Hold")):
+        assert f'<a href="#{ring}">{name}</a>' in html
+        assert page.attrs[ring]["tag"] == "h2"
