@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, TODAY, TODAY_ENV, run_cli
+from conftest import REPO, TODAY, TODAY_ENV, record, run_cli, write_decisions
 from decision_records.loader import load_decisions
 from test_browser import ARGS, CHROMIUM, _serve_build, _unavailable
 
@@ -326,3 +326,136 @@ def test_the_radar_is_named_described_and_points_to_its_tables(built: Path) -> N
                        ("hold", "Hold")):
         assert f'<a href="#{ring}">{name}</a>' in html
         assert page.attrs[ring]["tag"] == "h2"
+
+
+# --- a keyboard alone ---------------------------------------------------------------------
+
+# Styles a focus indicator changes; an element whose every one is as it was unfocused shows
+# no focus (WCAG 2.4.7).
+_SNAPSHOT = """() => {
+  const props = ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'backgroundColor',
+                 'color', 'borderTopColor', 'borderBottomColor', 'textDecorationLine'];
+  // Material shows a focused palette switch (a hidden radio button) on the label after it
+  const shown = el => el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL'
+                      && el.type === 'radio' ? [el, el.nextElementSibling] : [el];
+  const snap = el => shown(el).map(e => { const s = getComputedStyle(e);
+                                         return props.map(p => s[p]).join('|'); }).join('/');
+  window.__unfocused = window.__unfocused || new WeakMap();
+  for (const el of document.querySelectorAll('a[href], button, input, select, [tabindex]')) {
+    if (el !== document.activeElement) window.__unfocused.set(el, snap(el));
+  }
+  window.__focusShows = () => {
+    const el = document.activeElement;
+    const before = window.__unfocused.get(el);
+    return {tag: el.tagName, text: (el.innerText || el.value || el.getAttribute('aria-label')
+            || el.getAttribute('name') || '').trim().slice(0, 40),
+            known: before !== undefined, shows: before !== undefined && before !== snap(el)};
+  };
+}"""
+
+
+def _focus_shows(page: Any) -> dict[str, Any]:
+    return dict(page.evaluate("window.__focusShows()"))
+
+
+def _tab_to(page: Any, selector: str, limit: int = 60, back: bool = False) -> list[str]:
+    """Press Tab (or Shift+Tab) until the focus is on `selector`; returns the controls passed
+    that showed no focus."""
+    unseen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            shown = _focus_shows(page)
+            if not shown["shows"]:
+                unseen.append(str(shown))
+            return unseen
+        shown = _focus_shows(page)
+        if shown["known"] and not shown["shows"]:
+            unseen.append(str(shown))
+    raise AssertionError(f"{selector} not reached in {limit} key presses")
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """230 records, accepted and proposed in turn: the index holds three pages of them."""
+    out = tmp_path_factory.mktemp("a11y-many")
+    records = {f"{n:04d}-record-{n}.yaml": record(
+        status="accepted" if n % 2 else "proposed", title=f"Record number {n}",
+        date=f"20{15 + n % 10}-0{1 + n % 9}-1{n % 10}") for n in range(1, 231)}
+    folder = write_decisions(out, records)
+    yield from _serve_build(folder, out, strict=False)
+
+
+@browser_test
+def test_a_keyboard_alone_filters_the_index_pages_through_it_and_opens_a_record(
+        browser: Any, many_url: str) -> None:
+    page = open_page(browser, many_url + "decisions/", "light")
+    try:
+        status = page.locator("[data-count]").locator("xpath=..")
+        page.wait_for_function("document.querySelector('[data-count]').textContent === '230'")
+        assert status.get_attribute("aria-live") == "polite"
+        assert status.inner_text() == "Showing 230 of 230, page 1 of 3"
+        page.evaluate(_SNAPSHOT)
+        unseen = _tab_to(page, "select[data-filter=status]")
+        assert page.evaluate("document.activeElement.labels[0].innerText").startswith("Status")
+        # on a closed list, an arrow key picks the choice after "all"
+        page.keyboard.press("ArrowDown")
+        chosen = page.evaluate("document.activeElement.value")
+        assert chosen in ("accepted", "proposed")
+        page.wait_for_function("document.querySelector('[data-count]').textContent === '115'")
+        assert status.inner_text() == "Showing 115 of 230, page 1 of 2"
+        assert f"status={chosen}" in page.url
+        page.evaluate(_SNAPSHOT)  # the rows are new
+        unseen += _tab_to(page, "th[data-sort=date] button")
+        page.keyboard.press("Enter")
+        assert page.locator("th[data-sort=date]").get_attribute("aria-sort") == "ascending"
+        page.evaluate(_SNAPSHOT)
+        unseen += _tab_to(page, "[data-page=next]", limit=260)
+        page.keyboard.press("Enter")
+        assert status.inner_text() == "Showing 115 of 230, page 2 of 2"
+        assert page.locator("[data-page-label]").inner_text() == "Page 2 of 2 (rows 101\u2013115)"
+        assert "page=2" in page.url
+        # Next is disabled on the last page; the focus went to Previous, not to the page
+        assert page.evaluate("document.activeElement.dataset.page") == "prev"
+        page.evaluate(_SNAPSHOT)
+        unseen += _tab_to(page, "tbody tr:last-child td:nth-child(2) a", back=True, limit=5)
+        title = page.evaluate("document.activeElement.textContent")
+        dates = page.locator("tbody td:last-child").all_inner_texts()
+        assert len(dates) == 15 and dates == sorted(dates)  # oldest first: the newest last
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/decisions/\d{4}-record-\d+/$"))
+        assert page.locator("h1").inner_text() == title
+        assert chosen in page.locator(".dr-meta").first.inner_text().lower()
+        assert unseen == [], "controls that showed no focus"
+    finally:
+        page.context.close()
+
+
+@browser_test
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_keyboard_alone_searches_and_opens_a_result(browser: Any, site_url: str,
+                                                      scheme: str) -> None:
+    page = open_page(browser, site_url, scheme)
+    try:
+        page.evaluate(_SNAPSHOT)
+        unseen = _tab_to(page, "input.md-search__input", limit=20)
+        page.keyboard.type("game days", delay=20)  # Material searches on key events
+        # results come as the words are typed: wait for those of the whole query
+        page.wait_for_function("""() => {
+            const first = document.querySelector('.md-search-result__item');
+            return first !== null && first.innerText.includes('chaos engineering game days');
+        }""")
+        page.evaluate(_SNAPSHOT)
+        page.keyboard.press("ArrowDown")  # Material moves the focus into the results
+        shown = _focus_shows(page)
+        assert shown["tag"] == "A" and "chaos engineering" in shown["text"], shown
+        if not shown["shows"]:
+            unseen.append(str(shown))
+        href = page.evaluate("document.activeElement.href")
+        page.keyboard.press("Enter")
+        page.wait_for_url(href)
+        assert "/decisions/0015-chaos-engineering-game-days/" in page.url
+        assert "game days" in page.locator("h1").inner_text()
+        assert unseen == [], "controls that showed no focus"
+    finally:
+        page.context.close()
