@@ -30,11 +30,19 @@ browser_test = pytest.mark.browser
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("serious", "critical")
 DRIFTING = "0010-use-the-cloud-load-balancer"
-# Every kind of page the site has, by what it shows (there is no cost page yet).
+# Every kind of page the site has, by what it shows. Every shipped record has a cost table and
+# chart; these three have weighted drivers too, and a product cycle in each state.
+COSTED = {"ending": "0008-move-to-managed-kafka",
+          "fragile": "0014-adopt-opensearch-for-product-search",
+          "ended": "0005-use-managed-postgresql"}
 PAGES = {
     "home": "",
     "index": "decisions/",
     "record with drift and problems": f"decisions/{DRIFTING}/",
+    "record with drivers and a cycle near its end": f"decisions/{COSTED['ending']}/",
+    "record with a fragile winner": f"decisions/{COSTED['fragile']}/",
+    "record with a cycle past its end": f"decisions/{COSTED['ended']}/",
+    "costs": "costs/",
     "budget": "budget/",
     "radar": "radar/",
     "signals": "signals/",
