@@ -173,7 +173,7 @@ def test_the_wheel_carries_the_whole_site(installed: Path) -> None:
 def test_the_records_pass_validate_strict(installed: Path, org: Path) -> None:
     done = run(installed, "decisions", "validate", "--strict", cwd=org)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 records checked: 0 errors, 0 warnings" in done.stderr
+    assert "1 record checked: 0 errors, 0 warnings" in done.stderr
 
 
 def test_the_site_has_every_page_search_and_the_first_record(org: Path) -> None:

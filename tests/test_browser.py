@@ -160,7 +160,8 @@ def _visible_ids(page: Any) -> list[str]:
 
 
 def test_index_filters_clear_and_sort(page: Any, base_url: str) -> None:
-    page.goto(base_url + "decisions/")
+    # the filters answer once the script has loaded the index's data: wait for that
+    page.goto(base_url + "decisions/", wait_until="networkidle")
     assert sorted(_visible_ids(page)) == ["0001", "0002", "0003", "0004", "0005"]
     page.select_option("select[data-filter=status]", "accepted")
     assert sorted(_visible_ids(page)) == ["0002", "0005"]

@@ -188,7 +188,7 @@ def test_every_case_file_is_in_the_table() -> None:
 def test_valid_record_passes(tmp_path: Path) -> None:
     code, out, err = _validate_case(tmp_path, VALID_RECORD.encode())
     assert (code, out) == (0, ""), out + err
-    assert "1 records checked: 0 errors, 0 warnings" in err
+    assert "1 record checked: 0 errors, 0 warnings" in err
 
 
 @pytest.mark.parametrize(("case", "expected"), CASES, ids=[name for name, _ in CASES])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,25 @@ def test_json_format(tmp_path: Path) -> None:
         ("decisions/0001-buy-paging.yaml", 61, 12, "warning", "review-date", "review_by"),
         ("decisions/0002-bad.yaml", 5, 7, "error", "unknown-team", "team"),
     ]
+
+
+@pytest.mark.parametrize(("repository", "mkdocs_yml", "expected"), [
+    # outside a repository nothing says where the page is published: no link, not a path
+    # (docs/rules/...) that an organisation's repository does not have
+    (False, None, None),
+    (True, None, None),
+    (True, "site_url: https://decisions.example.com/\n",
+     "https://decisions.example.com/rules/"),  # review-date is explained on the index
+])
+def test_json_help_links_the_rule_where_it_can_be_read(
+        tmp_path: Path, repository: bool, mkdocs_yml: str | None, expected: str | None) -> None:
+    write_decisions(tmp_path, {"0001-buy-paging.yaml": EARLY_REVIEW}, config=WARN_CONFIG)
+    if repository:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    if mkdocs_yml is not None:
+        (tmp_path / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    data = json.loads(run_cli("validate", "--format", "json", cwd=tmp_path).stdout)
+    assert [f["help"] for f in data["findings"]] == [expected]
 
 
 def test_json_format_valid_folder(valid_folder: Path) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -31,6 +28,7 @@ from decision_records.coverage.manifests import (
     parse_requirements,
     parse_spdx,
 )
+from memory import LINUX, peak
 
 MIB = 1 << 20
 TOML = MAX_PYPROJECT - 1024  # the largest pyproject.toml read, less a little
@@ -195,36 +193,20 @@ def test_a_file_beyond_what_is_read_is_one_finding(parser: Callable[[str, str], 
 
 # --- memory ------------------------------------------------------------------------------
 
-# The child's own high-water mark of resident memory (Linux): ru_maxrss would also count
-# the test process's, which a child inherits at exec.
-_PEAK = """
-import sys
+_PARSE = """
 from decision_records.coverage.manifests import parse_cyclonedx, parse_spdx
-def high_water():
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM:"))
-text = sys.stdin.read()
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
-before = high_water()
-parsed = (parse_spdx if text.startswith('{"spdxVersion"') else parse_cyclonedx)("m", text)
-after = high_water()
-print(before, after, len(parsed.found), " | ".join(f.message for f in parsed.findings))
+def parse(text):
+    parsed = (parse_spdx if text.startswith('{"spdxVersion"') else parse_cyclonedx)("m", text)
+    return f"{len(parsed.found)} " + " | ".join(f.message for f in parsed.findings)
 """
 
 
-def peak(text: str) -> tuple[int, int, int, str]:
+def peak_of(text: str) -> tuple[int, int, int, str]:
     """(peak RSS before parsing, peak RSS after, dependencies found, findings) of parsing
     text in a fresh interpreter."""
-    result = subprocess.run([sys.executable, "-c", _PEAK], input=text, capture_output=True,
-                            text=True, timeout=120, check=False, env={**os.environ})
-    assert result.returncode == 0, result.stderr
-    before, after, found, findings = result.stdout.rstrip("\n").split(" ", 3)
-    return int(before), int(after), int(found), findings
-
-
-LINUX = pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"),
-                           reason="measures memory through /proc (Linux)")
+    measured = peak(_PARSE, "text = data.decode()", "parse(text)", text.encode("utf-8"))
+    found, findings = measured.result.split(" ", 1)
+    return measured.before, measured.after, int(found), findings
 
 
 @LINUX
@@ -236,7 +218,7 @@ def test_three_million_empty_components_are_refused_in_bounded_memory(head: str)
     """9 MB of `{}` took 1.7 GB to read (a model object for each); now the file is refused
     before it is turned into objects, and the parse adds little to the text itself."""
     text = head + ",".join(["{}"] * 3_000_000) + "]}"
-    before, after, found, findings = peak(text)
+    before, after, found, findings = peak_of(text)
     assert found == 0
     assert "JSON values or more, above the 5,000,000" in findings, findings
     assert after - before < 20 * len(text), f"{(after - before) / 2**20:.0f} MiB"
@@ -251,7 +233,7 @@ def test_a_million_components_are_refused_before_they_become_objects(head: str) 
     """Few enough values to be parsed as JSON, too many components to be read: the JSON
     costs some 70 bytes a `{}`, and no model object is made (that cost 1.7 GB above)."""
     text = head + ",".join(["{}"] * 1_000_000) + "]}"
-    before, after, found, findings = peak(text)
+    before, after, found, findings = peak_of(text)
     assert found == 0
     assert "1,000,000 or more, above the 100,000 an SBOM is read up to" in findings, findings
     assert after - before < 40 * len(text), f"{(after - before) / 2**20:.0f} MiB"

@@ -92,6 +92,15 @@ def test_configured_paths_stay_inside_the_repository(repo: Path, outside: Path, 
     assert "hunter2" not in result.stderr
 
 
+@pytest.mark.parametrize("path", ["a" * 300, "app/" + "é" * 200])
+def test_a_configured_path_no_file_can_have_is_a_usage_error(repo: Path, path: str) -> None:
+    """A name longer than the file system takes (255 bytes) ended in a traceback."""
+    configure(repo, path)
+    result = run_cli("coverage", "--format", "json", cwd=repo)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "no such file or folder" in result.stderr
+
+
 def test_paths_with_dots_inside_the_repository_are_read(repo: Path) -> None:
     configure(repo, "app/../app", "./app/requirements.txt")
     data, stderr, code = coverage_json(repo)

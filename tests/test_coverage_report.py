@@ -123,6 +123,29 @@ def test_manifests_are_read_as_coverage_reads_them(repo: Path, tmp_path: Path) -
     assert "pymemcache" not in result.stdout
 
 
+def test_a_manifest_too_large_at_the_base_is_not_read(repo: Path) -> None:
+    """`git show` read the base's copy of a changed manifest whole, whatever its size; one over
+    the 50 MiB a manifest is read up to is now a warning, and compared with nothing."""
+    path = repo / "app" / "requirements.txt"
+    git(repo, "checkout", "-q", "main")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(("#" * 1023 + "\n") * (50 * 1024 + 1))
+    git(repo, "commit", "-qam", "a huge manifest")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "reset", "-q", "--hard", "main")
+    path.write_text("django\nhttpx==0.27.0\n", encoding="utf-8")
+    result = run_cli("report", "--base", "main", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert ("`app/requirements.txt:1:1` manifest: at the base it is 52," in result.stdout)
+    assert ("more than the 50 MiB a manifest is read up to: not compared with it, so every "
+            "dependency it names now is listed here") in result.stdout
+    assert "| `pypi:httpx` | uncovered | `app/requirements.txt:2` |" in result.stdout
+    data = json.loads(run_cli("report", "--base", "main", "--format", "json", cwd=repo).stdout)
+    [finding] = data["dependency_findings"]
+    assert (finding["path"], finding["severity"], finding["rule"]) == (
+        "app/requirements.txt", "warning", "manifest")
+
+
 # --- the manifests are the ones `decisions coverage` reads, read by its scanner ------------
 
 def _added(repo: Path) -> list[tuple[str, str, list[str]]]:

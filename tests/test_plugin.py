@@ -167,3 +167,28 @@ def test_every_packaged_page_is_in_the_wheels_package_data() -> None:
     """pyproject's globs take every file under docs/ (dot files would be left out)."""
     packaged = [p for p in DOCS.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert packaged and not [p for p in packaged if p.name.startswith(".")]
+
+
+def _palette(html: str) -> list[tuple[str, str]]:
+    """(media query, scheme) of each of Material's palette switches in the page's header."""
+    return re.findall(r'<input class="md-option" data-md-color-media="([^"]*)" '
+                      r'data-md-color-scheme="([^"]*)"', html)
+
+
+def test_the_site_follows_the_readers_light_or_dark_preference(org: Path, site: Build) -> None:
+    """Without a palette in mkdocs.yml (as `decisions init` writes it, now and before), the
+    plugin brings Material's light and dark schemes, chosen by the system's preference."""
+    config = yaml.safe_load((org / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "palette" not in config["theme"]
+    home = page(site(org), "")
+    assert _palette(home) == [("(prefers-color-scheme: light)", "default"),
+                              ("(prefers-color-scheme: dark)", "slate")]
+    assert 'aria-label="Switch to dark mode"' in home
+    assert 'aria-label="Switch to light mode"' in home
+
+
+def test_a_sites_own_palette_is_kept(org: Path, site: Build) -> None:
+    config = yaml.safe_load((org / "mkdocs.yml").read_text(encoding="utf-8"))
+    home = page(site(org, theme={**config["theme"], "palette": {"primary": "teal"}}), "")
+    assert _palette(home) == []
+    assert 'data-md-color-primary="teal"' in home

@@ -367,3 +367,30 @@ def test_an_odd_imported_source_in_a_record_is_no_traceback(repo: Path, source: 
     assert result.returncode == 0, result.stderr
     assert "imported adr/0001-use-a-diagram.md -> decisions/0002-use-a-diagram.yaml" in \
         result.stdout
+
+
+# --- where an ADR lies --------------------------------------------------------------------------
+
+ADR_TEXT = "# Use Kafka\n\n## Status\n\nAccepted\n\n## Context\n\nWe need a log.\n"
+
+
+@pytest.mark.parametrize(("folders", "name", "why"), [
+    # imported.source holds 1,000 characters; a path five long folder names deep is more
+    (["x" * 220] * 5, "0001-use-kafka.md", "String should have at most 1000 characters"),
+    ([], "0001-use\nkafka.md", "U+000A LINE FEED"),
+    ([], "0001-use\u202ekafka.md", "U+202E"),
+])
+def test_an_adr_whose_path_a_record_cannot_keep_is_skipped_saying_why(
+        repo: Path, folders: list[str], name: str, why: str) -> None:
+    """Its path is kept in imported.source, a one-line field of at most 1,000 characters:
+    such an ADR was an 'internal error', with the file name printed across two lines."""
+    folder = repo.joinpath("adr", *folders)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(ADR_TEXT, encoding="utf-8")
+    result = run_cli("--dir", "decisions", "import", "adr", cwd=repo)
+    assert result.returncode == 1
+    assert "internal error" not in result.stdout
+    skipped = [line for line in result.stdout.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 1, result.stdout
+    assert "its path cannot be kept in imported.source" in skipped[0] and why in skipped[0]
+    assert not list((repo / "decisions").glob("0*.yaml"))

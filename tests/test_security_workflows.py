@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from decision_records.siteconfig import SHARED_DOCS
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 # Triggers that run with the base repository's secrets and write token on a fork's
@@ -281,9 +282,9 @@ DOC_WORKFLOW = re.compile(r"^```yaml\n(# \.github/workflows/[^\n]*\n.*?)^```", r
 
 
 def test_the_workflows_the_docs_show_pass_them_too(tmp_path: Path) -> None:
-    pages = [*(REPO / "docs").rglob("*.md"), *(REPO / "src/decision_records/docs").rglob("*.md")]
-    shown = [m[1] for p in sorted(pages)
-             for m in DOC_WORKFLOW.finditer(p.read_text(encoding="utf-8"))]
+    # this repository's pages and the guides every site gets from the package
+    pages = sorted([*(REPO / "docs").rglob("*.md"), *SHARED_DOCS.rglob("*.md")])
+    shown = [m[1] for p in pages for m in DOC_WORKFLOW.finditer(p.read_text(encoding="utf-8"))]
     assert shown, "the docs show no workflow: the pattern above no longer finds them"
     for i, text in enumerate(shown):
         (tmp_path / f"shown-{i}.yml").write_text(text, encoding="utf-8")

@@ -135,6 +135,14 @@ def one_line_problem(text: str) -> str | None:
     return f"{describe(char)} at {_where(text, i)}{_more(found)}: {advice}"
 
 
+def plain_line(text: str) -> str:
+    """`text` with what `one_line_problem` refuses taken out: line breaks and tabs become
+    spaces, hidden and control characters go."""
+    found = set(_find(_UNSAFE, text))
+    return "".join((" " if c in LINE_BREAKS or c == "\t" else "") if i in found else c
+                   for i, c in enumerate(text))
+
+
 def hidden_problem(text: str) -> str | None:
     """Why multi-line `text` displays differently from what it is, or None."""
     if not _SUSPECT_IN_TEXT.search(text):

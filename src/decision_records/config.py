@@ -123,13 +123,20 @@ class RadarConfig(Strict):
 
 
 
+# A budget is a handful of tokens; a figure beyond any float (10**400) ended the budget page's
+# drawing in an OverflowError.
+MAX_BUDGET = 1_000
+Budget = Annotated[int, Field(ge=0, le=MAX_BUDGET, strict=True)]
+
+
 class Team(Strict):
     """A team that owns decisions."""
 
     name: Name = Field(description="Lowercase team name, as used in records' `team`; at most "
                        f"{MAX_NAME} characters.")
-    tokens: Annotated[int, Field(ge=0, strict=True)] | None = Field(
-        None, description="This team's innovation-token budget; default_tokens when absent.",
+    tokens: Budget | None = Field(
+        None, description="This team's innovation-token budget; default_tokens when absent. "
+        f"At most {MAX_BUDGET}.",
     )
     description: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = Field(
         None, description=f"What the team does. At most {MAX_TEXT:,} characters.",
@@ -148,9 +155,9 @@ class Config(Strict):
         default_factory=list, max_length=MAX_TEAMS,
         description=f"The teams that own decisions. At most {MAX_TEAMS:,}.",
     )
-    default_tokens: Annotated[int, Field(ge=0, strict=True)] = Field(
+    default_tokens: Budget = Field(
         3, description="Innovation tokens of a team without its own budget "
-        "(McKinley: about three).",
+        f"(McKinley: about three). At most {MAX_BUDGET}.",
     )
     categories: list[Name] | None = Field(
         None, max_length=MAX_CATEGORIES,

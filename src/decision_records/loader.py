@@ -74,7 +74,7 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
     out = []
     errors = err.errors(include_url=False)
     for e in errors[:MAX_FINDINGS_PER_FILE]:
-        loc: Loc = _untagged(tuple(e["loc"]))
+        loc: Loc = untagged(tuple(e["loc"]))
         kind = e["type"]
         target, at_key = loc, False
         if kind == "missing":
@@ -112,7 +112,7 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
     return out
 
 
-def _untagged(loc: Loc) -> Loc:
+def untagged(loc: Loc) -> Loc:
     """The location without the name of the form a driver was read as ('drivers', 0,
     'weighted', 'weight' -> 'drivers', 0, 'weight'): it is no field of the file."""
     out: list[str | int] = []

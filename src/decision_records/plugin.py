@@ -6,9 +6,10 @@ checked once per build (on_config) and rendered by this package into in-memory p
 nothing is written into docs/. The pages every site shares (the guides, the rules, the
 stylesheet, the scripts and the search worker) come from the package's `docs/` folder, and
 the theme override (a problems banner, the search box asking Pagefind) from its `theme/`
-folder; a site's own `docs/` replaces any of them with its file at the same path. Problems
-in the records never stop `mkdocs serve` or a plain build: the pages show them, and only
-`mkdocs build --strict` (what CI runs) fails on an error.
+folder; a site's own `docs/` replaces any of them with its file at the same path. Unless
+mkdocs.yml sets a palette, the site gets a light and a dark one. Problems in the records
+never stop `mkdocs serve` or a plain build: the pages show them, and only `mkdocs build
+--strict` (what CI runs) fails on an error.
 """
 
 from __future__ import annotations
@@ -79,6 +80,15 @@ NAV = (
 )
 _IN_NAV = {uri for _, uri in NAV}
 TAGS_PAGE = "tags.md"  # lists Material's tags: only when its tags plugin is on
+# Light or dark as the reader's system prefers, with Material's toggle to change it. A site
+# whose mkdocs.yml sets `theme.palette` keeps its own; the others get this one from the
+# plugin, so an upgrade brings palette fixes to sites made by an older `decisions init`.
+PALETTE = (
+    {"media": "(prefers-color-scheme: light)", "scheme": "default",
+     "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+     "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
+)
 
 
 class DecisionsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -191,6 +201,8 @@ class DecisionsPlugin(BasePlugin[DecisionsConfig]):  # type: ignore[no-untyped-c
         theme_dirs = config.theme.dirs
         if str(THEME) not in theme_dirs:  # after the site's custom_dir, before the theme's
             theme_dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        if config.theme.name == "material" and not config.theme.get("palette"):
+            config.theme["palette"] = [dict(option) for option in PALETTE]
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JAVASCRIPT not in [str(s) for s in config.extra_javascript]:

@@ -243,7 +243,7 @@ def scalar(value: str, quoted: bool = False) -> str:
 def _read_back(text: str) -> Any:
     try:
         return yaml.load(text, Loader=Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: an integer longer than Python converts
         return None
 
 

@@ -19,9 +19,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .costs import Ranking, Rates, RecordCosts, points
+from .coverage.manifests import RULE as MANIFEST_RULE
 from .coverage.match import Dependency, join
 from .coverage.output import dependency_table
 from .coverage.scan import MAX_MANIFEST, Inventory, configured, file_key, scan
+from .files import size_text
 from .findings import Finding, count
 from .gitbase import GitError, RecordChange, TooLarge, file_at, git, listed, toplevel
 from .ledger import TeamBudget
@@ -59,24 +61,33 @@ def base_decisions(root: Path, base: str, today: dt.date) -> Decisions | None:
 
 def _text_at(top: Path, base: str, name: str) -> str | None:
     """A manifest's text at base, read as `decisions coverage` reads one: a regular file
-    (no link), at most the size a manifest is read up to, UTF-8; else None, and it named
-    nothing there."""
+    (no link), UTF-8; else None, and it named nothing there. Raises gitbase.TooLarge for one
+    larger than a manifest is read up to."""
     try:
         data = file_at(top, base, name, MAX_MANIFEST)
         return data.decode("utf-8-sig") if data is not None else None
-    except (TooLarge, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
 
 
-def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency]:
+@dataclass
+class Added:
+    """What manifests changed since base add, and why a manifest was not compared."""
+
+    dependencies: list[Dependency]
+    findings: list[Finding]
+
+
+def added_dependencies(root: Path, base: str, now: Decisions) -> Added:
     """The dependencies that manifests changed since base add, joined with the records now.
 
     The manifests are those `decisions coverage` reads, read by its scanner: coverage.paths
     and coverage.exclude, the folders it skips, `-r` includes, the decisions folder's
     coverage/. A dependency is added when a file the change adds or modifies (untracked
     ones too) names it now and did not at base: git is asked for the file's text at base
-    (nothing is checked out), and a file that was no regular file there, or one too large
-    or not UTF-8, named nothing.
+    (nothing is checked out), and a file that was no regular file there, or not UTF-8,
+    named nothing. One larger at base than a manifest is read up to is compared with
+    nothing too, with a warning: every dependency it names now is listed.
     """
     top = toplevel(root)[0]
     names = listed(top, "diff", "-z", "--name-only", "--no-renames", "--diff-filter=AMT",
@@ -84,7 +95,7 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
     names += listed(top, "ls-files", "-z", "--others", "--exclude-standard")
     changed = {file_key(top / name): name for name in names}
     if not changed:
-        return []
+        return Added([], [])
     settings = now.config.coverage
     home = root.resolve().parent
     # paths that leave the repository, or do not exist: `decisions coverage` stops on them
@@ -92,15 +103,23 @@ def added_dependencies(root: Path, base: str, now: Decisions) -> list[Dependency
     inventory = scan(targets, home, settings.repository or home.name,
                      [home / e for e in settings.exclude], root, lenient=True)
     added = Inventory(kinds=inventory.kinds, repositories=inventory.repositories)
+    findings: list[Finding] = []
     for manifest in inventory.files:
         name = changed.get(manifest.path)
         if name is None:
             continue  # not changed: it names nothing it did not name at base
-        old = _text_at(top, base, name)
+        try:
+            old = _text_at(top, base, name)
+        except TooLarge as e:
+            old = None
+            findings.append(Finding(manifest.shown, 1, 1, "warning", MANIFEST_RULE, (
+                f"at the base it is {e.args[0]:,} bytes, more than the "
+                f"{size_text(MAX_MANIFEST)} a manifest is read up to: not compared with it, "
+                "so every dependency it names now is listed here")))
         before = {f.ref for f in manifest.parse(old)} if old is not None else set()
         added.found.extend(f for f in manifest.found if f.ref not in before)
-    return [d for d in join(added, now).dependencies
-            if d.status in ("contradicted", "uncovered")]
+    return Added([d for d in join(added, now).dependencies
+                  if d.status in ("contradicted", "uncovered")], findings)
 
 
 @dataclass
@@ -197,7 +216,10 @@ def _collides(items: list[RecordReport]) -> bool:
 
 
 def as_json(base: str, items: list[RecordReport], fix: str = "",
-            dependencies: list[Dependency] | None = None) -> str:
+            dependencies: list[Dependency] | None = None,
+            dependency_findings: list[Finding] | None = None,
+            rule_url: RuleUrl = lambda rule: None) -> str:
+    """`help` is where a finding's rule can be read (RuleLinks.url), null when nowhere."""
     records = []
     for it in items:
         r = it.entry.record if it.entry else None
@@ -206,7 +228,7 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
             "title": it.title, "status": r.status if r else None,
             "means": r.means if r else None,
             "team": r.team if r else None,
-            "findings": [{**f.as_dict(), "help": page_of(f.rule)} for f in it.findings],
+            "findings": [{**f.as_dict(), "help": rule_url(f.rule)} for f in it.findings],
             "options": it.options,
             "tokens": None if it.after is None else {
                 "team": it.after.team, "before": _figures(it.before),
@@ -220,7 +242,8 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
     return json.dumps({"base": base, "records": records, "errors": errors,
                        "warnings": warnings,
                        "renumber": fix if fix and _collides(items) else None,
-                       "dependencies": [d.as_dict() for d in dependencies or []]},
+                       "dependencies": [d.as_dict() for d in dependencies or []],
+                       "dependency_findings": [f.as_dict() for f in dependency_findings or []]},
                       indent=2) + "\n"
 
 
@@ -325,13 +348,18 @@ def _number(it: RecordReport) -> str:
     return md_inline(short_id(it.change.id))
 
 
-def dependencies_markdown(deps: list[Dependency]) -> str:
-    """The section on dependencies the change adds without a decision, or against one."""
-    if not deps:
+def dependencies_markdown(deps: list[Dependency], findings: list[Finding] | None = None) -> str:
+    """The section on dependencies the change adds without a decision, or against one, and
+    on manifests that could not be compared."""
+    if not deps and not findings:
         return ""
+    warned = "".join(f"- ⚠️ {md_code(f'{f.path}:{f.line}:{f.col}')} {md_inline(f.rule)}: "
+                     f"{md_inline(f.message)}\n" for f in findings or []) + "\n"
+    if not deps:
+        return "\n## Dependencies this change adds\n\n" + warned
     bad = sum(d.status == "contradicted" for d in deps)
     out = [f"\n## Dependencies this change adds: {len(deps)} without a decision behind "
-           "them\n\n"]
+           "them\n\n", warned.lstrip("\n")]
     if bad:
         out.append(f"❌ **{bad} contradicted**: the records decided against "
                    f"{'them' if bad != 1 else 'it'}. Remove the dependency, or propose a "
@@ -344,12 +372,13 @@ def dependencies_markdown(deps: list[Dependency]) -> str:
 
 def as_markdown(base: str, items: list[RecordReport], fix: str = "",
                 dependencies: list[Dependency] | None = None,
-                rule_url: RuleUrl = lambda rule: None) -> str:
+                rule_url: RuleUrl = lambda rule: None,
+                dependency_findings: list[Finding] | None = None) -> str:
     """The review summary. Every piece of record, config or registry text goes through
     md_inline or md_code: a pull request must not be able to rewrite the summary. `fix` is
     the `decisions renumber` command to suggest when a number is taken twice; `rule_url`
     gives the address of a rule's page (RuleLinks.url), or None for no link."""
-    deps = dependencies_markdown(dependencies or [])
+    deps = dependencies_markdown(dependencies or [], dependency_findings)
     if not items:
         return (f"## Decision records\n\nNo record changed since {md_code(base[:12])}.\n"
                 + deps)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, Record, Status, validate_record
+from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, PathLine, Record, Status, validate_record
 from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
 from ..statuses import BUILT_IN, Statuses
 from ..yamlfile import YamlProblem, parse
@@ -31,6 +31,7 @@ from .document import parse_document
 from .draft import Draft, ImportedRecord, map_document, raw_draft
 from .fields import NotAnAdr
 from .images import Image, NotCopied
+from .limits import fitted
 from .links import MARKDOWN_SUFFIXES, SCHEME, Resolver, Unresolved, by_name_note, name_key
 from .vocabulary import SUPERSEDED_BY, SUPERSEDES, section_kind, template_name
 
@@ -341,10 +342,17 @@ class Run:
         if key in self._titles:
             raise Skip(f"same title and date as {display(self._titles[key])}, imported in this "
                        "run")
-        plan = _Plan(src.path, source, folder, base, _shown(src.path, source, self.root_abs),
-                     draft, draft.status, check=list(draft.check), guesses=list(draft.guesses))
+        shown = _shown(src.path, source, self.root_abs)
+        if problem := _source_problem(shown):
+            raise Skip(f"its path cannot be kept in imported.source ({problem}): rename or move "
+                       "it, or import it from a folder nearer the repository", problem=True)
+        plan = _Plan(src.path, source, folder, base, shown, draft, draft.status,
+                     check=list(draft.check), guesses=list(draft.guesses))
+        record, notes = fitted(self.assemble(plan, draft, ()))
+        plan.draft = record.draft
+        plan.check.extend(notes)
         try:  # the fields alone, before numbering: a mapping bug must not cost a number
-            validate_record(self.assemble(plan, draft, ()).data(), self.statuses)
+            validate_record(record.data(), self.statuses)
         except ValidationError as e:
             draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
                               why=f"{_first_error(e)}; please report this",
@@ -484,7 +492,10 @@ class Run:
             if url is not None and all(u != url for _, u in links):
                 resolver.took(raw, f"links[{len(links)}].url")
                 links.append((resolver.text(title, f"links[{len(links)}].title"), url))
-        return self.assemble(plan, draft, links, resolver.guesses()), resolver
+        # a rewritten link can make a text longer than a record holds
+        record, notes = fitted(self.assemble(plan, draft, links, resolver.guesses()))
+        plan.check.extend(n for n in notes if n not in plan.check)
+        return record, resolver
 
     def write(self, plan: _Plan) -> SourceOutcome:
         """Write one record (or, in a dry run, say what it would be) and copy its images."""
@@ -557,6 +568,19 @@ def _shown(given: Path, source: Path, root_abs: Path) -> str:
     if repo in source.parents:
         return source.relative_to(repo).as_posix()
     return given.as_posix()
+
+
+_SOURCE = TypeAdapter(PathLine)
+
+
+def _source_problem(shown: str) -> str | None:
+    """Why a path cannot stand in imported.source (too long, a line break, a hidden
+    character), in a line; None when it can."""
+    try:
+        _SOURCE.validate_python(shown)
+    except ValidationError as e:
+        return str(e.errors(include_url=False)[0]["msg"])
+    return None
 
 
 def _first_error(err: ValidationError) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..chars import plain_line
 from ..model import LIVE, Approach, Status
 from ..recordfile import TODO_CATEGORY, TODO_TEAM, slug
 from ..statuses import BUILT_IN, Statuses
@@ -177,6 +178,28 @@ class ImportedRecord:
             out["imported"]["guesses"] = [{"field": f, "note": n} for f, n in self.guesses]
         return out
 
+    def with_data(self, data: dict[str, Any]) -> ImportedRecord:
+        """The record holding the texts and lists of `data`, as `data()` gives them (cut to
+        fit, say); what the policies add is worked out again."""
+        def texts(values: list[str] | None) -> tuple[str, ...]:
+            return tuple(values or ())
+
+        consequences, decision = data.get("consequences", {}), data["decision"]
+        options = tuple(OptionFields(o["name"], o["approach"], o["summary"],
+                                     texts(o.get("pros")), texts(o.get("cons")))
+                        for o in data["options"])
+        draft = replace(
+            self.draft, title=data["title"], team=data["team"],
+            deciders=texts(data["deciders"]), consulted=texts(data.get("consulted")),
+            category=data["category"], tags=texts(data.get("tags")), context=data["context"],
+            drivers=texts(data.get("drivers")), options=options, chosen=decision["chosen"],
+            rationale=decision["rationale"], good=texts(consequences.get("good")),
+            bad=texts(consequences.get("bad")))
+        return replace(self, draft=draft,
+                       links=tuple((k["title"], k["url"]) for k in data.get("links", ())),
+                       guesses=tuple((g["field"], g["note"])
+                                     for g in data["imported"].get("guesses", ())))
+
 
 def _option_data(option: OptionFields) -> dict[str, Any]:
     out: dict[str, Any] = {"name": option.name, "approach": option.approach,
@@ -288,8 +311,8 @@ def raw_draft(text: str, *, file_name: str, team: str | None, today: dt.date,
     everything else is a TODO or a guess, and nothing is lost."""
     heading = _ATX_HEADING.search(text)
     # the heading's text without the spaces and closing #s after it (at least one character)
-    title = clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(" \t#")),
-                        file_name) if heading else ""
+    title = plain_line(clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(
+        " \t#")), file_name)).strip() if heading else ""
     guesses = [("status", f"the ADR could not be read; set to {statuses.word('proposed')}")]
     if not title or len(title) > 200 or len(title) < 3:
         title = FILE_PREFIX.sub("", stem(file_name)).replace("-", " ").replace("_", " ")

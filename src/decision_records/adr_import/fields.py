@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..chars import plain_line
 from ..errors import DecisionsError
 from ..model import Status, Statuses
 from ..recordfile import TODO_TEAM
@@ -87,7 +88,8 @@ def names(value: Any) -> list[str]:
 
 def title(doc: AdrDocument, meta: Mapping[str, Any], file_name: str) -> tuple[str, Notes]:
     raw = doc.title or (str(meta["title"]) if "title" in meta else "")
-    text = clean_title(plain(raw), file_name)
+    # one line of plain text: a byte order mark or a control character is no part of a title
+    text = plain_line(clean_title(plain(raw), file_name)).strip()
     if _PLACEHOLDER.fullmatch(text) or _PLACEHOLDER_TITLE.fullmatch(text):
         raise NotAnAdr("an ADR template: the title is a placeholder")
     notes = Notes()

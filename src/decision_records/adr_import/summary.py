@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from ..findings import display
+from pathlib import Path
+
+from ..findings import display as _display
+from ..textsafe import one_line
 from .batch import ImportResult, SourceOutcome
+
+
+def display(path: Path) -> str:
+    """A path on one line: a file name may hold a line break or a control character."""
+    return one_line(_display(path))
 
 
 def _record(o: SourceOutcome) -> str:
@@ -19,7 +27,7 @@ def report(result: ImportResult) -> str:
         elif o.imported:
             lines.append(f"imported {display(o.source)} -> {_record(o)} ({o.form})")
         else:
-            lines.append(f"skipped  {display(o.source)}: {o.reason}")
+            lines.append(f"skipped  {display(o.source)}: {one_line(o.reason)}")
     imported, skipped = result.imported, result.skipped
     attention = [o for o in imported if o.attention]
     verb = "would be imported" if result.dry_run else "imported"
@@ -58,7 +66,7 @@ def report(result: ImportResult) -> str:
                      for o, i in images)
     if skipped:
         lines += ["", "Skipped:"]
-        lines.extend(f"  {display(o.source)}: {o.reason}" for o in skipped)
+        lines.extend(f"  {display(o.source)}: {one_line(o.reason)}" for o in skipped)
     if result.notes:
         lines += ["", "To do in records already in decisions/ (the import changes none):"]
         lines.extend(f"  {n}" for n in result.notes)

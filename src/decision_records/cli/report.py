@@ -8,19 +8,19 @@ import click
 
 from .. import gitbase
 from .. import report as rep
-from ..coverage.match import Dependency
 from .common import Exit2, Outcome, formats, open_decisions, today_or_exit
 
-Result = tuple[str, list[rep.RecordReport], str, list[Dependency], rep.RuleLinks]
+Result = tuple[str, list[rep.RecordReport], str, rep.Added, rep.RuleLinks]
 
 
 def _markdown(result: Result) -> str:
     base, items, fix, added, links = result
-    return rep.as_markdown(base, items, fix, added, links.url)
+    return rep.as_markdown(base, items, fix, added.dependencies, links.url, added.findings)
 
 
 def _json(result: Result) -> str:
-    return rep.as_json(*result[:4])
+    base, items, fix, added, links = result
+    return rep.as_json(base, items, fix, added.dependencies, added.findings, links.url)
 
 
 @click.command()
@@ -56,5 +56,6 @@ def report(root: Path, base: str | None) -> Outcome:
         raise Exit2(str(e)) from None
     items = rep.build(changes, decisions, before, rep.maturity_lookup(decisions, day))
     fix = rep.renumber_command(root, base)
-    failed = any(it.errors for it in items) or any(d.status == "contradicted" for d in added)
+    failed = any(it.errors for it in items) or any(
+        d.status == "contradicted" for d in added.dependencies)
     return Outcome((commit, items, fix, added, links), 1 if failed else 0)

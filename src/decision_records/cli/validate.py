@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from ..findings import count, display
+from ..gitbase import GitError
 from ..records import Decisions
-from ..rules import page_of
+from ..report import RuleLinks, RuleUrl
 from .common import Exit2, Outcome, Shown, formats, open_decisions
 
 
@@ -20,6 +21,7 @@ class Checked:
     decisions: Decisions
     paths: tuple[Path, ...]
     strict: bool
+    rule_url: RuleUrl  # where a rule's page can be read, as the review report links it
 
     @property
     def errors(self) -> int:
@@ -41,14 +43,16 @@ def as_text(c: Checked) -> Shown:
     e, w = c.errors, c.warnings
     summary = f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
     note = " (warnings count as errors under --strict)" if c.strict and w else ""
-    return Shown(lines, f"{scope} records checked: {summary}{note}\n")
+    noun = "record" if checked == 1 and not c.paths else "records"
+    return Shown(lines, f"{scope} {noun} checked: {summary}{note}\n")
 
 
 def as_json(c: Checked) -> str:
     return json.dumps({
         "records": c.decisions.checked, "errors": c.errors, "warnings": c.warnings,
         "valid": not c.failed,
-        "findings": [{**f.as_dict(), "help": page_of(f.rule)} for f in c.decisions.findings],
+        "findings": [{**f.as_dict(), "help": c.rule_url(f.rule)}
+                     for f in c.decisions.findings],
     }, indent=2) + "\n"
 
 
@@ -74,5 +78,15 @@ def validate(root: Path, paths: tuple[Path, ...], strict: bool) -> Outcome:
     if outside:
         raise Exit2(f"{display(outside[0])} is not in the decisions folder {display(root)}; "
                     "records are checked in their folder (pass --dir)")
-    checked = Checked(open_decisions(root, list(paths) if paths else None), paths, strict)
+    checked = Checked(open_decisions(root, list(paths) if paths else None), paths, strict,
+                      _rule_links(root))
     return Outcome(checked, 1 if checked.failed else 0)
+
+
+def _rule_links(root: Path) -> RuleUrl:
+    """A link to each rule's page, or none outside a git repository (a pre-commit run on a
+    copy, say): a path such as docs/rules/x.md would not exist in an organisation's own."""
+    try:
+        return RuleLinks.beside(root).url
+    except GitError:
+        return lambda rule: None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -477,6 +478,13 @@ def load_json(text: str) -> Any:
         raise JsonProblem(e.lineno, e.colno, f"not valid JSON: {e.msg}") from None
     except RecursionError:
         raise JsonProblem(1, 1, "JSON nested too deeply to read") from None
+    except ValueError:  # an integer of more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        at = re.search(rf"(?<![0-9])[0-9]{{{limit + 1}}}", text)
+        offset = at.start() if at else 0
+        raise JsonProblem(_line_at(text, offset), offset - text.rfind("\n", 0, offset),
+                          f"not valid JSON: a number longer than the {limit:,} digits this "
+                          "reads") from None
 
 
 def _json(out: Parsed, path: str, text: str) -> Any:

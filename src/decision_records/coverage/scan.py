@@ -95,8 +95,9 @@ def within(root: Path, relative: Path | str) -> Path:
     """`relative` (to root, or absolute) as a path inside root with no symbolic link below
     root on the way: a link can lead anywhere, and git shows a reviewer only its target's
     name. `..` is taken a part at a time, after the part before it was found to be no link,
-    so what is checked is what is read. A part that does not exist ends the checks; reading
-    the path then fails as for any missing file.
+    so what is checked is what is read. A part that does not exist, or that no file can be
+    named (too long, a NUL), ends the checks; reading the path then fails as for any missing
+    file.
 
     Raises Outside, saying why.
     """
@@ -119,12 +120,23 @@ def within(root: Path, relative: Path | str) -> Path:
                 continue
             try:
                 mode = os.lstat(here).st_mode
-            except FileNotFoundError:
+            except (OSError, ValueError):  # no such name, or none a file can have (too long)
                 exists = False
                 continue
             if stat.S_ISLNK(mode):
                 raise Outside(f"{here.relative_to(root).as_posix()} is a symbolic link")
     return here
+
+
+def _kind(path: Path) -> str | None:
+    """'file' or 'folder', following links as Path.is_file does; None for anything else,
+    a missing file, or a name no file can have: Path.is_file raises on a name that is too
+    long."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else None
 
 
 def label(path: Path, base: Path) -> str:
@@ -196,7 +208,7 @@ class Scanner:
                     f"-r {target}: not read, {e}: only files inside the repository are "
                     "read, and no link is followed; copy the file in, or remove the line"))
                 continue
-            if not included.is_file():
+            if _kind(included) != "file":
                 self.inventory.findings.append(Finding(
                     shown, line, 1, "error", RULE,
                     f"-r {target}: no such file beside {path.name}; fix the path"))
@@ -299,9 +311,10 @@ def scan(paths: list[Path], base: Path, repository: str, exclude: list[Path],
         # a path named on the command line may lie outside the repository (the code checked
         # out beside the decisions); what it includes then stays inside that path
         inside = path.resolve() == home or home in path.resolve().parents
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "folder":
             scanner.walk(path, home if inside else path.resolve(), folder)
-        elif path.is_file():
+        elif kind == "file":
             if parser_for(path.name, path.parent.name == "requirements") is None and \
                     path.suffix != ".txt":
                 if lenient:

@@ -102,6 +102,9 @@ def _bar(t: TeamBudget) -> _Bar:
 class _Chart:
     budget: int
     description: str
+    points: list[tuple[dt.date, int, int]]  # date, tokens in use, change: the chart's table
+    first: dt.date
+    last: dt.date
     path: str
     budget_x0: float
     budget_x1: float
@@ -144,9 +147,14 @@ def _chart(ledger: Ledger, today: dt.date, budget: int) -> _Chart | None:
     bx0, by = xy(start, budget)
     bx1, _ = xy(end, budget)
     years = range(start.year + (start.month > 1 or start.day > 1), end.year + 1)
+    peak_day, peak = max(points, key=lambda p: (p[1], -p[0].toordinal()))
     return _Chart(
-        budget=budget, description="; ".join(f"{d.isoformat()}: {v}" for d, v in points),
-        path=" ".join(path), budget_x0=bx0, budget_x1=bx1, budget_y=by,
+        budget=budget,
+        description=(f"{points[0][1]} on {start.isoformat()}, {prev} on {end.isoformat()}; "
+                     f"at most {peak}, first on {peak_day.isoformat()}"),
+        points=[(day, value, value - (points[i - 1][1] if i else 0))
+                for i, (day, value) in enumerate(points)],
+        first=start, last=end, path=" ".join(path), budget_x0=bx0, budget_x1=bx1, budget_y=by,
         years=[(xy(dt.date(year, 1, 1), 0)[0], year) for year in years],
         levels=[(xy(start, v)[1] + 4, v) for v in sorted({0, top // 2, top})])
 

@@ -193,7 +193,7 @@ def render_radar_page(ctx: RenderContext, entries: list[RadarEntry]) -> str:
                   for (q, k), n in sorted(layout.overflow.items())],
         rings=[(ring, [row(n, e) for n, e in numbered if e.ring == ring])
                for ring in RINGS] if entries else [],
-        ring_name=RING_NAMES, ring_help=RING_HELP, moved_words=MOVED_WORDS,
+        ring_name=RING_NAMES, ring_order=RINGS, ring_help=RING_HELP, moved_words=MOVED_WORDS,
         moved_mark=MOVED_MARK, short_id=short_id)
 
 

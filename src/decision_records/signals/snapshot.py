@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +25,7 @@ from .sources.base import Signals
 SNAPSHOT_NAME = "signals.json"
 # About 1 KB a package reference: room for some 30,000 references, read in well under a second.
 SNAPSHOT_MAX_BYTES = 32 * MiB
+MAX_ENTRY_VALUES = 1_000  # values in one entry, counted before it is checked; real ones hold 20
 
 Status = Literal["ok", "not-found", "error"]
 # the maturity categories: signals/maturity.py judges, a history remembers them
@@ -140,12 +143,65 @@ def parse_snapshot(raw: bytes, path: Path) -> Snapshot:
         raise SnapshotError(path, f"not valid JSON ({e.msg})", e.lineno, e.colno) from None
     except RecursionError:
         raise SnapshotError(path, "not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer of more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        at = re.search(rb"(?<![0-9])[0-9]{%d}" % (limit + 1), raw)
+        offset = at.start() if at else 0
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        raise SnapshotError(path, f"not valid JSON (a number longer than the {limit:,} digits "
+                            "this reads)", raw.count(b"\n", 0, offset) + 1,
+                            len(raw[line_start:offset].decode()) + 1) from None
+    return _validated(data, path)
+
+
+def _values(value: object, limit: int) -> int:
+    """How many values `value` holds, itself included; counting stops past `limit`."""
+    n, todo = 0, [value]
+    while todo and n <= limit:
+        here = todo.pop()
+        n += 1
+        if isinstance(here, dict):
+            todo.extend(here.values())
+        elif isinstance(here, list):
+            todo.extend(here)
+    return n
+
+
+def _not_a_snapshot(path: Path, where: tuple[object, ...], problem: str) -> SnapshotError:
+    shown = ".".join(str(p) for p in where) or "top level"
+    if len(shown) > 120:  # a key can be a megabyte long
+        shown = f"{shown[:60]}...{shown[-40:]}"
+    return SnapshotError(path, f"not a signals snapshot: {shown}: {problem}")
+
+
+def _validated(data: object, path: Path) -> Snapshot:
+    """The snapshot, its entries checked one at a time, each of a bounded size: pydantic
+    lists every problem of what it is given at once, and two million empty entries made
+    six million problems, 6 GB."""
+    if isinstance(data, dict):
+        unknown = next((key for key in data if key not in Snapshot.model_fields), None)
+        if unknown is not None:
+            raise _not_a_snapshot(path, (unknown,), "Extra inputs are not permitted")
+        packages = data.get("packages")
+        if isinstance(packages, dict):
+            entries = {}
+            for ref, entry in packages.items():
+                if _values(entry, MAX_ENTRY_VALUES) > MAX_ENTRY_VALUES:
+                    raise _not_a_snapshot(path, ("packages", ref), f"more than "
+                                          f"{MAX_ENTRY_VALUES:,} values, far more than an "
+                                          "entry holds")
+                try:
+                    entries[ref] = SnapshotEntry.model_validate(entry)
+                except ValidationError as e:
+                    first = e.errors(include_url=False)[0]
+                    raise _not_a_snapshot(path, ("packages", ref, *first["loc"]),
+                                          first["msg"]) from None
+            data = {**data, "packages": entries}
     try:
         return Snapshot.model_validate(data)
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise SnapshotError(path, f"not a signals snapshot: {where}: {first['msg']}") from None
+        raise _not_a_snapshot(path, tuple(first["loc"]), first["msg"]) from None
 
 
 def dump_snapshot(snapshot: Snapshot) -> str:

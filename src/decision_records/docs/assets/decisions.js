@@ -91,6 +91,8 @@
     var tbody = table.tBodies[0];
     var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
     var counter = document.querySelector("[data-count]");
+    // the count's live region also says which page is shown, so paging is announced too
+    var pageStatus = document.querySelector("[data-page-status]");
     var pager = document.querySelector("[data-pager]");
     var label = pager && pager.querySelector("[data-page-label]");
     var size = Number(table.dataset.pageSize) || 500;
@@ -105,6 +107,7 @@
       matching.slice(first, first + size).forEach(function (row) { frag.appendChild(row.node()); });
       tbody.replaceChildren(frag);
       if (counter) counter.textContent = String(matching.length);
+      if (pageStatus) pageStatus.textContent = pages() > 1 ? ", page " + (page + 1) + " of " + pages() : "";
       if (pager) {
         pager.hidden = pages() <= 1;
         label.textContent = "Page " + (page + 1) + " of " + pages() + " (rows " +
@@ -149,6 +152,12 @@
       if (!button) return;
       page = Math.min(Math.max(page + (button.dataset.page === "next" ? 1 : -1), 0), pages() - 1);
       render();
+      // on the first or last page its button is disabled and would drop the keyboard's focus
+      if (button.disabled) {
+        var other = pager.querySelector(button.dataset.page === "next" ? '[data-page="prev"]'
+                                                                        : '[data-page="next"]');
+        if (!other.disabled) other.focus();
+      }
     });
 
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
