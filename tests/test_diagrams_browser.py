@@ -198,6 +198,9 @@ def test_instant_navigation_to_a_record_draws_its_diagram(page: Any,  # noqa: F8
     assert page.evaluate("window.samePage") is True
     page.go_back()  # away, and back again
     page.wait_for_url(re.compile(r"/decisions/$"))
+    # the URL changes before Material swaps the content in: forward only once the index shows
+    page.wait_for_function("document.querySelector('[data-count]') !== null && "
+                           "document.querySelectorAll('.dr-diagram').length === 0")
     page.go_forward()
     page.wait_for_url(re.compile(re.escape(RECORD) + "$"))
     assert "Quokkamonitors" in _drawn(page)[0]
