@@ -25,12 +25,13 @@ NAME = "decision_records"
 
 # The floors, bottom up: a module may import its own floor's modules and those below.
 FLOORS: list[set[str]] = [
-    {"errors", "findings", "chars", "markup", "textsafe", "files", "model", "refs",
+    {"errors", "findings", "chars", "markup", "textsafe", "files", "model", "refs", "statuses",
      "signals.sources.base", "signals.sources.pypi", "signals.sources.npm",
      "signals.sources.github", "signals.sources.depsdev", "signals.sources.endoflife",
      "signals.sources.registry",
      "render", "signals", "signals.sources", "adr_import", "coverage", "settings"},
-    {"settings.signals", "settings.coverage", "settings.costs", "ledger", "costs",
+    {"settings.signals", "settings.coverage", "settings.costs", "settings.statuses", "ledger",
+     "costs",
      "signals.snapshot", "signals.http", "yamlfile", "gitbase", "siteconfig",
      "coverage.manifests", "coverage.snapshot", "coverage.scan", "recordfile"},
     {"config", "signals.maturity", "signals.clients"},

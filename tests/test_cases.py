@@ -83,8 +83,8 @@ CASES: list[tuple[str, str]] = [
     ("missing-rationale",
      f"{P}:50:1: error: decision.rationale: missing required field 'rationale' [schema]"),
     ("status-not-in-enum",
-     f"{P}:3:9: error: status: Input should be 'proposed', 'accepted', 'rejected', "
-     "'superseded' or 'deprecated' (got 'approved') [schema]"),
+     f"{P}:3:9: error: status: 'approved' is not a status; use one of: proposed, accepted, "
+     "rejected, superseded, deprecated [schema]"),
     ("bad-date",
      f"{P}:4:7: error: date: Input should be a valid date or datetime, month value is outside "
      "expected range of 1-12 (got '2024-13-40') [schema]"),

@@ -458,11 +458,14 @@ def test_costs_json_has_the_shape_other_tools_rely_on(make_decisions: MakeDecisi
         "currency": "USD", "horizon_years": 3,
         "records": [
             {"id": "0001-buy-paging", "team": "platform", "status": "accepted",
-             "chosen": "PagerDuty", "cheapest": "PagerDuty", "options": [PD, OWN]},
+             "means": "accepted", "chosen": "PagerDuty", "cheapest": "PagerDuty",
+             "options": [PD, OWN]},
             {"id": "0002-build-a-pager", "team": "platform", "status": "accepted",
-             "chosen": "Build our own", "cheapest": "PagerDuty", "options": [PD, OWN_PRICED]},
+             "means": "accepted", "chosen": "Build our own", "cheapest": "PagerDuty",
+             "options": [PD, OWN_PRICED]},
             {"id": "0003-propose-paging", "team": "commerce", "status": "proposed",
-             "chosen": "PagerDuty", "cheapest": "PagerDuty", "options": [PD, OWN]},
+             "means": "proposed", "chosen": "PagerDuty", "cheapest": "PagerDuty",
+             "options": [PD, OWN]},
         ],
         # the chosen options of the accepted records: PagerDuty and the pager built
         "teams": [

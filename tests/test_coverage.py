@@ -377,9 +377,9 @@ def test_json_output_has_the_documented_shape(repo: Path) -> None:
         "manifests": ["app/requirements.txt", "admin:requirements.txt"],
         "records": [
             {"id": "0001-adopt-mongodb-for-the-catalogue", "status": "rejected",
-             "option": "MongoDB", "chosen": True},
+             "means": "rejected", "option": "MongoDB", "chosen": True},
             {"id": "0002-keep-the-catalogue-in-postgresql", "status": "accepted",
-             "option": "MongoDB", "chosen": False},
+             "means": "accepted", "option": "MongoDB", "chosen": False},
         ]}
     assert data["unused"] == [{"ref": "npm:dd-trace", "records": ["0008-buy-hosted-observability"]},
                               {"ref": "pypi:datadog", "records": ["0008-buy-hosted-observability"]}]

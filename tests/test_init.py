@@ -320,7 +320,8 @@ def test_the_costs_section_works_once_uncommented(tmp_path: Path) -> None:
     assert load_decisions(repo / "decisions").config.rates is None
     text = path.read_text(encoding="utf-8")
     block = [line for line in text.splitlines()
-             if line.startswith(("# currency:", "# costs:", "#   "))]
+             if line.startswith(("# currency:", "# costs:", "#   "))
+             and not line.startswith("#   - ")]  # the statuses' example
     assert len(block) == 6, block
     for line in block:
         text = text.replace(line + "\n", line[2:] + "\n")
@@ -331,3 +332,22 @@ def test_the_costs_section_works_once_uncommented(tmp_path: Path) -> None:
     assert (rates.person_week, rates.run_hour, rates.horizon, rates.upkeep) == (
         4000, 100, 3, Decimal("0.2"))
     assert decisions.findings == []
+
+
+def test_the_statuses_example_works_once_uncommented(tmp_path: Path) -> None:
+    """Uncommented as it stands, the example adds trial and keeps the first record's
+    accepted; the schema for it then lists trial, and `init --check` says so."""
+    repo = tmp_path / "repo"
+    assert init(repo, *FLAGS, "--ci", "none").returncode == 0
+    path = repo / "decisions" / "config.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = [line for line in text.splitlines()
+             if line.startswith(("# statuses:", "#   - "))]
+    assert len(block) == 3, block
+    for line in block:
+        text = text.replace(line + "\n", line[2:] + "\n")
+    path.write_text(text, encoding="utf-8")
+    decisions = load_decisions(repo / "decisions")
+    assert decisions.config.status_table.named("accepted") == ("accepted", "trial")
+    assert decisions.findings == []
+    assert init(repo, "--check").returncode == 1  # the schema now lists trial

@@ -183,8 +183,8 @@ def test_budget_cli_formats_and_exit_codes(make_decisions: MakeDecisions, tmp_pa
     assert [(t["team"], t["budget"], t["spent"], t["pending"], t["released"], t["remaining"])
             for t in data["teams"]] == [("commerce", 2, 0, 1, 0, 2), ("platform", 1, 1, 0, 0, 0)]
     assert data["teams"][1]["records"] == [{
-        "id": "0001-a", "title": "Decision number 1", "status": "accepted", "tokens": 1,
-        "date": "2025-01-10", "effect": "spent"}]
+        "id": "0001-a", "title": "Decision number 1", "status": "accepted", "means": "accepted",
+        "tokens": 1, "date": "2025-01-10", "effect": "spent"}]
     assert data["total"] == {"budget": 3, "spent": 1, "pending": 1, "released": 0,
                              "remaining": 2}
 

@@ -17,6 +17,7 @@ from decision_records.loader import Entry
 from decision_records.model import Record
 from decision_records.report import RecordReport, as_markdown
 from decision_records.signals.snapshot import Snapshot, SnapshotEntry, dump_snapshot
+from decision_records.statuses import Statuses, StatusName
 from decision_records.textsafe import md_code, md_inline, one_line
 from test_report import feature_branch, git
 
@@ -102,6 +103,7 @@ def report_with(text: str) -> str:
     """A report in which every field that comes from a record, the config or a registry
     holds text."""
     record = Record.model_construct(status=text, team=text)
+    record._statuses = Statuses.of([StatusName(text, "accepted")])  # the text is a status here
     entry = Entry("0007-hostile", 7, Path("decisions/0007-hostile.yaml"), record)
     budget = TeamBudget(text, 3, 1, 0, 0, ())
     findings = [Finding(text, 3, 1, "error", "schema", text, text),

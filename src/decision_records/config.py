@@ -1,8 +1,9 @@
-"""The organisation settings (decisions/config.yaml): teams, budgets, rules, signals, radar,
-costs."""
+"""The organisation settings (decisions/config.yaml): teams, budgets, statuses, rules,
+signals, radar, costs."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import (
@@ -20,6 +21,8 @@ from .model import MAX_NAME, MAX_TEXT, Name, OneLine, Severity, Strict, TeamLine
 from .settings.costs import CostsConfig
 from .settings.coverage import CoverageConfig
 from .settings.signals import SignalsConfig
+from .settings.statuses import MAX_STATUSES, StatusSetting, table
+from .statuses import Statuses
 
 # Most teams and categories a config may list: far beyond any organisation's, and few enough
 # that checking every record against them stays quick.
@@ -161,6 +164,14 @@ class Config(Strict):
         description=f"Allowed categories; any lowercase name when absent. At most "
         f"{MAX_CATEGORIES:,}.",
     )
+    statuses: list[StatusSetting] = Field(
+        default_factory=list, max_length=MAX_STATUSES,
+        description="The organisation's own statuses, each {name, means, colour, "
+        "description}, `means` one of proposed, accepted, rejected, superseded, deprecated. "
+        "For each meaning, records use the names listed with it, or the built-in word when "
+        "none is listed: adding trial meaning accepted retires accepted unless it is listed "
+        f"too. At most {MAX_STATUSES}.",
+    )
     currency: TeamLine = Field(
         "USD", description="Currency of cost figures and of the rates under `costs:`; one "
         f"line, at most {MAX_NAME} characters.",
@@ -185,6 +196,12 @@ class Config(Strict):
         default_factory=CoverageConfig, description="Decision coverage (`decisions coverage`): "
         "which manifests to scan, and the packages that need no record, each with its reason.",
     )
+
+    @cached_property
+    def status_table(self) -> Statuses:
+        """The statuses records may have: the organisation's, and the built-in words for the
+        meanings it names none for."""
+        return table(self.statuses)
 
     def team(self, name: str) -> Team | None:
         return next((t for t in self.teams if t.name == name), None)

@@ -252,7 +252,7 @@ class RecordCosts:
     def as_dict(self) -> dict[str, object]:
         cheapest = self.cheapest
         return {"id": self.id, "team": self.record.team, "status": self.record.status,
-                "chosen": self.record.decision.chosen,
+                "means": self.record.means, "chosen": self.record.decision.chosen,
                 "cheapest": cheapest.name if cheapest else None,
                 "options": [{"name": o.name, "approach": o.approach, "tco": number(o.tco),
                              "per_year": [number(v) for v in o.per_year],
@@ -313,7 +313,7 @@ class Spend:
 
 def committed(costs: Iterable[RecordCosts]) -> list[RecordCosts]:
     """Accepted records: what the organisation pays for and runs now."""
-    return [c for c in costs if c.record.status == "accepted"]
+    return [c for c in costs if c.record.means == "accepted"]
 
 
 def total(key: str, group: Iterable[RecordCosts], priced: bool = True) -> Spend:

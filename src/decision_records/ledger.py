@@ -29,6 +29,8 @@ COUNTING = """\
   spends its own tokens.
 - **Remaining** is the budget minus what is spent. Budgets are set per team in
   `decisions/config.yaml` (`default_tokens` for a team without its own).
+- A status of the organisation's own (`statuses:` in `decisions/config.yaml`) counts as
+  the status it means: a `trial` that means accepted spends.
 """
 
 
@@ -51,14 +53,16 @@ class Line:
 
     id: str
     title: str
-    status: str
+    status: str  # as the record says it: the organisation's name
     tokens: int
     date: dt.date  # the record's date; for a release, the day the tokens came back
     effect: Effect
+    means: str = ""  # what the status means: proposed, accepted, ...
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "status": self.status,
-                "tokens": self.tokens, "date": self.date.isoformat(), "effect": self.effect}
+                "means": self.means, "tokens": self.tokens, "date": self.date.isoformat(),
+                "effect": self.effect}
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,13 @@ def effects(entry: Entry) -> list[Line]:
     tokens = r.chosen_tokens
     if tokens == 0:
         return []
-    if r.status == "proposed":
-        return [Line(entry.id, r.title, r.status, tokens, r.date, "pending")]
+    if r.means == "proposed":
+        return [Line(entry.id, r.title, r.status, tokens, r.date, "pending", r.means)]
     if r.tokens_released is not None:
-        return [Line(entry.id, r.title, r.status, tokens, r.tokens_released.date, "released")]
-    if r.status == "accepted":
-        return [Line(entry.id, r.title, r.status, tokens, r.date, "spent")]
+        return [Line(entry.id, r.title, r.status, tokens, r.tokens_released.date, "released",
+                     r.means)]
+    if r.means == "accepted":
+        return [Line(entry.id, r.title, r.status, tokens, r.date, "spent", r.means)]
     return []  # rejected, superseded, deprecated
 
 

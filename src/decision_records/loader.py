@@ -22,8 +22,19 @@ from .coverage.snapshot import SNAPSHOT as COVERAGE_SNAPSHOT
 from .errors import DecisionsError
 from .findings import Finding, Loc, display, field_path
 from .markup import within
-from .model import MAX_MARKDOWN, MAX_TEXT, RECORD_FILE, UNION_TAGS, Entry, Record
+from .model import (
+    MAX_MARKDOWN,
+    MAX_TEXT,
+    RECORD_FILE,
+    UNION_TAGS,
+    Entry,
+    Record,
+    Statuses,
+    validate_record,
+)
 from .records import Decisions
+from .settings.statuses import not_offered
+from .settings.statuses import problems as status_problems
 from .signals.snapshot import Snapshot, SnapshotError, load_snapshot
 from .yamlfile import MAX_BYTES, Locator, YamlProblem, load, parse, read_text
 
@@ -77,7 +88,8 @@ def _pydantic_findings(path: Path, err: ValidationError, rule: str = "schema") -
         elif kind == "string_type" and isinstance(e.get("input"), bool):
             message = (f"expected text, but YAML reads this as {str(e['input']).lower()} "
                        "(yes, no, on, off, true and false are booleans); put it in quotes")
-        elif kind in ("one_line", "number_bool", "driver_form"):  # the message says it all
+        elif kind in ("one_line", "number_bool", "driver_form", "status", "colour",
+                      "colour_comment"):  # the message says it all
             message = e["msg"]
         elif kind == "too_long":
             message = _too_many(loc, e.get("ctx") or {})
@@ -189,6 +201,8 @@ def _pattern_hint(loc: Loc, value: object) -> str:
         "url": "a link is an http(s) URL or a site path",
         "categories": "a category is lowercase words joined by '-', e.g. 'feature-flags'",
     }
+    if "statuses" in loc:
+        hints["name"] = "a status is lowercase words joined by '-', e.g. 'in-review'"
     return f"{_shown(value)} is not valid: {hints.get(name, 'wrong format')}"
 
 
@@ -208,14 +222,17 @@ def load_config(root: Path) -> Config:
     except ValidationError as err:
         raise ConfigError(_pydantic_findings(path, err, rule="config")) from None
     unknown = [r for r in config.rules if r not in rules.RULES]
-    if unknown:
-        locator = Locator(path)
-        raise ConfigError([
-            Finding(display(path), *locator.position(("rules", r), key=True), "error", "config",
-                    f"unknown rule '{r}'; known rules: {', '.join(sorted(rules.RULES))}",
-                    f"rules.{r}")
-            for r in unknown
-        ])
+    locator = Locator(path)
+    found = [
+        Finding(display(path), *locator.position(("rules", r), key=True), "error", "config",
+                f"unknown rule '{r}'; known rules: {', '.join(sorted(rules.RULES))}",
+                f"rules.{r}")
+        for r in unknown
+    ] + [Finding(display(path), *locator.position(loc), "error", "config", message,
+                 field_path(loc))
+         for loc, message in status_problems(config.statuses)]
+    if found:
+        raise ConfigError(found)
     return config
 
 
@@ -227,9 +244,11 @@ class Loaded:
     size: int = 0
     hidden: bool = False  # the text holds a hidden character, or an escape that can make one
     markup: bool = False  # some value may go over a Markdown limit (an escape can make one)
+    status: str | None = None  # a status that is not offered, which the record uses
 
 
-def load_record(path: Path) -> Loaded:
+def load_record(path: Path, statuses: Statuses | None = None) -> Loaded:
+    """One record file, its status checked against `statuses` (default: the built-in)."""
     try:
         text = read_text(path)
         data = parse(text)
@@ -239,10 +258,13 @@ def load_record(path: Path) -> Loaded:
     hidden = SUSPECT_IN_FILE.search(text) is not None
     markup = "\\" in text or not within(text)
     try:
-        return Loaded(Record.model_validate(data), [], placeholders, len(text), hidden, markup)
+        record = validate_record(data) if statuses is None else validate_record(data, statuses)
+        return Loaded(record, [], placeholders, len(text), hidden, markup)
     except ValidationError as err:
+        status = next((e["input"] for e in err.errors(include_url=False)
+                       if e["type"] == "status" and isinstance(e.get("input"), str)), None)
         return Loaded(None, _pydantic_findings(path, err), placeholders, len(text), hidden,
-                      markup)
+                      markup, status)
 
 
 def record_files(root: Path) -> tuple[list[Path], list[Path]]:
@@ -281,17 +303,21 @@ class RecordCache:
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[tuple[int, int, int, int], Loaded]] = {}
+        self._statuses: Statuses | None = None  # what the kept records were checked against
 
-    def load(self, path: Path) -> Loaded:
+    def load(self, path: Path, statuses: Statuses | None = None) -> Loaded:
+        if statuses != self._statuses:  # config.yaml changed what the statuses mean
+            self._kept.clear()
+            self._statuses = statuses
         try:
             st = os.lstat(path)
         except OSError:
-            return load_record(path)
+            return load_record(path, statuses)
         key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_mode)
         kept = self._kept.get(path)
         if kept is not None and kept[0] == key:
             return kept[1]
-        loaded = load_record(path)
+        loaded = load_record(path, statuses)
         self._kept[path] = (key, loaded)
         return loaded
 
@@ -299,6 +325,30 @@ class RecordCache:
         wanted = set(paths)
         for path in [p for p in self._kept if p not in wanted]:
             del self._kept[path]
+
+
+MAX_NAMED = 10  # records named in one finding; the rest are counted
+
+
+def _statuses_in_use(root: Path, config: Config,
+                     not_listed: dict[str, list[Finding]]) -> list[Finding]:
+    """A status records use that config.yaml does not offer: renamed or removed there (or
+    mistyped in the records, which their own findings say), one finding at the place in
+    config.yaml that takes it out of use, naming the records."""
+    path = root / CONFIG_NAME
+    locator = Locator(path)
+    out = []
+    for name, places in sorted(not_listed.items()):
+        loc, why = not_offered(config.statuses, name)
+        where = [f"{f.path}:{f.line}:{f.col}" for f in places]
+        shown = ", ".join(where[:MAX_NAMED])
+        if len(where) > MAX_NAMED:
+            shown += f" and {len(where) - MAX_NAMED:,} more"
+        records = "1 record uses it" if len(where) == 1 else f"{len(where):,} records use it"
+        out.append(Finding(display(path), *locator.position(loc), "error", "config",
+                           f"status '{_clip(name)}' is not offered here but {records} "
+                           f"({shown}): {why}", field_path(loc)))
+    return out
 
 
 def load_decisions(
@@ -337,10 +387,15 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
     entries: list[Entry] = []
     misnamed: list[Path] = []
     failed: list[Path] = []
+    statuses = config.status_table
+    not_listed: dict[str, list[Finding]] = {}
     for path in files:
         m = RECORD_FILE.match(path.name)
-        loaded = cache.load(path) if cache is not None else load_record(path)
+        loaded = cache.load(path, statuses) if cache is not None else load_record(path, statuses)
         findings.extend(loaded.findings)
+        if loaded.status is not None:
+            not_listed.setdefault(loaded.status, []).extend(
+                f for f in loaded.findings if f.field == "status")
         if loaded.record is None or m is None:
             failed.append(path)
         if m is None:
@@ -348,6 +403,8 @@ def _load(root: Path, today: dt.date | None, only: Iterable[Path] | None,
         elif loaded.record is not None:
             entries.append(Entry(path.name[:-5], int(m["number"]), path, loaded.record,
                                  loaded.placeholders, loaded.size, loaded.hidden, loaded.markup))
+    if config.statuses:
+        findings.extend(_statuses_in_use(root, config, not_listed))
     findings.extend(rules.check_files(config, misnamed, stray))
     decisions = Decisions(root, config, entries, checked=len(files), snapshot=snapshot,
                           failed=failed)

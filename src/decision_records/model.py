@@ -15,6 +15,7 @@ characters and invisible or bidirectional characters, naming the character found
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,25 +28,30 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StringConstraints,
     Tag,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from . import refs
 from .chars import one_line_problem
+from .statuses import BUILT_IN, StatusName
 
-Status = Literal["proposed", "accepted", "rejected", "superseded", "deprecated"]
+# what a status means, for the modules that read it with the record model
+from .statuses import IN_FORCE as IN_FORCE
+from .statuses import LIVE as LIVE
+from .statuses import STATUSES as STATUSES
+from .statuses import Status as Status
+from .statuses import Statuses as Statuses
+
 Approach = Literal["buy", "adopt", "build"]
 Severity = Literal["error", "warning", "off"]
 Ring = Literal["adopt", "trial", "assess", "hold"]
 
-STATUSES: tuple[str, ...] = ("proposed", "accepted", "rejected", "superseded", "deprecated")
 APPROACHES: tuple[str, ...] = ("buy", "adopt", "build")
-# A supersession takes effect once the superseding record is (or was) in force.
-IN_FORCE = frozenset({"accepted", "superseded", "deprecated"})
-# Records that are plans, held to the policies; rejected and retired ones are history.
-LIVE = frozenset({"proposed", "accepted"})
 
 # `NNNN-slug.yaml`: at least four digits so that 10,000 and more records sort and fit.
 # Digits are ASCII [0-9]: `\d` would also take fullwidth or Arabic-Indic digits, which int()
@@ -340,9 +346,12 @@ class Record(Strict):
         description="What was decided, as a short sentence, e.g. 'Buy a paging service'; "
         f"{ONE_LINE}, 3 to {MAX_TITLE} characters.",
     )
-    status: Status = Field(
+    status: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
         description="proposed, accepted, rejected, superseded (by a later record naming this one "
-        "in `supersedes`) or deprecated (no longer followed, nothing replaces it).",
+        "in `supersedes`) or deprecated (no longer followed, nothing replaces it); or a status "
+        "of the organisation's own, listed under `statuses:` in decisions/config.yaml, which "
+        f"means one of those. At most {MAX_NAME} characters.",
+        json_schema_extra={"enum": list(STATUSES)},
     )
     date: dt.date = Field(description="ISO date (YYYY-MM-DD) of the last status change.")
     team: TeamLine = Field(
@@ -420,6 +429,37 @@ class Record(Strict):
         "values it had to guess.",
     )
 
+    # The statuses this record was checked against (the organisation's, from the validation
+    # context): what its status means is looked up there, so a copy with another status
+    # means what that one does.
+    _statuses: Statuses = PrivateAttr(default=BUILT_IN)
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str, info: ValidationInfo) -> str:
+        statuses = statuses_of(info)
+        if statuses.get(value) is None:
+            raise PydanticCustomError("status", "{message}",
+                                      {"message": unknown_status(value, statuses)})
+        return value
+
+    def model_post_init(self, context: object, /) -> None:
+        if isinstance(context, dict) and isinstance(context.get("statuses"), Statuses):
+            self._statuses = context["statuses"]
+
+    @property
+    def status_info(self) -> StatusName:
+        """The status as the organisation defines it: its meaning, colour and description."""
+        found = self._statuses.get(self.status)
+        if found is None:  # only a copy made with model_copy(update=...) can get here
+            raise ValueError(f"status '{self.status}' is not one of {self._statuses.words}")
+        return found
+
+    @property
+    def means(self) -> Status:
+        """What the status means: proposed, accepted, rejected, superseded or deprecated."""
+        return self.status_info.means
+
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
@@ -448,6 +488,30 @@ class Record(Strict):
         """The innovation tokens of the chosen option: what accepting the record spends."""
         chosen = self.chosen
         return chosen.innovation_tokens if chosen else 0
+
+
+def statuses_of(info: ValidationInfo) -> Statuses:
+    """The statuses a validation checks against: the organisation's, handed in as the
+    context {"statuses": ...}, else the five built-in ones."""
+    context = info.context
+    found = context.get("statuses") if isinstance(context, dict) else None
+    return found if isinstance(found, Statuses) else BUILT_IN
+
+
+def unknown_status(value: str, statuses: Statuses) -> str:
+    """Why a status is refused, and what the record may say instead."""
+    words = statuses.words
+    shown = value if len(value) <= 60 else value[:60] + "..."
+    close = difflib.get_close_matches(value.casefold(), words, n=1, cutoff=0.8)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    where = "" if statuses == BUILT_IN else ", as decisions/config.yaml lists them"
+    return f"'{shown}' is not a status{hint}; use one of: {', '.join(words)}{where}"
+
+
+def validate_record(data: object, statuses: Statuses = BUILT_IN) -> Record:
+    """A record from parsed YAML, its status checked against the organisation's statuses.
+    Raises pydantic's ValidationError."""
+    return Record.model_validate(data, context={"statuses": statuses})
 
 
 def short_id(record_id: str) -> str:

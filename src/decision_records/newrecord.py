@@ -18,6 +18,7 @@ from .recordfile import (
     dump,
     slug,
 )
+from .statuses import BUILT_IN, Statuses
 
 APPROACH_COMMENT = "buy: hosted product | adopt: run existing software | build: write it"
 # Trailing comments line up at this column, or two spaces after the longest line that has
@@ -27,7 +28,6 @@ HEADER = (SCHEMA_LINE.removeprefix("# "),
           "A decision record. Replace every TODO; `decisions validate` lists the ones left.",
           "Fields are documented in docs/decision.schema.json (your editor shows them).")
 COMMENTS: dict[Loc, str] = {
-    ("status",): "proposed | accepted | rejected | superseded | deprecated",
     ("date",): "when the status last changed",
     ("team",): "the team that will operate the choice",
     ("category",): "e.g. database, alerting, observability, hosting",
@@ -49,12 +49,14 @@ def _option(name: str, approach: str) -> dict[str, Any]:
 
 
 def render_template(title: str, team: str | None, category: str | None, today: dt.date,
-                    options: list[tuple[str, str]] | None = None) -> str:
-    """The template with the values given, each written by the record emitter."""
+                    options: list[tuple[str, str]] | None = None,
+                    statuses: Statuses = BUILT_IN) -> str:
+    """The template with the values given, each written by the record emitter; its status is
+    the organisation's word for proposed, and the comment beside it lists them all."""
     options = options or [("TODO first option", "buy"), ("TODO second option", "build")]
     data: dict[str, Any] = {
         "title": Quoted(title),
-        "status": "proposed",
+        "status": statuses.word("proposed"),
         "date": today,
         "team": TODO_TEAM if team is None else team,
         "deciders": ["TODO who decides"],
@@ -69,11 +71,13 @@ def render_template(title: str, team: str | None, category: str | None, today: d
         "consequences": {"good": [], "bad": []},
         "review_by": today + dt.timedelta(days=365),
     }
-    return dump(data, HEADER, COMMENTS, align=COMMENT_COLUMN)
+    comments = {("status",): " | ".join(statuses.words), **COMMENTS}
+    return dump(data, HEADER, comments, align=COMMENT_COLUMN)
 
 
 def create_record(root: Path, title: str, team: str | None, category: str | None,
-                  today: dt.date, options: list[tuple[str, str]] | None = None) -> Path:
+                  today: dt.date, options: list[tuple[str, str]] | None = None,
+                  statuses: Statuses = BUILT_IN) -> Path:
     """Write the template under the next free number."""
-    text = render_template(title, team, category, today, options)
+    text = render_template(title, team, category, today, options, statuses)
     return create(root, slug(title), lambda _: text)

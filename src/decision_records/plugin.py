@@ -73,6 +73,7 @@ NAV = (
     ("Tags", "tags.md"),
     ("Propose a tool", "propose.md"),
     ("Rules", "rules/index.md"),
+    ("Statuses", "statuses.md"),
     ("Import ADRs", "import.md"),
     ("Keeping decisions true", "refresh.md"),
     ("Coverage in CI", "decision-coverage.md"),
@@ -258,12 +259,15 @@ class DecisionsPlugin(BasePlugin[DecisionsConfig]):  # type: ignore[no-untyped-c
         return files
 
     def _add_packaged(self, files: Files, config: MkDocsConfig) -> None:
-        """The package's pages and assets that the site's docs/ does not replace."""
+        """The package's pages and assets that the site's docs/ does not replace, and the
+        site needs."""
+        assert self._site is not None
         tags = "tags" in config.plugins or "material/tags" in config.plugins
         exclude = config.exclude_docs
         for uri, path in packaged_files():
             if (files.get_file_from_path(uri) is not None or (uri == TAGS_PAGE and not tags)
-                    or (exclude is not None and exclude.match_file(uri))):
+                    or (exclude is not None and exclude.match_file(uri))
+                    or not self._site.needs(uri)):
                 continue
             files.append(File.generated(config, uri, abs_src_path=str(path),
                                         inclusion=_inclusion(uri)))

@@ -121,10 +121,11 @@ def ring_and_reason(record: Record, category_of: CategoryOf,
     """The record's ring and why. `as_accepted`: the ring it had while it was accepted."""
     if record.ring is not None:
         return record.ring, "ring set in the record"
-    status = "accepted" if as_accepted else record.status
-    if status == "proposed":
-        return "assess", "proposed"
-    if status != "accepted":
+    means = "accepted" if as_accepted else record.means
+    status = "accepted" if as_accepted else record.status  # the organisation's word for it
+    if means == "proposed":
+        return "assess", status
+    if means != "accepted":
         return "hold", status
     chosen = record.chosen
     tokens = record.chosen_tokens
@@ -133,20 +134,20 @@ def ring_and_reason(record: Record, category_of: CategoryOf,
     if as_accepted and released is not None and released.date >= record.date:
         released = None  # given back when it was retired: while in force it spent them
     if tokens and released is None:
-        return "trial", f"accepted; spends {tokens} innovation token{_s(tokens)}"
+        return "trial", f"{status}; spends {tokens} innovation token{_s(tokens)}"
     if maturity in YOUNG:
-        return "trial", f"accepted; {maturity} technology"
+        return "trial", f"{status}; {maturity} technology"
     if tokens and released is not None:
-        return "adopt", f"accepted; its tokens were given back on {released.date.isoformat()}"
+        return "adopt", f"{status}; its tokens were given back on {released.date.isoformat()}"
     if maturity in MATURE:
-        return "adopt", f"accepted; {maturity} technology, no innovation tokens"
-    return "adopt", "accepted; spends no innovation tokens"
+        return "adopt", f"{status}; {maturity} technology, no innovation tokens"
+    return "adopt", f"{status}; spends no innovation tokens"
 
 
 def _standing(entry: Entry, category_of: CategoryOf) -> Step:
     """The position a record gave its technology while in force."""
     r = entry.record
-    ring, _ = ring_and_reason(r, category_of, as_accepted=r.status == "superseded")
+    ring, _ = ring_and_reason(r, category_of, as_accepted=r.means == "superseded")
     return Step(ring, entry.id, r.title, r.date)
 
 
@@ -236,7 +237,7 @@ def radar_entries(decisions: Decisions, category_of: CategoryOf) -> list[RadarEn
         label = r.chosen.name if r.chosen else r.decision.chosen
         quadrant = config.quadrant_for(r.category)
         successors = sorted(lines.successors.get(e.id, []), key=lambda s: (s.record.date, s.id))
-        if r.status == "superseded" and successors and not any(
+        if r.means == "superseded" and successors and not any(
                 same_technology(r, s.record) for s in successors):  # (only in a cycle)
             # its technology was replaced by another one: retired, moved out from its ring
             by = successors[0]

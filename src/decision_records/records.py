@@ -52,7 +52,7 @@ class Decisions:
         """
         by: dict[str, dict[str, Entry]] = defaultdict(dict)
         for e in self.entries:
-            if e.record.status in IN_FORCE:
+            if e.record.means in IN_FORCE:
                 for target in e.record.supersedes:
                     if target in self.by_id:
                         by[target][e.id] = e

@@ -226,6 +226,7 @@ def as_json(base: str, items: list[RecordReport], fix: str = "",
         records.append({
             "id": it.change.id, "path": str(it.change.path), "change": it.change.kind,
             "title": it.title, "status": r.status if r else None,
+            "means": r.means if r else None,
             "team": r.team if r else None,
             "findings": [{**f.as_dict(), "help": rule_url(f.rule)} for f in it.findings],
             "options": it.options,
@@ -337,7 +338,7 @@ def _tokens_line(it: RecordReport) -> str:
               if b else "no records at the base")
     after = f"spent {a.spent}, pending {a.pending}, remaining {a.remaining} of {a.budget}"
     line = f"**Innovation tokens, team {md_inline(a.team)}:** before: {before} → after: {after}"
-    if it.entry and it.entry.record.status == "proposed":
+    if it.entry and it.entry.record.means == "proposed":
         n = it.entry.record.chosen_tokens
         line += f". If accepted, this record spends {n}, leaving {a.remaining - n}."
     return line + "\n"

@@ -204,7 +204,7 @@ def assumed(entry: Entry, snapshot_entry: SnapshotEntry | None) -> tuple[Categor
 def drift_of(entry: Entry, decisions: Decisions, verdicts: Verdicts) -> list[Drift]:
     """The drifted packages of one record; none unless it is accepted."""
     chosen = entry.record.chosen
-    if entry.record.status != "accepted" or chosen is None:
+    if entry.record.means != "accepted" or chosen is None:
         return []
     out = []
     for ref in dict.fromkeys(chosen.packages):
@@ -227,7 +227,7 @@ def end_of_life(decisions: Decisions, today: dt.date, warning_days: int) -> list
     out = []
     for e in decisions.entries:
         chosen = e.record.chosen
-        if e.record.status != "accepted" or chosen is None:
+        if e.record.means != "accepted" or chosen is None:
             continue
         for ref in dict.fromkeys(chosen.packages):
             held = decisions.snapshot.get(ref)
@@ -245,7 +245,7 @@ def due(decisions: Decisions, today: dt.date) -> list[Due]:
     """Accepted records whose review_by has passed, oldest first (as the review-due rule)."""
     out = [Due(e, e.record.review_by, (today - e.record.review_by).days)
            for e in decisions.entries
-           if e.record.status == "accepted" and e.record.review_by is not None
+           if e.record.means == "accepted" and e.record.review_by is not None
            and e.record.review_by < today]
     return sorted(out, key=lambda d: (d.review_by, d.entry.id))
 

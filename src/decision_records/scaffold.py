@@ -33,6 +33,7 @@ from .errors import DecisionsError
 from .files import Refused, read_limited, write_new
 from .model import MAX_NAME, NAME, RECORD_FILE, Strict
 from .recordfile import file_name, scalar, slug
+from .statuses import BUILT_IN, Statuses
 from .textsafe import md_inline
 
 STARTER = Path(__file__).resolve().parent / "starter"
@@ -198,10 +199,12 @@ def first_record_name() -> str:
     return file_name(1, slug(FIRST_TITLE))
 
 
-def tool_files(ci: str) -> list[Planned]:
-    """The files the tool owns: they depend only on this version and the CI chosen."""
+def tool_files(ci: str, statuses: Statuses = BUILT_IN) -> list[Planned]:
+    """The files the tool owns: they depend only on this version, the CI chosen and, for the
+    record schema, the organisation's statuses (config.yaml's `statuses:`)."""
     out = [Planned(".pre-commit-config.yaml", (STARTER / "pre-commit-config.yaml").read_text(
-        encoding="utf-8"), True), Planned("docs/decision.schema.json", schema_text(), True)]
+        encoding="utf-8"), True), Planned("docs/decision.schema.json", schema_text(statuses),
+                                          True)]
     if ci == "github":
         for path in sorted((STARTER / "github").glob("*.yml")):
             out.append(Planned(f".github/workflows/{path.name}",
@@ -212,7 +215,8 @@ def tool_files(ci: str) -> list[Planned]:
     return out
 
 
-def plan(answers: Answers, today: dt.date, with_record: bool = True) -> list[Planned]:
+def plan(answers: Answers, today: dt.date, with_record: bool = True,
+         statuses: Statuses = BUILT_IN) -> list[Planned]:
     """Every file of a new repository, the organisation's first."""
     env = _env()
     team = answers.teams[0][0] if answers.teams else ""
@@ -236,7 +240,7 @@ def plan(answers: Answers, today: dt.date, with_record: bool = True) -> list[Pla
             "first-record.yaml.j2", title=FIRST_TITLE, org=answers.org, team=team,
             deciders=f"The {team} team", date=today,
             review_by=today + dt.timedelta(days=365)), False))
-    return out + tool_files(answers.ci)
+    return out + tool_files(answers.ci, statuses)
 
 
 # --- writing and checking --------------------------------------------------------------------
@@ -290,11 +294,11 @@ class Difference:
     diff: str  # a unified diff, or why there is none (missing, unreadable)
 
 
-def check(repo: Path, ci: str) -> list[Difference]:
+def check(repo: Path, ci: str, statuses: Statuses = BUILT_IN) -> list[Difference]:
     """The tool's files that differ from what this version writes, or are missing."""
     out = []
     version = default_requirement().replace("==", " ", 1)
-    for p in tool_files(ci):
+    for p in tool_files(ci, statuses):
         path = repo / p.path
         if not path.exists() and not path.is_symlink():
             out.append(Difference(p.path, "missing: `decisions init` writes it\n"))

@@ -54,11 +54,15 @@ from .render.urls import (
     record_uri,
     timeline_uri,
 )
+from .rules.core import markdown_texts
 from .search import Document, text_body
 from .yamlfile import YamlProblem, read_text
 
 SUMMARY_MARKER = "<!-- decisions:summary -->"
 RULES_MARKER = "<!-- decisions:rules -->"
+STATUSES_MARKER = "<!-- decisions:statuses -->"
+MERMAID_ASSETS = "assets/mermaid/"  # what assets/diagrams.js loads on a page with a diagram
+MARKERS = (SUMMARY_MARKER, RULES_MARKER, STATUSES_MARKER)
 MAX_SHOWN = 20  # errors listed when a strict build stops; validate lists them all
 
 
@@ -121,6 +125,17 @@ class Site:
     @property
     def errors(self) -> list[Finding]:
         return self.context.decisions.errors
+
+    @functools.cached_property
+    def _diagrams(self) -> bool:
+        """Whether a record may hold a Mermaid diagram: any of its Markdown names Mermaid."""
+        return any("mermaid" in text for e in self.context.entries
+                   for _, text in markdown_texts(e.record))
+
+    def needs(self, uri: str) -> bool:
+        """Whether the site gets a packaged file: Mermaid (5.5 MB) only when a record may
+        draw with it."""
+        return self._diagrams or not uri.startswith(MERMAID_ASSETS)
 
     def files(self) -> dict[str, str]:
         """src_uri -> content of every generated data file."""
@@ -197,6 +212,9 @@ class Site:
                                                                              src_uri))
         if RULES_MARKER in markdown:
             markdown = markdown.replace(RULES_MARKER, pages.render_rules(self.context.config))
+        if STATUSES_MARKER in markdown:
+            markdown = markdown.replace(STATUSES_MARKER,
+                                        pages.render_statuses(self.context, src_uri))
         return markdown
 
     @staticmethod
@@ -206,7 +224,7 @@ class Site:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        return SUMMARY_MARKER in text or RULES_MARKER in text
+        return any(marker in text for marker in MARKERS)
 
     @functools.cached_property
     def _broken(self) -> list[Path]:

@@ -22,8 +22,9 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import DecisionsError
 from ..findings import display
 from ..loader import load_record
-from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, PathLine, Record, Status
+from ..model import IN_FORCE, MAX_GUESSES, RECORD_FILE, PathLine, Record, Status, validate_record
 from ..recordfile import SCHEMA_LINE, create, dump, file_name, next_number, record_id
+from ..statuses import BUILT_IN, Statuses
 from ..yamlfile import YamlProblem, parse
 from . import images
 from .document import parse_document
@@ -236,16 +237,16 @@ def _classify(src: Source) -> str:
 
 
 
-def _known(root: Path, root_abs: Path) -> _Known:
+def _known(root: Path, root_abs: Path, statuses: Statuses) -> _Known:
     known = _Known()
     for path in sorted(root.glob("*.yaml")):
         if not RECORD_FILE.match(path.name):
             continue
-        record = load_record(path).record
+        record = load_record(path, statuses).record
         if record is None:  # `decisions validate` reports it; nothing to compare against
             continue
         rid = path.name[:-5]
-        known.status[rid] = record.status
+        known.status[rid] = record.means
         known.by_title[(_title_key(record.title), record.date)] = rid
         if record.imported is not None:
             for where in _source_paths(record.imported.source, root_abs):
@@ -266,12 +267,14 @@ class Run:
     existing records, and the writing of each."""
 
     def __init__(self, root: Path, *, team: str | None, today: dt.date, dry_run: bool,
-                 within: Path | None = None, source_url: str | None = None) -> None:
+                 within: Path | None = None, source_url: str | None = None,
+                 statuses: Statuses = BUILT_IN) -> None:
         self.root = root
         self.root_abs = Path(os.path.realpath(root))
         self.team, self.today, self.dry_run, self.within = team, today, dry_run, within
         self.source_url = source_url
-        self.known = _known(root, self.root_abs)
+        self.statuses = statuses
+        self.known = _known(root, self.root_abs, statuses)
         self.plans: list[_Plan] = []
         self.by_source: dict[Path, _Plan] = {}  # each plan by its source, resolved
         self.by_name: dict[str, list[_Plan]] = {}  # each plan by its source's name_key
@@ -322,14 +325,16 @@ class Run:
         name = src.path.name
         try:
             doc = parse_document(text, lambda heading: section_kind(heading) is not None)
-            draft = map_document(doc, file_name=name, team=self.team, today=self.today)
+            draft = map_document(doc, file_name=name, team=self.team, today=self.today,
+                                 statuses=self.statuses)
         except NotAnAdr as e:
             if kind == "bare":
                 raise Skip(f"no file extension, and {e}") from None
             raise Skip(str(e)) from None
         except Exception as e:  # one odd file must not stop a run of hundreds, nor be dropped
             draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
-                              why=f"{type(e).__name__}: {e}; please report this")
+                              why=f"{type(e).__name__}: {e}; please report this",
+                              statuses=self.statuses)
         key = (_title_key(draft.title), draft.date)
         if key in self.known.by_title:
             raise Skip(f"already imported: {self.known.by_title[key]} has the same title and "
@@ -347,10 +352,11 @@ class Run:
         plan.draft = record.draft
         plan.check.extend(notes)
         try:  # the fields alone, before numbering: a mapping bug must not cost a number
-            Record.model_validate(record.data())
+            validate_record(record.data(), self.statuses)
         except ValidationError as e:
             draft = raw_draft(text, file_name=name, team=self.team, today=self.today,
-                              why=f"{_first_error(e)}; please report this")
+                              why=f"{_first_error(e)}; please report this",
+                              statuses=self.statuses)
             plan = _Plan(src.path, source, folder, base, plan.shown, draft, draft.status,
                          check=list(draft.check), guesses=list(draft.guesses))
         self._titles[key] = src.path
@@ -418,7 +424,7 @@ class Run:
                     plan.relation_links.append((title, rel.target))
                     self.notes.append(f"{target}: add {plan.id} (from {display(plan.given)}) "
                                       "to its supersedes, then set that record's status to "
-                                      "superseded")
+                                      f"{self.superseded}")
                     continue
                 newer, older = (plan, target) if rel.kind == SUPERSEDES else (target, plan)
                 assert isinstance(newer, _Plan)
@@ -426,8 +432,8 @@ class Run:
                         and newer.status in IN_FORCE and (newer, older) not in edges:
                     # Listed all the same (it is what the ADR says); the old record's status is
                     # for a person to change, since existing records are never rewritten.
-                    self.notes.append(f"{older}: set status to superseded; {newer.id} (from "
-                                      f"{display(newer.given)}) supersedes it")
+                    self.notes.append(f"{older}: set status to {self.superseded}; {newer.id} "
+                                      f"(from {display(newer.given)}) supersedes it")
                 if (older, newer) in edges:
                     plan.check.append(f"supersedes: {rel.text!r} and this record name each "
                                       "other; the link is left out")
@@ -436,7 +442,20 @@ class Run:
                     edges.append((newer, older))
         for newer, older in edges:
             newer.supersedes.append(older)
-        _settle_statuses(self.plans, edges)
+        _settle_statuses(self.plans, edges, self.statuses)
+
+    @property
+    def superseded(self) -> str:
+        """The organisation's word for superseded ('superseded' or 'replaced', say)."""
+        return " or ".join(self.statuses.named("superseded"))
+
+    def status_name(self, plan: _Plan) -> str:
+        """The record's status: the organisation's status the source named, while it still
+        means what the record settled on, else the organisation's word for that."""
+        named = plan.draft.status_name
+        if named is not None and self.statuses.means(named) == plan.status:
+            return named
+        return self.statuses.word(plan.status)
 
     def assemble(self, plan: _Plan, draft: Draft, links: Sequence[tuple[str, str]],
                  guesses: Sequence[tuple[str, str]] = ()) -> ImportedRecord:
@@ -447,7 +466,8 @@ class Run:
             rest = listed[MAX_GUESSES - 1:]
             listed[MAX_GUESSES - 1:] = [(rest[0][0], f"and {len(rest)} more fields with links "
                                                      "resolved by their file name alone")]
-        return ImportedRecord(draft, plan.status, plan.shown, self.today, tuple(listed),
+        return ImportedRecord(draft, plan.status, self.status_name(plan), plan.shown,
+                              self.today, tuple(listed),
                               tuple(s if isinstance(s, str) else s.id for s in plan.supersedes),
                               tuple(links))
 
@@ -482,9 +502,9 @@ class Run:
         base = SourceOutcome(plan.given, False, form=plan.draft.form, problem=True)
         try:
             record, resolver = self.resolved(plan)
-            expected = Record.model_validate(record.data())
+            expected = validate_record(record.data(), self.statuses)
             text = render(record, plan)
-            _verify(text, expected)
+            _verify(text, expected, self.statuses)
         except (ValidationError, ValueError, TypeError) as e:
             return replace(base, reason=f"internal error, nothing written ({e}); please "
                                         "report this")
@@ -496,7 +516,7 @@ class Run:
             if number != plan.number:
                 plan.number = number
                 record, resolver = self.resolved(plan)
-                expected = Record.model_validate(record.data())
+                expected = validate_record(record.data(), self.statuses)
                 text = render(record, plan)
                 self.notes.extend(f"{display(p.given)}: its record names an old id for "
                                   f"{display(plan.given)}; use {plan.id}" for p in self.plans
@@ -511,7 +531,7 @@ class Run:
             except OSError as e:
                 path = self.root / file_name(plan.number, plan.draft.slug)
                 return replace(base, reason=f"cannot write {display(path)}: {e.strerror or e}")
-            loaded = load_record(path)
+            loaded = load_record(path, self.statuses)
             if loaded.record != expected:
                 path.unlink()  # ours, just written: leave nothing half-right behind
                 why = loaded.findings[0].format() if loaded.findings else \
@@ -532,13 +552,14 @@ class Run:
 
 
 def run(paths: Sequence[Path], root: Path, *, team: str | None, today: dt.date,
-        dry_run: bool, within: Path | None = None, source_url: str | None = None) -> ImportResult:
+        dry_run: bool, within: Path | None = None, source_url: str | None = None,
+        statuses: Statuses = BUILT_IN) -> ImportResult:
     """Import the ADRs under `paths` into the decisions folder `root`. Images are copied
     only from inside `within`, or else from inside the folder each ADR was found in (the
     ADR's own folder when it was named). `source_url` is the web address of that folder
     (ending in /), for the links to files the site does not publish."""
     return Run(root, team=team, today=today, dry_run=dry_run, within=within,
-               source_url=source_url)(paths)
+               source_url=source_url, statuses=statuses)(paths)
 
 
 def _shown(given: Path, source: Path, root_abs: Path) -> str:
@@ -588,16 +609,20 @@ def _guess(plan: _Plan, path: str, note: str) -> None:
     plan.guesses.insert(0, (path, note))
 
 
-def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]]) -> None:
+def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]],
+                     statuses: Statuses) -> None:
+    """Superseded exactly when an imported record in force replaces it (as the rules want),
+    by what each status means; the guess names the organisation's words."""
     changed = True
     while changed:  # a record made superseded is in force and can make another superseded
         changed = False
         for plan in plans:
             by = [n for n, o in edges if o is plan and n.status in IN_FORCE]
             if by and plan.status != "superseded":
-                _guess(plan, "status", f"set to superseded, since {by[0].id} (from "
-                                       f"{display(by[0].given)}) replaces it (the source says "
-                                       f"{plan.status})")
+                said = plan.draft.status_name or plan.status
+                _guess(plan, "status", f"set to {statuses.word('superseded')}, since {by[0].id} "
+                                       f"(from {display(by[0].given)}) replaces it (the source "
+                                       f"says {said})")
                 plan.status = "superseded"
                 changed = True
     for plan in plans:
@@ -605,8 +630,8 @@ def _settle_statuses(plans: list[_Plan], edges: list[tuple[_Plan, _Plan | str]])
                 o is plan and n.status in IN_FORCE for n, o in edges):
             plan.status = "deprecated"
             _guess(plan, "status", "superseded in the source, but no imported record in force "
-                                   "replaces it; set to deprecated until one lists it in "
-                                   "supersedes")
+                                   f"replaces it; set to {statuses.word('deprecated')} until "
+                                   "one lists it in supersedes")
 
 
 def render(record: ImportedRecord, plan: _Plan) -> str:
@@ -620,10 +645,10 @@ def render(record: ImportedRecord, plan: _Plan) -> str:
     return dump(record.data(), header)
 
 
-def _verify(text: str, expected: Record) -> None:
+def _verify(text: str, expected: Record, statuses: Statuses) -> None:
     """The YAML reads back as the record meant; raises ValueError when it does not."""
     try:
-        got = Record.model_validate(parse(text))
+        got = validate_record(parse(text), statuses)
     except (YamlProblem, ValidationError) as e:
         raise ValueError(str(e)) from None
     if got != expected:

@@ -18,6 +18,7 @@ from typing import Any
 from ..chars import plain_line
 from ..model import LIVE, Approach, Status
 from ..recordfile import TODO_CATEGORY, TODO_TEAM, slug
+from ..statuses import BUILT_IN, Statuses
 from . import fields
 from .choice import TODO_CHOSEN, choose
 from .document import AdrDocument, plain, tidy
@@ -61,7 +62,7 @@ class Draft:
     form: str  # the layout recognised, for the report: 'Nygard', 'MADR 2', ...
     file_name: str
     title: str
-    status: Status
+    status: Status  # what the source's status means
     date: dt.date
     team: str
     deciders: tuple[str, ...]
@@ -80,6 +81,7 @@ class Draft:
     todo: tuple[str, ...] = ()  # required fields written as TODO
     check: tuple[str, ...] = ()  # notes for a person, not about one value
     guesses: tuple[tuple[str, str], ...] = ()  # (field path, note)
+    status_name: str | None = None  # the organisation's status the source names, if any
 
     @property
     def slug(self) -> str:
@@ -119,7 +121,8 @@ class ImportedRecord:
     settled status, what it supersedes and links to, and where it came from."""
 
     draft: Draft
-    status: Status
+    status: Status  # what the record's status means, once settled
+    name: str  # the status as the record writes it: the organisation's name for it
     source: str  # imported.source
     day: dt.date  # imported.date
     guesses: tuple[tuple[str, str], ...]
@@ -144,7 +147,7 @@ class ImportedRecord:
     def data(self) -> dict[str, Any]:
         """The record's fields for the YAML emitter, in the order they are written."""
         d = self.draft
-        out: dict[str, Any] = {"title": d.title, "status": self.status, "date": d.date,
+        out: dict[str, Any] = {"title": d.title, "status": self.name, "date": d.date,
                                "team": d.team, "deciders": list(d.deciders)}
         if d.consulted:
             out["consulted"] = list(d.consulted)
@@ -261,7 +264,7 @@ def _options(options: tuple[Considered, ...], chosen: str) -> tuple[tuple[Option
 
 
 def map_document(doc: AdrDocument, *, file_name: str, team: str | None,
-                 today: dt.date) -> Draft:
+                 today: dt.date, statuses: Statuses = BUILT_IN) -> Draft:
     """The record fields for one ADR. Raises NotAnAdr when it has no ADR structure."""
     metadata = read_metadata(doc)
     reading = read_sections(doc.sections, metadata)
@@ -274,7 +277,7 @@ def map_document(doc: AdrDocument, *, file_name: str, team: str | None,
     relations = unique([*reading.relations, *(r for text in reading.prose
                                               for r in relations_in(text)[0])])
     title, found = fields.title(doc, reading.meta, file_name)
-    status, relations, said = fields.status(reading.meta.get("status"), relations)
+    status, relations, said = fields.status(reading.meta.get("status"), relations, statuses)
     date, dated = fields.date(reading.meta.get("date"), file_name, today)
     owner, owned = fields.team(team)
     deciders, decided = fields.deciders(reading.meta)
@@ -292,7 +295,8 @@ def map_document(doc: AdrDocument, *, file_name: str, team: str | None,
     notes += described
     return Draft(
         form=fields.form(doc, reading, metadata.from_list, file_name), file_name=file_name,
-        title=title, status=status, date=date, team=owner, deciders=tuple(deciders),
+        title=title, status=status.means, status_name=status.name, date=date, team=owner,
+        deciders=tuple(deciders),
         context=context, options=options, chosen=choice.chosen, rationale=markdown(rationale),
         consulted=tuple(fields.names(reading.meta.get("consulted"))),
         tags=tuple(fields.tags(reading.meta)), drivers=reading.drivers, good=reading.good,
@@ -302,14 +306,14 @@ def map_document(doc: AdrDocument, *, file_name: str, team: str | None,
 
 
 def raw_draft(text: str, *, file_name: str, team: str | None, today: dt.date,
-              why: str) -> Draft:
+              why: str, statuses: Statuses = BUILT_IN) -> Draft:
     """A record holding the ADR's whole text in `context`, for an ADR that could not be mapped:
     everything else is a TODO or a guess, and nothing is lost."""
     heading = _ATX_HEADING.search(text)
     # the heading's text without the spaces and closing #s after it (at least one character)
     title = plain_line(clean_title(plain(heading["rest"][:1] + heading["rest"][1:].rstrip(
         " \t#")), file_name)).strip() if heading else ""
-    guesses = [("status", "the ADR could not be read; set to proposed")]
+    guesses = [("status", f"the ADR could not be read; set to {statuses.word('proposed')}")]
     if not title or len(title) > 200 or len(title) < 3:
         title = FILE_PREFIX.sub("", stem(file_name)).replace("-", " ").replace("_", " ")
         title = (title[:1].upper() + title[1:]).strip()[:200]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..chars import plain_line
 from ..errors import DecisionsError
-from ..model import Status
+from ..model import Status, Statuses
 from ..recordfile import TODO_TEAM
 from .document import LINK, AdrDocument, one_line, plain, unescape
 from .metadata import meta_key
@@ -27,6 +27,7 @@ from .vocabulary import (
     clean_title,
     file_date,
     map_status,
+    own_status,
     parse_date,
     partial_date,
 )
@@ -128,32 +129,63 @@ def form(doc: AdrDocument, reading: AdrReading, from_list: frozenset[str], file_
     return "ADR (unrecognised layout)"
 
 
-def status(raw: Any, relations: tuple[Relation, ...]
-           ) -> tuple[Status, tuple[Relation, ...], Notes]:
-    """The status, and the relations with any the status line names."""
+@dataclass(frozen=True)
+class StatusRead:
+    """What an ADR's status line says: what it means, and the organisation's status it
+    names word for word (None: the record takes the organisation's word for the meaning)."""
+
+    means: Status
+    name: str | None = None
+
+
+def _as(meaning: Status, statuses: Statuses) -> str:
+    """'trial (which means accepted here)', or the meaning itself where it is its own word;
+    with the other names the organisation has for it."""
+    names = statuses.named(meaning)
+    word = names[0]
+    out = word if word == meaning else f"{word} (which means {meaning} here)"
+    others = names[1:]
+    if others:
+        out += f"; {' and '.join(others)} mean{'s' * (len(others) == 1)} {meaning} too"
+    return out
+
+
+def status(raw: Any, relations: tuple[Relation, ...], statuses: Statuses
+           ) -> tuple[StatusRead, tuple[Relation, ...], Notes]:
+    """The status, and the relations with any the status line names. A status the
+    organisation lists (config.yaml `statuses:`) is taken as it is; any other wording is
+    read as one of the five meanings, with the organisation's word for it."""
     text = "" if raw is None else one_line(str(raw))
     if text:
         alone, found = relation_line(text)
         relations = unique([*relations, *found])
         if alone:
             text = ""  # 'superseded by [ADR-0005](0005-x.md)': the relation says it all
+    own = own_status(text, statuses) if text else None
+    if own is not None:
+        means = statuses.means(own)
+        assert means is not None
+        kept = (f"- Original status: {text}",) if LINK.search(text) else ()
+        return StatusRead(means, own), relations, Notes(metadata=kept)
     value, how = map_status(text)
     if value is None:
         if any(r.kind == SUPERSEDED_BY for r in relations):
-            return "superseded", relations, Notes()
-        return "proposed", relations, Notes(guesses=(
-            ("status", "the source states no status; set to proposed"),))
+            return StatusRead("superseded"), relations, Notes()
+        return StatusRead("proposed"), relations, Notes(guesses=(
+            ("status", f"the source states no status; set to {_as('proposed', statuses)}"),))
     shown = one_line(plain(text))
     guesses: tuple[tuple[str, str], ...] = ()
-    if how == "mapped":
-        guesses = (("status", f"the source says {shown!r}, read as {value}"),)
+    read = _as(value, statuses)
+    if how == "mapped" or (how == "standard" and read != value):
+        guesses = (("status", f"the source says {shown!r}, read as {read}"),)
     elif how == "close":
-        guesses = (("status", f"the source says {shown!r}, read as {value} (the closest "
+        guesses = (("status", f"the source says {shown!r}, read as {read} (the closest "
                               "known word)"),)
     elif how == "unknown":
-        guesses = (("status", f"{shown!r} is not a known status; set to proposed"),)
+        guesses = (("status", f"{shown!r} is not a known status; set to "
+                              f"{_as('proposed', statuses)}"),)
     kept = (f"- Original status: {text}",) if how != "standard" or LINK.search(text) else ()
-    return value, relations, Notes(guesses=guesses, metadata=kept)
+    return StatusRead(value), relations, Notes(guesses=guesses, metadata=kept)
 
 
 def date(raw: Any, file_name: str, today: dt.date) -> tuple[dt.date, Notes]:

@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Any
 
-from ..model import STATUSES, Status
+from ..model import STATUSES, Status, Statuses
 from .document import LINK, one_line, plain
 
 # A heading, lowercased and without numbering -> what the section holds. Headings not listed
@@ -210,6 +210,17 @@ def status_phrase(text: str) -> str:
     text = _STRUCK.sub(" ", text)  # `~~Proposed~~ Accepted`
     text = LINK.sub(" ", text)
     return one_line(plain(text)).lower().strip(" .:;,!*_-")
+
+
+_NAME_GAPS = re.compile(r"[\s_]+")
+
+
+def own_status(text: str, statuses: Statuses) -> str | None:
+    """The organisation's status the text names, word for word ('In review' is in-review),
+    or None."""
+    words = _STATUS_LABEL.sub("", status_phrase(text))
+    name = _NAME_GAPS.sub("-", words)
+    return name if statuses.get(name) is not None else None
 
 
 def map_status(text: str) -> tuple[Status | None, str]:

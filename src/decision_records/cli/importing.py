@@ -109,6 +109,6 @@ def import_adrs(root: Path, paths: tuple[Path, ...], dry_run: bool, team: str | 
                         f"{len(folders)}; import one folder at a time")
         source_url = source_url if source_url.endswith("/") else source_url + "/"
     result = run(list(paths), root, team=team, today=today_or_exit(), dry_run=dry_run,
-                 within=within, source_url=source_url)
+                 within=within, source_url=source_url, statuses=config.status_table)
     echo(report(result), nl=False)
     sys.exit(1 if result.failed else 0)

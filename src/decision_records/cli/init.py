@@ -10,8 +10,10 @@ import click
 
 from .. import scaffold
 from ..chars import escape
+from ..config import Config
 from ..findings import display
 from ..loader import ConfigError, load_config
+from ..statuses import BUILT_IN, Statuses
 from .common import Exit2, today_or_exit
 
 NEXT = """
@@ -42,21 +44,34 @@ def _org(value: str) -> str:
     return value.strip()
 
 
-def _config_teams(repo: Path) -> tuple[tuple[str, int], ...]:
-    """The teams of an existing decisions/config.yaml, with their budgets."""
+def _existing_config(repo: Path) -> Config | None:
+    """The repository's decisions/config.yaml, if it has one."""
     folder = repo / "decisions"
     if not (folder / "config.yaml").is_file():
-        return ()
+        return None
     try:
-        config = load_config(folder)
+        return load_config(folder)
     except ConfigError as e:
         raise Exit2(f"{e}\nfix decisions/config.yaml first") from None
+
+
+def _config_teams(repo: Path) -> tuple[tuple[str, int], ...]:
+    """The teams of an existing decisions/config.yaml, with their budgets."""
+    config = _existing_config(repo)
+    if config is None:
+        return ()
     return tuple((t.name, config.default_tokens if t.tokens is None else t.tokens)
                  for t in config.teams)
 
 
+def _statuses(repo: Path) -> Statuses:
+    """The statuses the record schema lists: the organisation's, once config.yaml has any."""
+    config = _existing_config(repo)
+    return BUILT_IN if config is None else config.status_table
+
+
 def _check(repo: Path, ci: str) -> None:
-    differences = scaffold.check(repo, ci)
+    differences = scaffold.check(repo, ci, _statuses(repo))
     for d in differences:
         click.echo(f"{d.path} differs from what this version writes:\n{d.diff}")
     total = len(scaffold.tool_files(ci))
@@ -157,7 +172,7 @@ def _answers(repo: Path, recorded: tuple[str, str] | None, org: str | None,
 
 
 def _write(repo: Path, answers: scaffold.Answers, dry_run: bool) -> None:
-    planned = scaffold.plan(answers, today_or_exit())
+    planned = scaffold.plan(answers, today_or_exit(), statuses=_statuses(repo))
     record = f"decisions/{scaffold.first_record_name()}"
     if not (repo / record).exists() and scaffold.has_records(repo):
         planned = [p for p in planned if p.path != record]

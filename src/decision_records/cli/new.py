@@ -94,16 +94,15 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
     require_folder(root)
     if interactive is None:
         interactive = sys.stdin.isatty()
-    if team is not None or category is not None or interactive:
-        config = open_config(root)
-        teams = [t.name for t in config.teams]
-        cats = config.categories
-        if team is not None and (problem := _team_problem(
-                team, teams, f"--team '{escape(team)}'")):
-            raise Exit2(problem)
-        if category is not None and (problem := _category_problem(
-                category, cats, f"--category '{escape(category)}'")):
-            raise Exit2(problem)
+    config = open_config(root)  # its teams and categories, and its word for proposed
+    teams = [t.name for t in config.teams]
+    cats = config.categories
+    if team is not None and (problem := _team_problem(
+            team, teams, f"--team '{escape(team)}'")):
+        raise Exit2(problem)
+    if category is not None and (problem := _category_problem(
+            category, cats, f"--category '{escape(category)}'")):
+        raise Exit2(problem)
     if interactive:
         title = title or click.prompt(
             "Title (what is decided, e.g. 'Buy a paging service')",
@@ -135,7 +134,8 @@ def new(root: Path, title: str | None, team: str | None, category: str | None,
     problem = _title_problem(title.strip())
     if problem is not None:
         raise Exit2(f"TITLE: {problem}")
-    path = create_record(root, title.strip(), team, category, today_or_exit(), options)
+    path = create_record(root, title.strip(), team, category, today_or_exit(), options,
+                         config.status_table)
     echo(display(path))
 
 

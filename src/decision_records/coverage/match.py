@@ -59,7 +59,8 @@ class Mention:
 
     def item(self) -> MentionItem:
         return MentionItem(id=self.entry.id, status=self.entry.record.status,
-                           option=self.option, chosen=self.chosen)
+                           means=self.entry.record.means, option=self.option,
+                           chosen=self.chosen)
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,14 @@ class Dependency:
             return "no record names it"
         if self.status == "covered":
             shown = [m for m in self.mentions
-                     if m.chosen and m.entry.record.status == "accepted"]
-            return "chosen in " + ", ".join(f"{m.entry.short} (accepted)" for m in shown)
+                     if m.chosen and m.entry.record.means == "accepted"]
+            return "chosen in " + ", ".join(f"{m.entry.short} ({m.entry.record.status})"
+                                            for m in shown)
         if self.status == "pending":
             shown = [m for m in self.mentions
-                     if m.chosen and m.entry.record.status == "proposed"]
-            return "chosen in " + ", ".join(f"{m.entry.short} (proposed)" for m in shown) + \
-                ", not yet accepted"
+                     if m.chosen and m.entry.record.means == "proposed"]
+            return "chosen in " + ", ".join(f"{m.entry.short} ({m.entry.record.status})"
+                                            for m in shown) + ", not yet accepted"
         parts = []
         for m in self.mentions:
             if m.chosen:
@@ -188,9 +190,9 @@ def mentions(decisions: Decisions) -> dict[str, list[Mention]]:
 
 
 def status_of(named: list[Mention]) -> str:
-    if any(m.chosen and m.entry.record.status == "accepted" for m in named):
+    if any(m.chosen and m.entry.record.means == "accepted" for m in named):
         return "covered"
-    if any(m.chosen and m.entry.record.status == "proposed" for m in named):
+    if any(m.chosen and m.entry.record.means == "proposed" for m in named):
         return "pending"
     return "contradicted" if named else "uncovered"
 
@@ -262,7 +264,7 @@ def join(inventory: Inventory, decisions: Decisions,
     unused: dict[str, list[Entry]] = defaultdict(list)
     for e in decisions.entries:
         chosen = e.record.chosen
-        if e.record.status != "accepted" or chosen is None:
+        if e.record.means != "accepted" or chosen is None:
             continue
         visible = [r for r in dict.fromkeys(normalise(p) for p in chosen.packages)
                    if kind_of(r) in inventory.kinds]

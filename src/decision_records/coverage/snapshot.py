@@ -28,6 +28,7 @@ class MentionItem(Shape):
 
     id: str
     status: str
+    means: str | None = None  # what the status means (older files lack it)
     option: str
     chosen: bool
 

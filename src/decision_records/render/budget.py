@@ -177,7 +177,7 @@ def tokens_note(entry: Entry, ctx: RenderContext) -> Markup | str:
     tokens = r.chosen_tokens
     left = f"team {r.team} has {team.remaining} of {team.budget} left"
     spend = Markup("<b>{}</b> innovation token{}").format(tokens, _s(tokens))
-    if r.status == "proposed":
+    if r.means == "proposed":
         after = team.remaining - tokens
         if tokens:
             return Markup("Would spend {} if accepted; {} now, {} after.").format(
@@ -186,10 +186,10 @@ def tokens_note(entry: Entry, ctx: RenderContext) -> Markup | str:
     if r.tokens_released is not None:
         return Markup("Spent {}, given back on {}; {}.").format(
             spend, r.tokens_released.date.isoformat(), left)
-    if r.status == "accepted":
+    if r.means == "accepted":
         if tokens:
             return Markup("Spends {}; after it, {}.").format(spend, left)
         return f"Spends no innovation tokens; {left}."
-    if r.status == "rejected":
-        return f"Rejected, so it spends nothing; {left}."
+    if r.means == "rejected":
+        return f"{r.status.capitalize()}, so it spends nothing; {left}."
     return f"No longer spends tokens ({r.status}); {left}."

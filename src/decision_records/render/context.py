@@ -20,6 +20,7 @@ from ..records import Decisions
 from ..review import Drift, Review, review
 from ..signals.maturity import Verdicts
 from ..signals.snapshot import Category
+from ..statuses import Statuses
 from .urls import Urls
 
 
@@ -47,6 +48,15 @@ class RenderContext:
     @property
     def ledger(self) -> Ledger:
         return self.decisions.ledger
+
+    @property
+    def statuses(self) -> Statuses:
+        return self.decisions.config.status_table
+
+    def filtered(self, meaning: str) -> str:
+        """The index's query for the records whose status means `meaning`: by its meaning
+        where the organisation has statuses of its own, else by the status itself."""
+        return f"means={meaning}" if self.statuses.own else f"status={meaning}"
 
     @property
     def currency(self) -> str:

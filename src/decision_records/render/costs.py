@@ -29,7 +29,7 @@ from ..costs import (
     quantity,
     total,
 )
-from ..model import APPROACHES, Entry, short_id
+from ..model import APPROACHES, LIVE, Entry, short_id
 from ..rules.costs import fragility
 from ..textsafe import md_inline
 from .context import RenderContext
@@ -507,7 +507,7 @@ class _CostBar:
 
 
 def _index(ctx: RenderContext, **filters: str) -> str:
-    query = "&".join(f"{k}={v}" for k, v in {"status": "accepted", **filters}.items())
+    query = "&".join([ctx.filtered("accepted"), *(f"{k}={v}" for k, v in filters.items())])
     return ctx.urls.href(COSTS_URI, INDEX_URI) + "?" + query
 
 
@@ -582,7 +582,7 @@ def render_costs_page(ctx: RenderContext) -> str:
                      key=lambda rc: -(rc.chosen.tco or 0) if rc.chosen else 0)[:10]
     not_costed = [rc for rc in accepted if rc.chosen is None or not rc.chosen.costed]
     close = [(rc_id, r) for rc_id, r in d.rankings.items() if r.fragile
-             and d.by_id[rc_id].record.status in ("proposed", "accepted")]
+             and d.by_id[rc_id].record.means in LIVE]
     bars, bars_desc, part_rows = approach_bars(accepted, currency, horizon)
     return render(
         "costs.html", priced=priced, currency=currency, horizon=horizon,

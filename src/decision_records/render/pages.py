@@ -16,6 +16,7 @@ from ..findings import Finding, count
 from ..model import APPROACHES, STATUSES, Entry
 from ..review import CycleEnding, Drift
 from ..rules import RULES, page_of, severity
+from ..statuses import MEANING
 from .context import RenderContext
 from .signals import package_anchor
 from .templates import render
@@ -70,7 +71,9 @@ def render_index(ctx: RenderContext) -> str:
         rows=rows(ctx, INDEX_URI, newest_first(entries)[:PAGE_SIZE]),
         years=[(y.year, y.count, y.href) for y in _years(ctx, INDEX_URI)],
         json_href=ctx.urls.href(INDEX_URI, JSON_URI),
-        statuses=[s for s in STATUSES if any(e.record.status == s for e in entries)],
+        statuses=_present(ctx.statuses.words, {e.record.status for e in entries}),
+        meanings=_present(STATUSES, {e.record.means for e in entries}) if ctx.statuses.own
+        else [],
         teams=sorted({e.record.team for e in entries}),
         categories=sorted({e.record.category for e in entries}), approaches=approaches,
         data_href=ctx.urls.href(INDEX_URI, INDEX_DATA_URI),
@@ -81,16 +84,22 @@ def render_index_data(ctx: RenderContext) -> str:
     """The index's rows as compact JSON: lookup tables, then one short array a record.
 
     [id, title, status, team, category, approach, tokens, date], the four middle fields as
-    positions in their tables; newest first, as the page lists them.
+    positions in their tables; newest first, as the page lists them. Beside the statuses,
+    `means` holds what each means and `colours` its badge's [background, text], if its own.
     """
     entries = newest_first(ctx.entries)
+    statuses = ctx.statuses
     tables: dict[str, list[str]] = {
-        "status": [s for s in STATUSES if any(e.record.status == s for e in entries)],
+        "status": _present(statuses.words, {e.record.status for e in entries}),
         "team": sorted({e.record.team for e in entries}),
         "category": sorted({e.record.category for e in entries}),
         "approach": ["", *APPROACHES],
     }
     where = {name: {v: i for i, v in enumerate(values)} for name, values in tables.items()}
+    # beside each status: what it means and its colours (the badge), [] when it has none
+    shown = [statuses.get(name) for name in tables["status"]]
+    extra = {"means": [s.means if s else "" for s in shown],
+             "colours": [[s.colour, s.text_colour] if s and s.colour else [] for s in shown]}
     records = []
     for e in entries:
         r = e.record
@@ -100,8 +109,12 @@ def render_index_data(ctx: RenderContext) -> str:
                         r.chosen_tokens, r.date.isoformat()])
     lines = ",\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":"))
                        for x in records)
-    head = json.dumps(tables, ensure_ascii=False, separators=(",", ":"))[:-1]
+    head = json.dumps({**tables, **extra}, ensure_ascii=False, separators=(",", ":"))[:-1]
     return head + ',"records":[\n' + lines + "\n]}\n"
+
+
+def _present(order: tuple[str, ...], found: set[str]) -> list[str]:
+    return [v for v in order if v in found]
 
 
 # --- the timeline ------------------------------------------------------------------------
@@ -176,7 +189,7 @@ def due_soon(ctx: RenderContext) -> list[Entry]:
     date has passed are `ctx.review.due`)."""
     horizon = ctx.today + REVIEW_WINDOW
     soon = [e for e in ctx.entries
-            if e.record.status == "accepted" and e.record.review_by is not None
+            if e.record.means == "accepted" and e.record.review_by is not None
             and ctx.today <= e.record.review_by <= horizon]
     return sorted(soon, key=lambda e: (e.record.review_by, e.id))
 
@@ -278,9 +291,10 @@ def render_summary(ctx: RenderContext, from_uri: str = "index.md", latest: int =
     """Figures for the home page: counts by status and the latest decisions."""
     entries = ctx.entries
     counts: Counter[str] = Counter(e.record.status for e in entries)
+    statuses = ctx.statuses
     recent = sorted(entries, key=lambda e: (e.record.date, e.id), reverse=True)[:latest]
     return render("summary.md", total=len(entries),
-                  counts=[(s, counts[s]) for s in STATUSES if counts[s]],
+                  counts=[(s, counts[s], statuses.get(s)) for s in statuses.words if counts[s]],
                   index_href=ctx.urls.href(from_uri, INDEX_URI),
                   latest=rows(ctx, from_uri, recent, "date"), problems=problems_line(ctx),
                   problems_href=ctx.urls.href(from_uri, PROBLEMS_URI),
@@ -298,6 +312,14 @@ def review_counts(ctx: RenderContext) -> list[tuple[str, int, str]]:
     return [p for p in parts if p[1]]
 
 
+def render_statuses(ctx: RenderContext, from_uri: str) -> str:
+    """The statuses records may have here: each name, its meaning, how many records use it
+    and what it says (config.yaml's description, or the meaning's)."""
+    counts: Counter[str] = Counter(e.record.status for e in ctx.entries)
+    return render("statuses.html", statuses=[(s, counts[s.name]) for s in ctx.statuses.names],
+                  index_href=ctx.urls.href(from_uri, INDEX_URI), meaning=MEANING)
+
+
 def render_rules(config: Config) -> str:
     """Every rule with its default and its severity here (from the config)."""
     lines = ["| Rule | Default | Here | What it checks |", "|---|---|---|---|"]
@@ -312,9 +334,11 @@ def render_rules(config: Config) -> str:
 
 def render_json(ctx: RenderContext) -> str:
     # one compact record a line: small to download, still readable line by line; a field at
-    # its default (empty, false, none) is left out, as the YAML leaves it out
+    # its default (empty, false, none) is left out, as the YAML leaves it out. `means` says
+    # what the status means, so another tool needs no config.yaml to read it
     lines = ",\n".join(
-        json.dumps({"id": e.id, **e.record.model_dump(mode="json", exclude_defaults=True)},
+        json.dumps({"id": e.id, **e.record.model_dump(mode="json", exclude_defaults=True),
+                    "means": e.record.means},
                    sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         for e in ctx.entries
     )

@@ -20,8 +20,10 @@ from .context import RenderContext
 from .costs import cost_section, score_section
 from .signals import option_badges
 from .templates import render, safe
-from .text import Resolve, safe_html, safe_inline
+from .text import DIAGRAM, Resolve, safe_html, safe_inline
 from .urls import BUDGET_URI, REVIEW_URI, record_uri
+
+DIAGRAMS_JS = "assets/diagrams.js"  # draws the page's Mermaid blocks; only where there are some
 
 APPROACH_LABEL = {"buy": "Buy", "adopt": "Adopt", "build": "Build"}
 
@@ -87,10 +89,10 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
     r = entry.record
     uri = record_uri(entry.id)
     resolve = link_resolver(ctx, uri)
-    verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.status, "Chosen")
+    verb = {"proposed": "Proposed", "rejected": "Rejected"}.get(r.means, "Chosen")
     links = [(link.title, resolve(link.url) or link.url) if not link.url.startswith(
         ("http:", "https:", "mailto:")) else (link.title, link.url) for link in r.links]
-    return render(
+    html = render(
         "record.html", entry=entry, problems=ctx.problems_of(entry),
         rule_href=_rule_href(ctx, uri),
         superseded_by=_links_to(ctx, uri, [e.id for e in ctx.decisions.superseded_by.get(
@@ -105,6 +107,9 @@ def render_record(entry: Entry, ctx: RenderContext) -> str:
         imported_href=ctx.urls.in_repository(r.imported.source) if r.imported else None,
         edit_href=ctx.urls.edit(entry), drifts=ctx.drifts.get(entry.id, []),
         review_href=ctx.urls.href(uri, REVIEW_URI) + "#drifted")
+    if DIAGRAM in html:
+        html += f'<script src="{ctx.urls.href(uri, DIAGRAMS_JS)}"></script>'
+    return html
 
 
 def search_text(record: Record) -> str:

@@ -6,6 +6,10 @@ final pass that drops links and images to anything but http(s), mailto, anchors 
 relative paths. A relative link is read as the record file sees it in the repository
 (`0009-help-scripts.yaml` is another record, `../docs/assets/x.png` a file of the site),
 and the caller's resolver turns it into the site's URL.
+
+A fenced `mermaid` block comes out as `<pre class="dr-mermaid">` with its source as text: it
+reads as written without script, and the record page then loads `assets/diagrams.js`, which
+draws it with the copy of Mermaid the site serves.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ class _SafeLinks(Treeprocessor):
 
 _LINKS = _SafeLinks()
 
+# Raw HTML is off, so only a fenced code block of language `mermaid` opens with this tag.
+_MERMAID = '<pre><code class="language-mermaid">'
+DIAGRAM = '<pre class="dr-mermaid"><code class="language-mermaid">'
+
 
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
@@ -83,7 +91,7 @@ def safe_html(text: str, resolve: Resolve | None = None) -> str:
     _MD.reset()
     _LINKS.resolve = resolve
     try:
-        return str(_MD.convert(text))
+        return str(_MD.convert(text)).replace(_MERMAID, DIAGRAM)
     except Exception:  # a failure no limit foresaw costs this text its formatting, no more
         _MD = _markdown()  # one stopped half-way leaves the converter's state behind
         return _as_written(text)

@@ -59,17 +59,19 @@ def supersession(ctx: Context) -> Iterator[Finding | None]:
             if target not in ids:
                 yield report("supersedes-unknown", e.path, ("supersedes", i),
                              f"no record '{target}'" + closest(target, list(ids)))
+    superseded = " or ".join(ctx.config.status_table.named("superseded"))
     for e in entries:
         by = ctx.decisions.superseded_by.get(e.id, ())
-        if e.record.status == "superseded" and not by:
+        status = e.record.status
+        if e.record.means == "superseded" and not by:
             yield report("superseded-status", e.path, ("status",),
-                         "status is superseded but no accepted record lists "
+                         f"status is {status} but no accepted record lists "
                          f"'{e.id}' in its supersedes; add it there or change the status")
-        elif by and e.record.status != "superseded":
+        elif by and e.record.means != "superseded":
             names = ", ".join(b.id for b in by)
             yield report("superseded-status", e.path, ("status",),
-                         f"{names} supersedes this record, so its status must be superseded "
-                         f"(it is {e.record.status})")
+                         f"{names} supersedes this record, so its status must be {superseded} "
+                         f"(it is {status})")
     yield from _cycles(entries, ids, report)
 
 

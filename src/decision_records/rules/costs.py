@@ -66,7 +66,7 @@ def scores_incomplete(ctx: Context) -> Iterator[Finding | None]:
 def chosen_not_top_scored(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         ranking = ctx.decisions.rankings.get(e.id)
-        if ranking is None or e.record.status not in LIVE:
+        if ranking is None or e.record.means not in LIVE:
             continue
         chosen = next((s for s in ranking.options if s.name == e.record.decision.chosen), None)
         leaders = ranking.leaders
@@ -84,7 +84,7 @@ def chosen_not_top_scored(ctx: Context) -> Iterator[Finding | None]:
 def fragile_winner(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         ranking = ctx.decisions.rankings.get(e.id)
-        if ranking is None or e.record.status not in LIVE or not ranking.fragile:
+        if ranking is None or e.record.means not in LIVE or not ranking.fragile:
             continue
         yield ctx.report("fragile-winner", e.path, ("drivers",),
                          fragility(ranking) + "; check the weights and scores, and say in the "
@@ -115,7 +115,7 @@ def not_costed(ctx: Context) -> Iterator[Finding | None]:
         return
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
-        if r.status != "accepted" or chosen is None or chosen.approach not in ("buy", "build"):
+        if r.means != "accepted" or chosen is None or chosen.approach not in ("buy", "build"):
             continue
         rc = ctx.decisions.costs.get(e.id)
         own = rc.chosen if rc else None

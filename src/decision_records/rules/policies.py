@@ -35,7 +35,7 @@ def cheaper_product(rc: RecordCosts | None, currency: str) -> str:
 def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
-        if r.status not in LIVE or chosen is None or chosen.approach != "build":
+        if r.means not in LIVE or chosen is None or chosen.approach != "build":
             continue
         cheaper = cheaper_product(ctx.decisions.costs.get(e.id), ctx.config.currency)
         if r.core:
@@ -60,7 +60,7 @@ def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
 def boring_first(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r = e.record
-        if r.status not in LIVE:
+        if r.means not in LIVE:
             continue
         for i, o in enumerate(r.options):
             if o.innovation_tokens == 0 or o.name != r.decision.chosen:
@@ -78,7 +78,7 @@ def operate_what_you_own(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
         runs_it = chosen is not None and chosen.approach in ("adopt", "build")
-        if r.status == "accepted" and chosen and runs_it and not r.on_call:
+        if r.means == "accepted" and chosen and runs_it and not r.on_call:
             yield ctx.report("operate-what-you-own", e.path, ("team",),
                              f"'{chosen.name}' is run by us ({chosen.approach}): name who is "
                              f"paged when it breaks in on_call (team {r.team} owns it)")
@@ -87,7 +87,7 @@ def operate_what_you_own(ctx: Context) -> Iterator[Finding | None]:
 def exit_plan(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         r, chosen = e.record, e.record.chosen
-        if (r.status == "accepted" and chosen and chosen.approach == "buy"
+        if (r.means == "accepted" and chosen and chosen.approach == "buy"
                 and not r.decision.exit_plan):
             yield ctx.report("exit-plan", e.path, ("decision", "chosen"),
                              f"'{chosen.name}' is bought: say in decision.exit_plan how we would "

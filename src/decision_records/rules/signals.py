@@ -33,7 +33,7 @@ def package_not_found(ctx: Context) -> Iterator[Finding | None]:
 
 def tokens_below_signals(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
-        if e.record.status not in LIVE:
+        if e.record.means not in LIVE:
             continue  # history: a rejected or retired record spends nothing
         for i, option in enumerate(e.record.options):
             verdict = _verdict(ctx, option.packages)
@@ -53,7 +53,7 @@ def tokens_below_signals(ctx: Context) -> Iterator[Finding | None]:
 def risky_choice(ctx: Context) -> Iterator[Finding | None]:
     for e in ctx.entries:
         chosen = e.record.chosen
-        if e.record.status not in LIVE or chosen is None:
+        if e.record.means not in LIVE or chosen is None:
             continue
         verdict = _verdict(ctx, chosen.packages)
         if verdict is not None and verdict.category == "risky" and any(
@@ -70,7 +70,7 @@ def end_of_life(ctx: Context) -> Iterator[Finding | None]:
     a proposed one that would choose such a cycle."""
     for e in ctx.entries:
         chosen = e.record.chosen
-        if e.record.status not in ("accepted", "proposed") or chosen is None:
+        if e.record.means not in LIVE or chosen is None:
             continue
         i = next(n for n, o in enumerate(e.record.options) if o is chosen)
         for j, ref in enumerate(chosen.packages):
@@ -78,7 +78,7 @@ def end_of_life(ctx: Context) -> Iterator[Finding | None]:
             cycle = cycle_of(held.signals) if held and held.status == "ok" else None
             if cycle is None or not cycle.has_ended(ctx.today):
                 continue
-            verb = "chose" if e.record.status == "accepted" else "would choose"
+            verb = "chose" if e.record.means == "accepted" else "would choose"
             what = (f"reached its end of life on {cycle.eol.isoformat()} "
                     f"({until(cycle.eol, ctx.today)})" if cycle.eol
                     else "has reached its end of life")

@@ -42,11 +42,26 @@
     });
   }
 
+  // A status's badge: the colour of what it means, or the organisation's own colour for it.
+  function badge(data, i) {
+    var means = (data.means && data.means[i]) || data.status[i];
+    var colours = (data.colours && data.colours[i]) || [];
+    var attrs = { "class": "dr-badge dr-status-" + means +
+                           (colours.length ? " dr-status-own" : "") };
+    if (colours.length) {
+      attrs.style = "--dr-status-bg: " + colours[0] + "; --dr-status-fg: " + colours[1];
+    }
+    if (means !== data.status[i]) attrs.title = data.status[i] + ": means " + means;
+    return text(element("span", attrs), data.status[i]);
+  }
+
   // [id, title, status, team, category, approach, tokens, date]; four are table positions.
+  // Beside the status table, `means` says what each status means (a filter of its own).
   function rowsFromData(data, recordHref) {
     return data.records.map(function (r) {
       var values = { status: data.status[r[2]], team: data.team[r[3]],
-                     category: data.category[r[4]], approach: data.approach[r[5]] };
+                     category: data.category[r[4]], approach: data.approach[r[5]],
+                     means: (data.means && data.means[r[2]]) || data.status[r[2]] };
       var short = r[0].split("-")[0];
       var tr = null;
       return {
@@ -56,13 +71,12 @@
         node: function () {
           if (tr) return tr;
           var href = recordHref.replace("{id}", r[0]);
-          tr = element("tr", { "data-status": values.status, "data-team": values.team,
-                               "data-category": values.category,
+          tr = element("tr", { "data-status": values.status, "data-means": values.means,
+                               "data-team": values.team, "data-category": values.category,
                                "data-approach": values.approach }, [
             element("td", {}, [text(element("a", { href: href }), short)]),
             element("td", {}, [text(element("a", { href: href }), r[1])]),
-            element("td", {}, [text(element("span", {
-              "class": "dr-badge dr-status-" + values.status }), values.status)]),
+            element("td", {}, [badge(data, r[2])]),
             text(element("td"), values.team), text(element("td"), values.category),
             text(element("td"), values.approach),
             text(element("td", { "class": "dr-num" }), String(r[6])), text(element("td"), r[7])
