@@ -34,7 +34,7 @@ COMMENTS: dict[Loc, str] = {
     ("core",): "true only if this capability is core to our business",
     # each option field is explained once, on the first option
     ("options", 0, "approach"): APPROACH_COMMENT,
-    ("options", 0, "packages"): "e.g. pypi:requests, npm:react, github:owner/repo",
+    ("options", 0, "packages"): "e.g. pypi:requests, npm:react, eol:postgresql@16",
     ("options", 0, "innovation_tokens"): "0: boring technology we already run; 1-3: something "
                                          "new",
     ("review_by",): "when to look at this again",
