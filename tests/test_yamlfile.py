@@ -143,9 +143,19 @@ def _construct(text: str) -> Any:
     ids=lambda v: None if not isinstance(v, str) else (v or "empty"),
 )
 def test_construct_converts_scalars(text: str, expected: object) -> None:
-    value = _construct(f"value: {text}\n")
-    assert value == {"value": expected}
-    assert type(value["value"]) is type(expected)
+    for _ in range(2):  # the second time from the loader's memory of plain scalars
+        value = _construct(f"value: {text}\n")
+        assert value == {"value": expected}
+        assert type(value["value"]) is type(expected)
+
+
+def test_the_memory_of_plain_scalars_is_bounded() -> None:
+    for i in range(yamlfile._PLAIN_MOST + 10):
+        compose(f"value: yes-{i}\n")
+    compose("value: y" + "e" * 100 + "\n")
+    assert len(yamlfile._PLAIN) <= yamlfile._PLAIN_MOST
+    assert not [v for v in yamlfile._PLAIN if len(v) > yamlfile._PLAIN_LONGEST]
+    assert _construct("value: no\n") == {"value": False}
 
 
 def test_construct_builds_nested_lists_and_mappings() -> None:

@@ -431,8 +431,9 @@ class Record(Strict):
 
     # The statuses this record was checked against (the organisation's, from the validation
     # context): what its status means is looked up there, so a copy with another status
-    # means what that one does.
-    _statuses: Statuses = PrivateAttr(default=BUILT_IN)
+    # means what that one does. A factory, not a default: pydantic deep-copies a default into
+    # every record (8 % of validating 3,000 records), and the statuses are never changed.
+    _statuses: Statuses = PrivateAttr(default_factory=lambda: BUILT_IN)
 
     @field_validator("status")
     @classmethod

@@ -27,6 +27,10 @@ _T = "tag:yaml.org,2002:"
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_PLAIN: dict[str, str] = {}  # plain scalar -> its tag, for the short ones, bounded
+_PLAIN_LONGEST, _PLAIN_MOST = 40, 20_000
+
+
 class Loader(_Base):  # type: ignore[misc]
     """The safe loader with a quicker tag resolver.
 
@@ -37,9 +41,17 @@ class Loader(_Base):  # type: ignore[misc]
     """
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and (
-                not implicit[0] or (value and value[0] not in self.yaml_implicit_resolvers)):
-            return _T + "str"
+        if kind is ScalarNode:
+            if not implicit[0] or (value and value[0] not in self.yaml_implicit_resolvers):
+                return _T + "str"
+            # a plain scalar's tag depends on its text alone, and records repeat the same
+            # short ones (true, 0, 2026-11-30, buy, accepted) thousands of times
+            tag = _PLAIN.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(value) <= _PLAIN_LONGEST and len(_PLAIN) < _PLAIN_MOST:
+                    _PLAIN[value] = tag
+            return tag
         return str(super().resolve(kind, value, implicit))
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:
