@@ -67,6 +67,13 @@ class Decisions:
         """Record id -> its options' cost of ownership over the configured horizon."""
         return costs_of(self.entries, self.config.rates)
 
+    def costs_for(self, entry: Entry) -> RecordCosts:
+        """One record's costs: taken from `costs` once the site has worked out every record's,
+        else worked out for it alone (the checks need a few, not 10,000)."""
+        if "costs" in self.__dict__:
+            return self.costs[entry.id]
+        return costs_of((entry,), self.config.rates)[entry.id]
+
     @cached_property
     def rankings(self) -> dict[str, Ranking]:
         """Record id -> its options' weighted scores (only records that score options)."""

@@ -112,9 +112,16 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
-def compose(text: str) -> Node | None:
+class _Shape(Loader):
+    """Composes for the positions alone, where no tag matters: none is worked out."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        return _STR
+
+
+def compose(text: str, loader: type[Loader] = Loader) -> Node | None:
     try:
-        return yaml.compose(text, Loader=Loader)
+        return yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -264,7 +271,7 @@ class Locator:
             self._loaded = True
             try:
                 text = read_text(self.path)  # refuses what load refused
-                self._root = compose(text)
+                self._root = compose(text, _Shape)
                 self._lines = text.split("\n")
             except YamlProblem:
                 self._root = None

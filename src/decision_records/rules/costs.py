@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..costs import Ranking, percent, points
+from ..costs import Ranking, figures_of, percent, points
 from ..findings import Finding
 from ..model import LIVE, Driver
 from .base import Context, closest
@@ -117,9 +117,7 @@ def not_costed(ctx: Context) -> Iterator[Finding | None]:
         r, chosen = e.record, e.record.chosen
         if r.means != "accepted" or chosen is None or chosen.approach not in ("buy", "build"):
             continue
-        rc = ctx.decisions.costs.get(e.id)
-        own = rc.chosen if rc else None
-        if own is None or own.costed:
+        if figures_of(chosen) is not None:  # not the whole costs of every record, in validate
             continue
         i = r.options.index(chosen)
         verb = "is bought" if chosen.approach == "buy" else "is built"

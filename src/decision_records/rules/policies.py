@@ -37,7 +37,7 @@ def buy_before_build(ctx: Context) -> Iterator[Finding | None]:
         r, chosen = e.record, e.record.chosen
         if r.means not in LIVE or chosen is None or chosen.approach != "build":
             continue
-        cheaper = cheaper_product(ctx.decisions.costs.get(e.id), ctx.config.currency)
+        cheaper = cheaper_product(ctx.decisions.costs_for(e), ctx.config.currency)
         if r.core:
             # the business's own capability may be built, unless a product is cheaper and
             # the record does not say why it will not do
