@@ -506,6 +506,19 @@ def test_old_imports_are_recognised_by_their_link(tmp_path: Path) -> None:
     assert outcome.reason == "already imported as 0001-ship-help-scripts-with-the-repository"
 
 
+@pytest.mark.parametrize("name", ["100%25-done.md", "a%20b.md", "50% off.md"])
+def test_an_adr_with_a_percent_in_its_name_is_known_the_second_time(tmp_path: Path,
+                                                                    name: str) -> None:
+    """imported.source is the path as it is, not a URL: '%25' in a file name is no '%'."""
+    root = _project(tmp_path)
+    (root / "notes").mkdir()
+    shutil.copy(root / "adr" / "0008-help-scripts", root / "notes" / name)
+    (first,) = _import(root, f"notes/{name}").outcomes
+    assert first.record is not None
+    (again,) = _import(root, f"notes/{name}").outcomes
+    assert again.reason == f"already imported as {first.record.stem}"
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 

@@ -199,13 +199,12 @@ def _repo(root_abs: Path) -> Path:
 
 
 def _source_paths(text: str, root_abs: Path) -> list[Path]:
-    """Where an `imported.source` (or an old import's link) may point: from the repository
-    root, or as given; none for a value no file can have: `%00` decodes to a NUL, which
-    the OS refuses to look up."""
-    decoded = unquote(text)
-    if "\x00" in decoded:
+    """Where an `imported.source` may point: from the repository root, or as given. It is
+    the path as written (`%25` in a file name is three characters, not a '%'); none for a
+    value no file can have (a NUL, which the OS refuses to look up)."""
+    if "\x00" in text:
         return []
-    path = Path(decoded)
+    path = Path(text)
     if path.is_absolute():
         return [Path(os.path.realpath(path))]
     return [Path(os.path.realpath(_repo(root_abs) / path)), Path(os.path.realpath(path))]
