@@ -112,7 +112,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
-class _Shape(Loader):
+class _PositionLoader(Loader):
     """Composes for the positions alone, where no tag matters: none is worked out."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
@@ -271,7 +271,7 @@ class Locator:
             self._loaded = True
             try:
                 text = read_text(self.path)  # refuses what load refused
-                self._root = compose(text, _Shape)
+                self._root = compose(text, _PositionLoader)
                 self._lines = text.split("\n")
             except YamlProblem:
                 self._root = None
