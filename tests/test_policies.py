@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import REPO, TODAY, VALID_RECORD, MakeDecisions, variant
+from decision_records.findings import Loc
 from decision_records.loader import load_decisions
 from decision_records.plugin import DOCS as PACKAGE_DOCS
 from decision_records.review import review
 from decision_records.rules import RULES, costs, policies
 from decision_records.rules import signals as signal_rules
+from decision_records.yamlfile import Locator
 
 # the policies are the rules with a page of their own that a config or a waiver can relax,
 # less those that read the signals snapshot (end-of-life)
@@ -121,6 +124,26 @@ def test_every_policy_rule_has_a_page_with_an_example() -> None:
 def test_shipped_records_pass_every_policy_at_default_severity() -> None:
     found = load_decisions(REPO / "decisions", TODAY).findings
     assert [f.format() for f in found if f.rule in POLICY_IDS] == []
+
+
+def test_a_waived_finding_does_not_read_its_file_again(make_decisions: MakeDecisions,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Placing a finding composes its file again; one the record waives is never shown."""
+    record = _apply(("  exit_plan: Schedules export as iCal and alerts are plain webhooks.\n",
+                     ""))
+    waived = record + "waivers:\n  - rule: exit-plan\n    reason: We would never leave.\n"
+    root = make_decisions({"0001-buy-paging.yaml": waived, "0002-buy-paging.yaml": record})
+    placed: list[Path] = []
+    real = Locator._node
+
+    def node(self: Locator, loc: Loc, key: bool) -> Any:
+        placed.append(self.path)
+        return real(self, loc, key)
+
+    monkeypatch.setattr(Locator, "_node", node)
+    found = load_decisions(root, TODAY).findings
+    assert [(Path(f.path).name, f.rule) for f in found] == [("0002-buy-paging.yaml", "exit-plan")]
+    assert {p.name for p in placed} == {"0002-buy-paging.yaml"}
 
 
 @pytest.mark.parametrize(("waivers", "expected"), [

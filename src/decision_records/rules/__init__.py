@@ -9,7 +9,7 @@ a check function in the module of its family (core, budget, policies, costs, sig
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..config import Config
@@ -152,8 +152,8 @@ def severity(rule_id: str, config: Config) -> Severity:
     return _severity(RULES[rule_id], config)
 
 
-def reporter(config: Config) -> Reporter:
-    return Reporter(config, RULES)
+def reporter(config: Config, waived: Mapping[Path, set[str]] | None = None) -> Reporter:
+    return Reporter(config, RULES, waived)
 
 
 def check_files(config: Config, misnamed: Iterable[Path], stray: Iterable[Path]) -> list[Finding]:
@@ -166,10 +166,21 @@ def check_files(config: Config, misnamed: Iterable[Path], stray: Iterable[Path])
 
 def check(decisions: Decisions, today: dt.date) -> list[Finding]:
     """Every check over the loaded records."""
-    ctx = Context(decisions, today, reporter(decisions.config))
+    ctx = Context(decisions, today, reporter(decisions.config, _waived(decisions)))
     out: list[Finding] = []
     for fn in CHECKS:
         out.extend(f for f in fn(ctx) if f is not None)
+    return out
+
+
+def _waived(decisions: Decisions) -> dict[Path, set[str]]:
+    """Record file -> the rules it waives that can be waived (the others are reported)."""
+    out: dict[Path, set[str]] = {}
+    for e in decisions.entries:
+        for w in e.record.waivers:
+            rule = RULES.get(w.rule)
+            if rule is not None and rule.configurable:
+                out.setdefault(e.path, set()).add(w.rule)
     return out
 
 

@@ -40,9 +40,12 @@ class Reporter:
 
     KEPT = 64  # composed files kept: a file's node tree is large, and findings come in runs
 
-    def __init__(self, config: Config, rules: Mapping[str, Rule]) -> None:
+    def __init__(self, config: Config, rules: Mapping[str, Rule],
+                 waived: Mapping[Path, set[str]] | None = None) -> None:
         self.config = config
         self.rules = rules
+        # rules each record waives: no finding, so no composing its file again to place one
+        self.waived = waived or {}
         self._locators: OrderedDict[Path, Locator] = OrderedDict()
 
     def _locator(self, path: Path) -> Locator:
@@ -58,7 +61,7 @@ class Reporter:
         its string: the file's own line and column when the string is written there as it
         reads, else the value's, with the place named in the message."""
         level = severity(self.rules[rule], self.config)
-        if level == "off":
+        if level == "off" or rule in self.waived.get(path, ()):
             return None
         locator = self._locator(path)
         place = locator.position_in(loc, *at) if at else None
