@@ -400,7 +400,7 @@ def test_a_keyboard_alone_filters_the_index_pages_through_it_and_opens_a_record(
     page = open_page(browser, many_url + "decisions/", "light")
     try:
         status = page.locator("[data-count]").locator("xpath=..")
-        page.wait_for_function("document.querySelector('[data-count]').textContent === '230'")
+        page.wait_for_function("document.querySelector('[data-count]')?.textContent === '230'")
         assert status.get_attribute("aria-live") == "polite"
         assert status.inner_text() == "Showing 230 of 230, page 1 of 3"
         page.evaluate(_SNAPSHOT)
@@ -410,7 +410,7 @@ def test_a_keyboard_alone_filters_the_index_pages_through_it_and_opens_a_record(
         page.keyboard.press("ArrowDown")
         chosen = page.evaluate("document.activeElement.value")
         assert chosen in ("accepted", "proposed")
-        page.wait_for_function("document.querySelector('[data-count]').textContent === '115'")
+        page.wait_for_function("document.querySelector('[data-count]')?.textContent === '115'")
         assert status.inner_text() == "Showing 115 of 230, page 1 of 2"
         assert f"status={chosen}" in page.url
         page.evaluate(_SNAPSHOT)  # the rows are new

@@ -183,7 +183,7 @@ def test_index_filters_clear_and_sort(page: Any, base_url: str) -> None:
 def test_a_shared_filter_link_opens_filtered(page: Any, base_url: str) -> None:
     page.goto(base_url + "decisions/?team=sre")
     # the filter from the address applies once the script has run; wait for it, not the load
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '2'")
+    page.wait_for_function("document.querySelector('[data-count]')?.textContent === '2'")
     assert sorted(_visible_ids(page)) == ["0004", "0005"]
 
 
@@ -301,7 +301,7 @@ def test_the_index_pages_filters_and_sorts_every_record_of_its_data(page: Any) -
     _index_page(page, _records(1200))
     rows = page.locator("tbody tr")
     pager = page.locator("[data-pager]")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '1200'")
+    page.wait_for_function("document.querySelector('[data-count]')?.textContent === '1200'")
     assert rows.count() == 100 and _visible_ids(page)[:2] == ["01200", "01199"]
     assert page.locator("[data-page-label]").inner_text() == "Page 1 of 12 (rows 1\u2013100)"
     page.locator('[data-page="next"]').click()
@@ -324,7 +324,7 @@ def test_the_index_pages_filters_and_sorts_every_record_of_its_data(page: Any) -
 
 def test_a_shared_index_view_opens_where_it_was_left(page: Any) -> None:
     _index_page(page, _records(1200), "?status=accepted&page=3")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '600'")
+    page.wait_for_function("document.querySelector('[data-count]')?.textContent === '600'")
     assert page.locator("[data-page-label]").inner_text() == "Page 3 of 6 (rows 201\u2013300)"
 
 
@@ -333,7 +333,7 @@ def test_the_built_index_listing_every_record_offers_nothing_more(page: Any,
     """Under a complete index a newcomer once saw "Show 0 more (0 not listed)"; the pager that
     replaced that button stays out of sight while one page holds every record."""
     page.goto(base_url + "decisions/", wait_until="networkidle")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '5'")
+    page.wait_for_function("document.querySelector('[data-count]')?.textContent === '5'")
     assert page.locator("[data-pager]").is_hidden()
     assert page.get_by_role("button", name=re.compile(r"more|Next|Previous")).count() == 0
     text = page.locator("article").inner_text()
@@ -384,7 +384,7 @@ def test_the_wide_tables_fit_the_page(browser: Any, shipped_url: str, width: int
 
 def test_one_page_of_rows_shows_no_pager(page: Any) -> None:
     _index_page(page, _records(40))
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '40'")
+    page.wait_for_function("document.querySelector('[data-count]')?.textContent === '40'")
     assert page.locator("tbody tr").count() == 40
     assert page.locator("[data-pager]").is_hidden()
 
