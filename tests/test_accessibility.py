@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPO, TODAY, TODAY_ENV, record, run_cli, write_decisions
 from decision_records.loader import load_decisions
-from test_browser import ARGS, CHROMIUM, _serve_build, _unavailable
+from test_browser import _serve_build, browser  # noqa: F401 (a fixture)
 
 browser_test = pytest.mark.browser
 
@@ -57,20 +57,6 @@ PAGES = {
     "guide": "propose/",
 }
 SCHEMES = ("light", "dark")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (make test installs it)")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium as root)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def drifting_records(folder: Path) -> None:
@@ -107,7 +93,7 @@ def test_the_drifting_records_have_what_the_pages_should_show(tmp_path: Path) ->
     assert f"{DRIFTING}.yaml:11:5: error: consulted[1]: fill in this placeholder" in problems
 
 
-def open_page(browser: Any, url: str, scheme: str) -> Any:
+def open_page(browser: Any, url: str, scheme: str) -> Any:  # noqa: F811 (not the fixture)
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   color_scheme=scheme, reduced_motion="reduce")
     page = context.new_page()
@@ -138,7 +124,7 @@ def summary(violations: list[dict[str, Any]]) -> list[str]:
 @browser_test
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_wcag_violation(browser: Any, site_url: str, name: str,
+def test_no_serious_wcag_violation(browser: Any, site_url: str, name: str,  # noqa: F811
                                    scheme: str) -> None:
     page = open_page(browser, site_url + PAGES[name], scheme)
     try:
@@ -202,7 +188,8 @@ def _paint(value: str, background: tuple[float, ...]) -> tuple[float, ...] | Non
 
 @browser_test
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_chart_labels_and_marks_stand_out(browser: Any, site_url: str, scheme: str) -> None:
+def test_chart_labels_and_marks_stand_out(browser: Any, site_url: str,  # noqa: F811
+                                          scheme: str) -> None:
     """Chart text is 4.5:1 on the page; each mark that carries meaning (line, bar segments,
     budget mark, rings, blips) has its fill or its outline at 3:1."""
     low: list[str] = []
@@ -396,7 +383,7 @@ def many_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @browser_test
 def test_a_keyboard_alone_filters_the_index_pages_through_it_and_opens_a_record(
-        browser: Any, many_url: str) -> None:
+        browser: Any, many_url: str) -> None:  # noqa: F811
     page = open_page(browser, many_url + "decisions/", "light")
     try:
         status = page.locator("[data-count]").locator("xpath=..")
@@ -441,7 +428,8 @@ def test_a_keyboard_alone_filters_the_index_pages_through_it_and_opens_a_record(
 
 @browser_test
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_keyboard_alone_searches_and_opens_a_result(browser: Any, site_url: str,
+def test_a_keyboard_alone_searches_and_opens_a_result(browser: Any,  # noqa: F811
+                                                      site_url: str,
                                                       scheme: str) -> None:
     page = open_page(browser, site_url, scheme)
     try:
